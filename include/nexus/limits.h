@@ -1,0 +1,55 @@
+/*
+ * Every limit of nexus-sim in one place, one per line: value, unit, why.
+ * Tests probe each at the limit and one past it. A value here is part of
+ * the ABI: payloads, the kernel and the daemons all see the same one.
+ */
+#ifndef NEXUS_LIMITS_H
+#define NEXUS_LIMITS_H
+
+/* Address space. */
+#define NX_PAGE_SIZE 4096ULL	    /* bytes; RISC-V base page */
+#define NX_USER_BASE 0x10000ULL	    /* lowest user address: the null region below is never mapped */
+#define NX_USER_TOP 0x4000000000ULL /* one past the highest user address (Sv39 lower half) */
+#define NX_STACK_TOP                                                                               \
+	0x3fffff0000ULL /* stack grows down from here; one page below NX_USER_TOP kept free */
+#define NX_STACK_SIZE_DEFAULT                                                                      \
+	(256ULL << 10)			 /* bytes of stack a task gets unless its manifest asks */
+#define NX_STACK_SIZE_MAX (8ULL << 20)	 /* bytes; a bigger stack is refused */
+#define NX_STACK_GUARD_SIZE NX_PAGE_SIZE /* bytes reserved unmapped below every stack */
+#define NX_AS_MAPPINGS_MAX 64		 /* mappings (incl. guards) per address space */
+
+/* Program arguments, as built by the stack builder. */
+#define NX_ARGC_MAX 256		     /* argv entries */
+#define NX_ENVC_MAX 256		     /* envp entries */
+#define NX_ARG_BYTES_MAX (64U << 10) /* bytes of argv+env strings with their NULs */
+
+/* ELF payloads (nexus-loader). */
+#define NX_ELF_FILE_MAX (50ULL << 20)	/* bytes; the .nxb payload cap too */
+#define NX_ELF_PHNUM_MAX 64		/* program headers */
+#define NX_ELF_LOAD_MAX 16		/* PT_LOAD segments */
+#define NX_ELF_MAPPED_MAX (64ULL << 20) /* bytes of memory all PT_LOADs span, page-rounded */
+
+/* Kernel objects. */
+#define NX_VMO_SIZE_MAX (64ULL << 20) /* bytes per VMO */
+#define NX_HANDLES_MAX 256	      /* handles per caller (task or daemon) */
+#define NX_TASKS_MAX 64		      /* live tasks in one kernel */
+#define NX_TASK_NAME_MAX 32	      /* bytes including the NUL */
+#define NX_DEBUG_WRITE_MAX 4096	      /* bytes per debug_write call */
+#define NX_SCHED_QUANTUM_BLOCKS                                                                    \
+	20000 /* translated blocks a task runs before the scheduler switches */
+
+/* IPC. */
+#define NX_FRAME_BODY_MAX (64U << 10) /* bytes after the 32-byte header; bigger travels as a VMO   \
+				       */
+#define NX_FRAME_FDS_MAX 1	      /* fds per frame (SCM_RIGHTS) */
+#define NX_SVC_NAME_MAX 32	      /* bytes of a service name including the NUL */
+#define NX_PATH_MAX 256		      /* bytes of a vfs path including the NUL */
+
+/* Formats. */
+#define NX_MANIFEST_MAX (256U << 10)	  /* bytes of manifest.nxb */
+#define NX_PAYLOAD_MAX NX_ELF_FILE_MAX	  /* bytes of payload.elf */
+#define NX_NXS_ARCHIVE_MAX (100ULL << 20) /* bytes of a .nxs */
+#define NX_NXS_INDEX_MAX (1U << 20)	  /* bytes of system.nxsindex */
+#define NX_NXS_BUNDLES_MAX 256		  /* bundles in one .nxs */
+
+#endif

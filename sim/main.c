@@ -1,0 +1,44 @@
+/*
+ * nexus-sim: the kernel process and its command line. Each subcommand
+ * lives in its own cmd_*.c; this file only dispatches.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "sim/cli.h"
+
+struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+};
+
+static const struct command commands[] = {
+    {"inspect", cmd_inspect, "inspect FILE.elf|BUNDLE.nxb   print the loader plan or the refusal"},
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: nexus-sim COMMAND [ARGS...]\n\ncommands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %s\n", commands[i].summary);
+	fprintf(f, "\n'nexus-sim COMMAND --help' describes each.\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return NX_EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		usage(stdout);
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return commands[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, "nexus-sim: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return NX_EXIT_USAGE;
+}

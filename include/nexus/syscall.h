@@ -37,4 +37,7 @@
 
 #define NX_SYS_MAX 64 /* every number is below this */
 
+/* vmo_import flags. */
+#define NX_VMO_IMPORT_EXEC 1u /* may be mapped executable: memfd must be sealed (abi.md) */
+
 #endif

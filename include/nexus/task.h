@@ -33,8 +33,57 @@ enum nx_crash_cause {
 	NX_CRASH_MISALIGNED = 9,
 	NX_CRASH_BAD_SYSCALL = 10, /* number >= NX_SYS_MAX */
 	NX_CRASH_KILLED = 11,	   /* task_kill */
+	NX_CRASH_ENGINE = 12,	   /* the CPU engine failed under the task: a simulator bug */
 	NX_CRASH_CAUSE_COUNT
 };
+
+/* A short name for a crash cause, as crash reports print it. */
+static inline const char *nx_crash_cause_name(uint32_t cause)
+{
+	static const char *const names[NX_CRASH_CAUSE_COUNT] = {
+	    "none",	     "illegal_insn", "breakpoint",     "fetch_unmapped", "fetch_prot",
+	    "read_unmapped", "read_prot",    "write_unmapped", "write_prot",	 "misaligned",
+	    "bad_syscall",   "killed",	     "engine",
+	};
+	return cause < NX_CRASH_CAUSE_COUNT ? names[cause] : "unknown";
+}
+
+/*
+ * The signal-like number of a crash, for 128+N exit codes: 11 (SEGV) for
+ * memory faults, 4 (ILL) for illegal instructions and bad syscall numbers,
+ * 5 (TRAP) for ebreak, 7 (BUS) for misaligned access, 9 (KILL) for
+ * task_kill, 6 (ABRT) for an engine failure.
+ */
+static inline int nx_crash_signal(uint32_t cause)
+{
+	switch (cause) {
+	case NX_CRASH_ILLEGAL_INSN:
+	case NX_CRASH_BAD_SYSCALL:
+		return 4;
+	case NX_CRASH_BREAKPOINT:
+		return 5;
+	case NX_CRASH_MISALIGNED:
+		return 7;
+	case NX_CRASH_KILLED:
+		return 9;
+	case NX_CRASH_FETCH_UNMAPPED:
+	case NX_CRASH_FETCH_PROT:
+	case NX_CRASH_READ_UNMAPPED:
+	case NX_CRASH_READ_PROT:
+	case NX_CRASH_WRITE_UNMAPPED:
+	case NX_CRASH_WRITE_PROT:
+		return 11;
+	default:
+		return 6;
+	}
+}
+
+/* A short name for an access kind. */
+static inline const char *nx_access_name(uint32_t access)
+{
+	static const char *const names[] = {"none", "read", "write", "exec"};
+	return access < 4 ? names[access] : "unknown";
+}
 
 /* The access that faulted. */
 #define NX_ACCESS_NONE 0

@@ -1,0 +1,84 @@
+/*
+ * The nexus-sim kernel: handles, VMOs, address spaces, tasks, the
+ * scheduler and the one syscall table that serves payload tasks and host
+ * callers alike. Backend-neutral: tasks run on whatever kernel/cpu.h
+ * links against. Single-threaded: every function here must be called
+ * from the thread that owns the kernel.
+ */
+#ifndef NEXUS_KERNEL_H
+#define NEXUS_KERNEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct nxk;
+struct nxk_caller;
+
+struct nxk_opts {
+	/* Where debug_putc/debug_write bytes go (the sim: stdout). */
+	void (*console)(void *arg, const char *buf, size_t len);
+	void *console_arg;
+	/*
+	 * KCONNECT: make a fresh kernel connection named `name` and return
+	 * the fd of the end that goes back to the caller, or -NX_E*. NULL
+	 * makes KCONNECT fail with -NX_ENOSYS.
+	 */
+	int (*kconnect)(void *arg, const char *name);
+	void *kconnect_arg;
+};
+
+/* NULL on allocation failure. */
+struct nxk *nxk_new(const struct nxk_opts *opts);
+/* Ends every task and frees every caller still attached. */
+void nxk_free(struct nxk *k);
+
+/*
+ * A host caller (a daemon connection, or the test harness): its own handle
+ * table. `wake` is called, outside any task's run, when a call that
+ * returned NXK_BLOCKED can now complete: the owner then repeats the same
+ * nxk_host_call with the same request. `wake` must not call into the
+ * kernel itself: it notes the retry for the owner's loop. A caller has at
+ * most one blocked call (a second gets -NX_EAGAIN); its other calls are
+ * served meanwhile.
+ */
+struct nxk_caller *nxk_host_new(struct nxk *k, void (*wake)(void *arg), void *wake_arg);
+/* Closes its handles; its children are orphaned (reaped when they end). */
+void nxk_host_free(struct nxk_caller *c);
+
+/*
+ * One call from a host caller. Input pointer arguments are offsets into
+ * `in`, output pointer arguments offsets into `out`; `outlen` is set to
+ * the bytes of `out` the call wrote (the reply body). `fd_in` is an fd
+ * that came with the call or -1: a call that keeps it sets it to -1, the
+ * caller closes what is left. `fd_out` is -1 or an fd the caller must
+ * send back and close.
+ */
+struct nxk_req {
+	unsigned nr;
+	uint64_t a[6];
+	const void *in;
+	size_t inlen;
+	void *out;
+	size_t outcap;
+	size_t outlen;
+	int fd_in;
+	int fd_out;
+};
+
+/* Returned by nxk_host_call when the call must wait (see nxk_host_new). */
+#define NXK_BLOCKED (-4096L)
+
+long nxk_host_call(struct nxk_caller *c, struct nxk_req *req);
+
+/*
+ * Run one scheduler slice: the next ready task for at most
+ * NX_SCHED_QUANTUM_BLOCKS blocks. Returns 1 if a task ran, 0 if none was
+ * ready.
+ */
+int nxk_run_slice(struct nxk *k);
+/* Tasks ready to run. */
+unsigned nxk_ready_count(const struct nxk *k);
+/* Tasks not yet reaped (running, ready, blocked or zombie). */
+unsigned nxk_task_count(const struct nxk *k);
+
+#endif

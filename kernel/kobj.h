@@ -1,0 +1,145 @@
+/*
+ * Kernel objects as the kernel's own files see them. Not for callers
+ * outside kernel/: they go through kernel.h and the syscall table.
+ */
+#ifndef NEXUS_KERNEL_KOBJ_H
+#define NEXUS_KERNEL_KOBJ_H
+
+#include <stdint.h>
+
+#include "kernel/cpu.h"
+#include "kernel/kernel.h"
+#include "nexus/limits.h"
+#include "nexus/task.h"
+
+struct nxk_vmo {
+	int refs; /* handles + mappings */
+	int fd;	  /* memfd, sealed against shrink and grow */
+	uint8_t *host;
+	uint64_t size; /* bytes; the host mapping spans it rounded up to a page */
+};
+
+/* A mapping, or a guard range when vmo is NULL (prot 0). */
+struct nxk_mapping {
+	uint64_t va, len;
+	uint32_t prot;
+	struct nxk_vmo *vmo;
+	uint64_t off;
+};
+
+struct nxk_as {
+	int refs; /* handles + tasks */
+	unsigned n;
+	struct nxk_mapping m[NX_AS_MAPPINGS_MAX]; /* ascending va, disjoint */
+};
+
+enum nxk_obj_type { NXK_OBJ_NONE = 0, NXK_OBJ_VMO, NXK_OBJ_AS };
+
+struct nxk_handle {
+	uint32_t type; /* enum nxk_obj_type */
+	uint32_t rights;
+	void *obj;
+};
+
+enum nxk_caller_kind { NXK_CALLER_TASK = 1, NXK_CALLER_HOST };
+
+struct nxk_caller {
+	struct nxk *k;
+	enum nxk_caller_kind kind;
+	struct nxk_task *task; /* NXK_CALLER_TASK */
+	struct nxk_req *req;   /* NXK_CALLER_HOST: the call being served */
+	void (*wake)(void *arg);
+	void *wake_arg;
+	struct nxk_handle h[NX_HANDLES_MAX];
+	/* A blocked wait: the call to repeat once `wait_pid` has ended. */
+	int blocked;
+	uint32_t wait_pid;
+	unsigned blk_nr;
+	uint64_t blk_a[6];
+	int woken;
+	struct nxk_caller *wake_next;
+	/* The crash record of the last crashed child this caller reaped. */
+	uint32_t reaped_pid;
+	struct nx_crash reaped_crash;
+	struct nxk_caller *next; /* all host callers */
+};
+
+enum nxk_task_state { NXK_TASK_READY = 1, NXK_TASK_RUNNING, NXK_TASK_BLOCKED, NXK_TASK_ZOMBIE };
+
+struct nxk_task {
+	struct nxk *k;
+	uint32_t pid;
+	enum nxk_task_state state;
+	char name[NX_TASK_NAME_MAX];
+	struct nxk_as *as;
+	struct nxk_cpu *cpu;
+	struct nxk_caller caller;   /* the task's own handle table */
+	struct nxk_caller *spawner; /* who may wait; NULL once orphaned */
+	int yielded;
+	uint64_t status; /* wait status once a zombie */
+	int crashed;
+	struct nx_crash crash;
+	struct nxk_task *rq_next;
+};
+
+struct nxk {
+	struct nxk_opts o;
+	struct nxk_task *tasks[NX_TASKS_MAX];
+	uint32_t next_pid;
+	struct nxk_task *rq_head, *rq_tail;
+	unsigned nready;
+	struct nxk_task *current;
+	struct nxk_caller *hosts;
+	struct nxk_caller *wake_head; /* callers whose wait can now complete */
+};
+
+/* handle.c */
+long nxk_handle_add(struct nxk_caller *c, uint32_t type, uint32_t rights, void *obj);
+/* 0 or -NX_EBADF (no such handle or wrong type) / -NX_EACCES (missing right). */
+int nxk_handle_get(struct nxk_caller *c, uint64_t h, uint32_t type, uint32_t need,
+		   struct nxk_handle **out);
+int nxk_handle_close(struct nxk_caller *c, uint64_t h);
+void nxk_handles_close_all(struct nxk_caller *c);
+void nxk_obj_ref(uint32_t type, void *obj);
+void nxk_obj_unref(uint32_t type, void *obj);
+
+/* vmo.c */
+int nxk_vmo_create(uint64_t size, struct nxk_vmo **out);
+int nxk_vmo_from_fd(int fd, uint64_t size, int read_only, struct nxk_vmo **out);
+void nxk_vmo_unref(struct nxk_vmo *v);
+
+/* as.c */
+struct nxk_as *nxk_as_create(void);
+void nxk_as_unref(struct nxk_as *as);
+int nxk_as_map(struct nxk *k, struct nxk_as *as, struct nxk_vmo *vmo, uint64_t va, uint64_t len,
+	       uint32_t prot, uint64_t off);
+const struct nxk_mapping *nxk_as_find(const struct nxk_as *as, uint64_t va);
+int nxk_as_attach(struct nxk_as *as, struct nxk_cpu *cpu);
+int nxk_as_invalidate(struct nxk *k, struct nxk_vmo *vmo, uint64_t off, uint64_t len);
+
+/* copy.c: -NX_EFAULT unless the whole range is readable / writable. */
+int nxk_copyin(struct nxk_caller *c, uint64_t ptr, void *dst, size_t len);
+int nxk_copyout(struct nxk_caller *c, uint64_t ptr, const void *src, size_t len);
+
+/* task.c */
+void nxk_caller_init(struct nxk_caller *c, struct nxk *k, enum nxk_caller_kind kind);
+int nxk_task_spawn(struct nxk_caller *spawner, struct nxk_as *as, uint64_t entry, uint64_t sp,
+		   uint64_t a0, const char *name, uint32_t *pid);
+struct nxk_task *nxk_task_find(struct nxk *k, uint32_t pid);
+void nxk_task_end(struct nxk_task *t, uint64_t status, const struct nx_crash *crash);
+void nxk_task_reap(struct nxk_task *t);
+void nxk_task_finish(struct nxk_task *t);
+void nxk_crash_record(struct nxk_task *t, uint32_t cause, uint32_t access, uint64_t pc,
+		      uint64_t addr, struct nx_crash *out);
+void nxk_orphan_children(struct nxk *k, struct nxk_caller *c);
+void nxk_wake_waiters(struct nxk *k, uint32_t pid);
+void nxk_run_wakes(struct nxk *k);
+
+/* sched.c */
+void nxk_rq_push(struct nxk *k, struct nxk_task *t);
+int nxk_task_ecall(void *ctx);
+
+/* syscall.c */
+long nxk_dispatch(struct nxk_caller *c, unsigned nr, const uint64_t a[6]);
+
+#endif

@@ -1,0 +1,206 @@
+/*
+ * Tasks: spawn, end, reap, and the waits that follow them. A task that
+ * ends stays a zombie (pid, status, crash record) until its spawner waits
+ * for it; one whose spawner is gone is reaped as soon as it ends.
+ *
+ * Nothing here frees the task that is running: its engine is inside
+ * nxk_cpu_run, so ending it only marks it, and the scheduler finishes it
+ * once the run returns.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "kernel/kobj.h"
+#include "nexus/err.h"
+
+void nxk_caller_init(struct nxk_caller *c, struct nxk *k, enum nxk_caller_kind kind)
+{
+	memset(c, 0, sizeof(*c));
+	c->k = k;
+	c->kind = kind;
+}
+
+struct nxk_task *nxk_task_find(struct nxk *k, uint32_t pid)
+{
+	for (unsigned i = 0; i < NX_TASKS_MAX; i++)
+		if (k->tasks[i] != NULL && k->tasks[i]->pid == pid)
+			return k->tasks[i];
+	return NULL;
+}
+
+static void task_free(struct nxk_task *t)
+{
+	if (t->cpu != NULL)
+		nxk_cpu_destroy(t->cpu);
+	if (t->as != NULL)
+		nxk_as_unref(t->as);
+	free(t);
+}
+
+int nxk_task_spawn(struct nxk_caller *spawner, struct nxk_as *as, uint64_t entry, uint64_t sp,
+		   uint64_t a0, const char *name, uint32_t *pid)
+{
+	struct nxk *k = spawner->k;
+	unsigned slot = 0;
+	while (slot < NX_TASKS_MAX && k->tasks[slot] != NULL)
+		slot++;
+	if (slot == NX_TASKS_MAX)
+		return -NX_EAGAIN;
+	struct nxk_task *t = calloc(1, sizeof(*t));
+	if (t == NULL)
+		return -NX_ENOMEM;
+	nxk_caller_init(&t->caller, k, NXK_CALLER_TASK);
+	t->caller.task = t;
+	t->k = k;
+	int r = nxk_cpu_create(nxk_task_ecall, t, &t->cpu);
+	if (r == 0)
+		r = nxk_as_attach(as, t->cpu);
+	if (r == 0)
+		r = nxk_cpu_start(t->cpu, entry, sp, a0);
+	if (r != 0) {
+		task_free(t);
+		return r;
+	}
+	as->refs++;
+	t->as = as;
+	t->pid = k->next_pid++;
+	strncpy(t->name, name, sizeof(t->name) - 1);
+	t->spawner = spawner;
+	k->tasks[slot] = t;
+	nxk_rq_push(k, t);
+	*pid = t->pid;
+	return 0;
+}
+
+/* Frees the slot; t must be a zombie and not running. */
+void nxk_task_reap(struct nxk_task *t)
+{
+	struct nxk *k = t->k;
+	for (unsigned i = 0; i < NX_TASKS_MAX; i++)
+		if (k->tasks[i] == t)
+			k->tasks[i] = NULL;
+	task_free(t);
+}
+
+static void rq_remove(struct nxk *k, struct nxk_task *t)
+{
+	struct nxk_task **pp = &k->rq_head;
+	k->rq_tail = NULL;
+	while (*pp != NULL) {
+		if (*pp == t) {
+			*pp = t->rq_next;
+			k->nready--;
+			continue;
+		}
+		k->rq_tail = *pp;
+		pp = &(*pp)->rq_next;
+	}
+	t->rq_next = NULL;
+}
+
+static void wake_remove(struct nxk *k, struct nxk_caller *c)
+{
+	for (struct nxk_caller **pp = &k->wake_head; *pp != NULL; pp = &(*pp)->wake_next) {
+		if (*pp == c) {
+			*pp = c->wake_next;
+			break;
+		}
+	}
+	c->woken = 0;
+}
+
+/* The engine and address space go now, the zombie stays for its spawner. */
+static void task_release(struct nxk_task *t)
+{
+	if (t->cpu != NULL)
+		nxk_cpu_destroy(t->cpu);
+	t->cpu = NULL;
+	if (t->as != NULL)
+		nxk_as_unref(t->as);
+	t->as = NULL;
+	if (t->spawner == NULL)
+		nxk_task_reap(t);
+}
+
+void nxk_task_end(struct nxk_task *t, uint64_t status, const struct nx_crash *crash)
+{
+	struct nxk *k = t->k;
+	if (t->state == NXK_TASK_READY)
+		rq_remove(k, t);
+	wake_remove(k, &t->caller);
+	t->caller.blocked = 0;
+	t->state = NXK_TASK_ZOMBIE;
+	t->status = status;
+	if (crash != NULL) {
+		t->crashed = 1;
+		t->crash = *crash;
+	}
+	nxk_handles_close_all(&t->caller);
+	nxk_orphan_children(k, &t->caller);
+	nxk_wake_waiters(k, t->pid);
+	if (t != k->current)
+		task_release(t);
+}
+
+/* Called by the scheduler once the run of a task that ended has returned. */
+void nxk_task_finish(struct nxk_task *t)
+{
+	task_release(t);
+}
+
+void nxk_orphan_children(struct nxk *k, struct nxk_caller *c)
+{
+	for (unsigned i = 0; i < NX_TASKS_MAX; i++) {
+		struct nxk_task *t = k->tasks[i];
+		if (t == NULL || t->spawner != c)
+			continue;
+		t->spawner = NULL;
+		if (t->state == NXK_TASK_ZOMBIE && t != k->current && t->cpu == NULL)
+			nxk_task_reap(t);
+	}
+}
+
+/* Only the spawner may wait, so only the spawner can be waiting. */
+void nxk_wake_waiters(struct nxk *k, uint32_t pid)
+{
+	struct nxk_task *t = nxk_task_find(k, pid);
+	struct nxk_caller *c = t != NULL ? t->spawner : NULL;
+	if (c == NULL || !c->blocked || c->wait_pid != pid || c->woken)
+		return;
+	c->woken = 1;
+	c->wake_next = NULL;
+	struct nxk_caller **pp = &k->wake_head;
+	while (*pp != NULL)
+		pp = &(*pp)->wake_next;
+	*pp = c;
+}
+
+/*
+ * Complete the waits that can now complete: a task's call is repeated
+ * here and the task made ready; a host caller is told to repeat its own.
+ */
+void nxk_run_wakes(struct nxk *k)
+{
+	while (k->wake_head != NULL) {
+		struct nxk_caller *c = k->wake_head;
+		k->wake_head = c->wake_next;
+		c->woken = 0;
+		c->blocked = 0;
+		if (c->kind == NXK_CALLER_HOST) {
+			c->wake(c->wake_arg);
+			continue;
+		}
+		struct nxk_task *t = c->task;
+		long r = nxk_dispatch(c, c->blk_nr, c->blk_a);
+		if (r == NXK_BLOCKED)
+			continue;
+		if (nxk_cpu_set_reg(t->cpu, 10, (uint64_t)r) != 0) {
+			struct nx_crash cr = {.cause = NX_CRASH_ENGINE};
+			memcpy(cr.name, t->name, sizeof(cr.name));
+			nxk_task_end(t, NX_WAIT_STATUS_CRASH(NX_CRASH_ENGINE), &cr);
+			continue;
+		}
+		t->state = NXK_TASK_READY;
+		nxk_rq_push(k, t);
+	}
+}

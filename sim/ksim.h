@@ -1,0 +1,62 @@
+/*
+ * The kernel process's event loop: the kernel, its host clients (one
+ * SOCK_SEQPACKET connection per daemon, each its own host caller with its
+ * own handle table), extra fds to watch, and the tasks. Single-threaded:
+ * while tasks are ready it runs one scheduler slice between non-blocking
+ * polls; with none ready it blocks in poll.
+ *
+ * Frames on a client connection (nexus/frame.h): NX_FRAME_KCALL, arg =
+ * syscall number, body = struct nx_kcall + input data, at most one fd ->
+ * NX_FRAME_REPLY, same id, arg = result, body = output, at most one fd. A
+ * malformed frame gets an error reply (docs/abi.md) and the connection
+ * stays up. A call that blocks (wait) is answered when it completes; the
+ * connection's other calls are served meanwhile.
+ */
+#ifndef NEXUS_SIM_KSIM_H
+#define NEXUS_SIM_KSIM_H
+
+#include "kernel/kernel.h"
+
+#define KSIM_CLIENTS_MAX 64 /* kernel connections: one per daemon, with room for restarts */
+#define KSIM_WATCH_MAX 16   /* extra fds the loop polls for its owner */
+
+struct ksim;
+
+struct ksim_opts {
+	int console_fd; /* debug_putc/debug_write bytes go here (the sim: 1) */
+};
+
+/* NULL on allocation failure. */
+struct ksim *ksim_new(const struct ksim_opts *opts);
+/* Closes every client and watched fd it still owns, ends every task. */
+void ksim_free(struct ksim *ks);
+
+/*
+ * Adopt `fd`, one end of a SOCK_SEQPACKET socketpair whose peer is a host
+ * daemon: it becomes a host caller. `name` is for messages. 0, or -1
+ * (fd closed) when KSIM_CLIENTS_MAX connections are open.
+ */
+int ksim_add_client(struct ksim *ks, int fd, const char *name);
+
+/*
+ * Poll `fd` for POLLIN; cb runs from ksim_run with the revents (POLLHUP
+ * and POLLERR included). The fd stays the caller's. 0, or -1 when
+ * KSIM_WATCH_MAX fds are watched.
+ */
+int ksim_watch(struct ksim *ks, int fd, void (*cb)(void *arg, int fd, short revents), void *arg);
+/* Stop watching fd (may be called from its own callback). */
+void ksim_unwatch(struct ksim *ks, int fd);
+
+/*
+ * Serve clients and watches and run tasks until ksim_stop; returns the
+ * code given to it. Returns -1 if nothing is left that could ever call
+ * ksim_stop (no client, no watch, no task ready) or poll fails.
+ */
+int ksim_run(struct ksim *ks);
+/* Make ksim_run return `code` (from a watch callback). */
+void ksim_stop(struct ksim *ks, int code);
+
+/* The kernel, for an in-process host caller (tests, the harness). */
+struct nxk *ksim_kernel(struct ksim *ks);
+
+#endif

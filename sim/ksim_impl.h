@@ -1,0 +1,51 @@
+/* sim/ internal: the event loop's state, shared by loop.c and ksock.c. */
+#ifndef NEXUS_SIM_KSIM_IMPL_H
+#define NEXUS_SIM_KSIM_IMPL_H
+
+#include <stdint.h>
+
+#include "nexus/frame.h"
+#include "nexus/task.h"
+#include "sim/ksim.h"
+
+/* A kernel call read from a connection, kept while it is parked. */
+struct ksim_call {
+	unsigned nr;
+	uint8_t id[16];
+	uint8_t *body; /* struct nx_kcall + data */
+	size_t len;
+	int fd; /* the fd that came with it, or -1 */
+};
+
+struct ksim_client {
+	struct ksim *ks;
+	int fd;
+	char name[NX_TASK_NAME_MAX];
+	struct nxk_caller *c;
+	struct ksim_call *parked; /* a call waiting to complete */
+	int retry;		  /* the kernel says the parked call can complete */
+	int dead;		  /* a reply could not be sent: drop the connection */
+};
+
+struct ksim_watch {
+	int fd;
+	void (*cb)(void *arg, int fd, short revents);
+	void *arg;
+};
+
+struct ksim {
+	struct nxk *k;
+	int console_fd;
+	int stopped, code;
+	struct ksim_client *clients[KSIM_CLIENTS_MAX];
+	struct ksim_watch watch[KSIM_WATCH_MAX];
+	unsigned nwatch;
+	/* One frame in, one reply body out: the loop serves one call at a time. */
+	uint8_t in[sizeof(struct nx_frame) + NX_FRAME_BODY_MAX + 1];
+	uint8_t out[NX_FRAME_BODY_MAX];
+};
+
+int ksock_read(struct ksim_client *cl);
+void ksock_retry(struct ksim_client *cl);
+
+#endif

@@ -1,0 +1,212 @@
+/*
+ * The kernel process's one loop (see ksim.h): poll the client
+ * connections and watched fds, serve what arrived, run one scheduler
+ * slice when a task is ready. No threads, no timers: what a task does
+ * depends only on the order of events, and a run with no daemons is
+ * deterministic.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "nexus/err.h"
+#include "sim/ksim_impl.h"
+
+static void console(void *arg, const char *buf, size_t len)
+{
+	struct ksim *ks = arg;
+	while (len > 0) {
+		ssize_t n = write(ks->console_fd, buf, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		/* A console that will not take bytes loses them; the task goes on. */
+		if (n <= 0)
+			return;
+		buf += n;
+		len -= (size_t)n;
+	}
+}
+
+static void client_wake(void *arg)
+{
+	((struct ksim_client *)arg)->retry = 1;
+}
+
+static int kconnect(void *arg, const char *name)
+{
+	struct ksim *ks = arg;
+	int sv[2];
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0)
+		return -NX_ENOMEM;
+	if (ksim_add_client(ks, sv[0], name) != 0) {
+		close(sv[1]);
+		return -NX_EAGAIN;
+	}
+	return sv[1];
+}
+
+struct ksim *ksim_new(const struct ksim_opts *opts)
+{
+	struct ksim *ks = calloc(1, sizeof(*ks));
+	if (ks == NULL)
+		return NULL;
+	ks->console_fd = opts->console_fd;
+	struct nxk_opts o = {
+	    .console = console, .console_arg = ks, .kconnect = kconnect, .kconnect_arg = ks};
+	ks->k = nxk_new(&o);
+	if (ks->k == NULL) {
+		free(ks);
+		return NULL;
+	}
+	return ks;
+}
+
+static void client_free(struct ksim *ks, unsigned i)
+{
+	struct ksim_client *cl = ks->clients[i];
+	ks->clients[i] = NULL;
+	nxk_host_free(cl->c);
+	if (cl->parked != NULL) {
+		if (cl->parked->fd >= 0)
+			close(cl->parked->fd);
+		free(cl->parked->body);
+		free(cl->parked);
+	}
+	close(cl->fd);
+	free(cl);
+}
+
+void ksim_free(struct ksim *ks)
+{
+	for (unsigned i = 0; i < KSIM_CLIENTS_MAX; i++)
+		if (ks->clients[i] != NULL)
+			client_free(ks, i);
+	nxk_free(ks->k);
+	free(ks);
+}
+
+int ksim_add_client(struct ksim *ks, int fd, const char *name)
+{
+	unsigned i = 0;
+	while (i < KSIM_CLIENTS_MAX && ks->clients[i] != NULL)
+		i++;
+	struct ksim_client *cl = i < KSIM_CLIENTS_MAX ? calloc(1, sizeof(*cl)) : NULL;
+	if (cl != NULL)
+		cl->c = nxk_host_new(ks->k, client_wake, cl);
+	if (cl == NULL || cl->c == NULL) {
+		free(cl);
+		close(fd);
+		return -1;
+	}
+	cl->ks = ks;
+	cl->fd = fd;
+	strncpy(cl->name, name, sizeof(cl->name) - 1);
+	ks->clients[i] = cl;
+	return 0;
+}
+
+int ksim_watch(struct ksim *ks, int fd, void (*cb)(void *arg, int fd, short revents), void *arg)
+{
+	if (ks->nwatch == KSIM_WATCH_MAX)
+		return -1;
+	ks->watch[ks->nwatch++] = (struct ksim_watch){fd, cb, arg};
+	return 0;
+}
+
+void ksim_unwatch(struct ksim *ks, int fd)
+{
+	for (unsigned i = 0; i < ks->nwatch; i++) {
+		if (ks->watch[i].fd == fd) {
+			ks->watch[i] = ks->watch[--ks->nwatch];
+			return;
+		}
+	}
+}
+
+void ksim_stop(struct ksim *ks, int code)
+{
+	ks->stopped = 1;
+	ks->code = code;
+}
+
+struct nxk *ksim_kernel(struct ksim *ks)
+{
+	return ks->k;
+}
+
+/* Parked calls the kernel has since let complete, and dead connections. */
+static void settle(struct ksim *ks)
+{
+	for (unsigned i = 0; i < KSIM_CLIENTS_MAX; i++) {
+		struct ksim_client *cl = ks->clients[i];
+		if (cl != NULL && cl->retry)
+			ksock_retry(cl);
+		if (cl != NULL && cl->dead)
+			client_free(ks, i);
+	}
+}
+
+static void serve_client(struct ksim *ks, int fd, short revents)
+{
+	for (unsigned i = 0; i < KSIM_CLIENTS_MAX; i++) {
+		struct ksim_client *cl = ks->clients[i];
+		if (cl == NULL || cl->fd != fd)
+			continue;
+		if ((revents & POLLIN) ? ksock_read(cl) != 0 : (revents & (POLLHUP | POLLERR)) != 0)
+			client_free(ks, i);
+		settle(ks);
+		return;
+	}
+}
+
+static void serve_watch(struct ksim *ks, int fd, short revents)
+{
+	for (unsigned i = 0; i < ks->nwatch; i++) {
+		if (ks->watch[i].fd == fd) {
+			ks->watch[i].cb(ks->watch[i].arg, fd, revents);
+			return;
+		}
+	}
+}
+
+int ksim_run(struct ksim *ks)
+{
+	struct pollfd pfd[KSIM_CLIENTS_MAX + KSIM_WATCH_MAX];
+	short is_client[KSIM_CLIENTS_MAX + KSIM_WATCH_MAX];
+	ks->stopped = 0;
+	while (!ks->stopped) {
+		nfds_t n = 0;
+		for (unsigned i = 0; i < KSIM_CLIENTS_MAX; i++) {
+			if (ks->clients[i] == NULL)
+				continue;
+			is_client[n] = 1;
+			pfd[n++] = (struct pollfd){.fd = ks->clients[i]->fd, .events = POLLIN};
+		}
+		for (unsigned i = 0; i < ks->nwatch; i++) {
+			is_client[n] = 0;
+			pfd[n++] = (struct pollfd){.fd = ks->watch[i].fd, .events = POLLIN};
+		}
+		int ready = nxk_ready_count(ks->k) > 0;
+		if (n == 0 && !ready)
+			return -1;
+		int r = poll(pfd, n, ready ? 0 : -1);
+		if (r < 0 && errno != EINTR)
+			return -1;
+		for (nfds_t i = 0; r > 0 && i < n && !ks->stopped; i++) {
+			if (pfd[i].revents == 0)
+				continue;
+			if (is_client[i])
+				serve_client(ks, pfd[i].fd, pfd[i].revents);
+			else
+				serve_watch(ks, pfd[i].fd, pfd[i].revents);
+		}
+		if (!ks->stopped && nxk_ready_count(ks->k) > 0) {
+			nxk_run_slice(ks->k);
+			settle(ks);
+		}
+	}
+	return ks->code;
+}

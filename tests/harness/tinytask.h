@@ -1,0 +1,27 @@
+/*
+ * Tiny hand-assembled tasks for kernel and CPU tests: code at
+ * TINY_CODE_VA (R+X), a data page at TINY_DATA_VA (R+W), a stack page
+ * below TINY_STACK_TOP, spawned by a host caller of an in-process kernel.
+ */
+#ifndef NEXUS_HARNESS_TINYTASK_H
+#define NEXUS_HARNESS_TINYTASK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "nexus/task.h"
+#include "tests/harness/kcall_direct.h"
+
+#define TINY_CODE_VA 0x10000ULL
+#define TINY_DATA_VA 0x20000ULL
+#define TINY_STACK_TOP 0x40000ULL
+
+/* Builds and spawns the task; its pid, or a negative -NX_E*. */
+long tiny_spawn(struct nxh_direct *d, const void *code, size_t len, const char *name);
+/* Waits; the status word, and the crash record when it crashed. */
+uint32_t tiny_wait(struct nxh_direct *d, long pid, struct nx_crash *crash);
+/* One call through the direct caller with no fds: its result. */
+long tiny_call(struct nxh_direct *d, unsigned nr, uint64_t a0, uint64_t a1, uint64_t a2,
+	       uint64_t a3, uint64_t a4, uint64_t a5);
+
+#endif

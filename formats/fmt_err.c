@@ -1,0 +1,96 @@
+/* Error codes of formats/ and their messages. */
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "formats/fmt_fail.h"
+
+const char *nx_fmt_strerror(int code)
+{
+	switch (code) {
+	case NX_FMT_OK:
+		return "ok";
+	case NX_FMT_ENOMEM:
+		return "out of memory";
+	case NX_FMT_EIO:
+		return "i/o error";
+	case NX_FMT_ERANGE:
+		return "does not fit";
+	case NX_FMT_EINVAL:
+		return "invalid argument";
+	case NX_FMT_ECAPNP_SIZE:
+		return "bad message size";
+	case NX_FMT_ECAPNP_BOUNDS:
+		return "pointer out of bounds";
+	case NX_FMT_ECAPNP_FAR:
+		return "far pointer (multi-segment message)";
+	case NX_FMT_ECAPNP_POINTER:
+		return "malformed pointer";
+	case NX_FMT_ECAPNP_DEPTH:
+		return "nesting too deep";
+	case NX_FMT_ECAPNP_TRAVERSAL:
+		return "traversal limit exceeded (amplification)";
+	case NX_FMT_ECAPNP_NONCANONICAL:
+		return "not canonical";
+	case NX_FMT_ECAPNP_TYPE:
+		return "field has the wrong type";
+	case NX_FMT_EMANIFEST_VERSION:
+		return "unsupported schema version";
+	case NX_FMT_EMANIFEST_FIELD:
+		return "invalid manifest field";
+	case NX_FMT_EMANIFEST_CAP:
+		return "manifest field over its cap";
+	case NX_FMT_ETOML_SYNTAX:
+		return "TOML syntax error";
+	case NX_FMT_ETOML_UNSUPPORTED:
+		return "TOML outside the supported subset";
+	case NX_FMT_ETOML_DUPLICATE:
+		return "TOML key defined twice";
+	case NX_FMT_ETOML_LIMIT:
+		return "TOML document over a limit";
+	case NX_FMT_ETOML_SCHEMA:
+		return "manifest source does not match the schema";
+	case NX_FMT_EKEYFILE:
+		return "malformed key file";
+	case NX_FMT_ESIGFILE:
+		return "malformed signature file";
+	case NX_FMT_EKEYID:
+		return "key id mismatch";
+	case NX_FMT_EBADSIG:
+		return "bad signature";
+	case NX_FMT_EUNTRUSTED:
+		return "signed by an untrusted key";
+	case NX_FMT_ETRUST:
+		return "bad trust directory";
+	case NX_FMT_ENXB_UNSIGNED:
+		return "bundle is unsigned";
+	case NX_FMT_ENXB_MEMBER:
+		return "bundle member missing";
+	case NX_FMT_ENXB_EXTRA:
+		return "unexpected entry in bundle";
+	case NX_FMT_ENXB_TYPE:
+		return "bundle member is not a regular file";
+	case NX_FMT_ENXB_MANIFEST_SIZE:
+		return "manifest size out of range";
+	case NX_FMT_ENXB_PAYLOAD_SIZE:
+		return "payload size out of range";
+	case NX_FMT_ENXB_PAYLOAD_MISMATCH:
+		return "payload size differs from the manifest";
+	case NX_FMT_ENXB_DIGEST:
+		return "payload digest mismatch";
+	case NX_FMT_ENXB_EXISTS:
+		return "bundle already exists";
+	}
+	return "unknown error";
+}
+
+int nx_fmt_fail(struct nx_fmt_err *e, int code, const char *fmt, ...)
+{
+	if (e) {
+		va_list ap;
+		e->code = code;
+		va_start(ap, fmt);
+		vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+		va_end(ap);
+	}
+	return code;
+}

@@ -77,7 +77,7 @@ grep -q 'static payloads only' "$tmp/err" && bad "file-over message mentions sta
 "$sim" inspect "$tmp/x.elf" 2>"$tmp/err" >/dev/null
 grep -q 'static payloads only' "$tmp/err" || bad "PT_INTERP refusal does not say 'static payloads only'"
 
-# Missing file: 66 and the file named. Directory: not an ELF, 65.
+# Missing file: 66 and the file named. A directory that is not a bundle: 65.
 "$sim" inspect "$tmp/missing.elf" >/dev/null 2>"$tmp/err"
 rc=$?
 [ "$rc" -eq 66 ] || bad "missing file exited $rc, want 66"
@@ -85,7 +85,16 @@ grep -q "^nexus-sim: $tmp/missing.elf: cannot open" "$tmp/err" || bad "missing f
 "$sim" inspect "$tmp" >/dev/null 2>"$tmp/err"
 rc=$?
 [ "$rc" -eq 65 ] || bad "directory exited $rc, want 65"
-grep -q "not an ELF file" "$tmp/err" || bad "directory message"
+grep -q "^nexus-sim: $tmp: refused: .*a bundle holds only" "$tmp/err" || bad "directory message"
+
+# A bundle: manifest, signature checked against the dev trust dir, plan.
+"$sim" inspect "${NX_BUILD:-build}/bundles/demo.hello.nxb" >"$tmp/out" 2>&1 || bad "bundle inspect failed"
+grep -q '^signature key=[0-9a-f]\{16\} ok' "$tmp/out" || bad "bundle signature not reported ok"
+grep -q '^name demo.hello$' "$tmp/out" || bad "bundle name missing"
+grep -q '^map va=0x' "$tmp/out" || bad "bundle plan missing"
+"$sim" inspect --trust "$tmp" "${NX_BUILD:-build}/bundles/demo.hello.nxb" >/dev/null 2>&1
+rc=$?
+[ "$rc" -eq 65 ] || bad "bundle with an empty trust dir exited $rc, want 65"
 
 # Usage.
 "$sim" inspect --help >"$tmp/out" 2>&1 || bad "inspect --help exited non-zero"

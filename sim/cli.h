@@ -10,5 +10,7 @@
 #define NX_EXIT_CRASH_BASE 128 /* + signal-like number for a crashed payload */
 
 int cmd_inspect(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+int cmd_boot(int argc, char **argv);
 
 #endif

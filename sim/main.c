@@ -14,6 +14,8 @@ struct command {
 };
 
 static const struct command commands[] = {
+    {"run", cmd_run, "run [-v] [--state DIR] [--trust DIR] BUNDLE [-- ARGS...]   run a bundle"},
+    {"boot", cmd_boot, "boot [-v] [--state DIR] [--trust DIR] [--selftest]   boot and shut down"},
     {"inspect", cmd_inspect, "inspect FILE.elf|BUNDLE.nxb   print the loader plan or the refusal"},
 };
 

@@ -1,0 +1,121 @@
+/*
+ * The control channel with nexus-sim (fd 4, nexus/svc.h NX_CTL_*).
+ * nexus-sim is trusted but its frames are still checked: a bad one gets
+ * an error reply like any other peer's.
+ */
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "daemons/init/init.h"
+
+static void ctl_config(struct nxd_conn *c, struct nxd_msg *m, void *arg)
+{
+	struct init *in = arg;
+	int *slot = m->hdr.arg == NX_CTL_CFG_TRUST_DIR	 ? &in->trust_fd
+		    : m->hdr.arg == NX_CTL_CFG_STATE_DIR ? &in->state_fd
+							 : NULL;
+	struct stat st;
+
+	if (slot == NULL || in->booting || in->booted) {
+		(void)nxd_reply_err(c, &m->hdr, -NX_EINVAL,
+				    slot == NULL ? "unknown configuration item"
+						 : "configuration after boot");
+		return;
+	}
+	if (fstat(m->fd, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		(void)nxd_reply_err(c, &m->hdr, -NX_EINVAL, "configuration fd is not a directory");
+		return;
+	}
+	if (*slot >= 0)
+		close(*slot);
+	*slot = nxd_msg_take_fd(m);
+}
+
+static void ctl_boot(struct nxd_conn *c, struct nxd_msg *m, void *arg)
+{
+	struct init *in = arg;
+
+	if (in->booting || in->booted || in->shutting) {
+		(void)nxd_reply_err(c, &m->hdr, -NX_EINVAL, "boot requested twice");
+		return;
+	}
+	in->boot_req = m->hdr;
+	in->booting = 1;
+	if (m->hdr.arg & NX_CTL_BOOT_SELFTEST) {
+		init_boot_fail(in, NX_ENOSYS, "selftests are not available yet");
+		return;
+	}
+	if (m->hdr.arg != 0) {
+		init_boot_fail(in, NX_EINVAL, "unknown boot flags 0x%llx",
+			       (unsigned long long)m->hdr.arg);
+		return;
+	}
+	if (in->trust_fd < 0 || in->state_fd < 0) {
+		init_boot_fail(in, NX_EINVAL, "boot before the trust and state directories");
+		return;
+	}
+	if (in->fault != NULL) {
+		struct svc *s =
+		    strncmp(in->fault, "seccomp:", 8) == 0 ? svc_by_name(in, in->fault + 8) : NULL;
+
+		if (s == NULL) {
+			init_boot_fail(in, NX_EINVAL, "NEXUS_FAULT=%s names no known fault",
+				       in->fault);
+			return;
+		}
+		s->fault = 1;
+	}
+	nxd_say("init: start");
+	in->next = 0;
+	init_boot_next(in);
+	init_arm_timer(in);
+}
+
+static void ctl_run(struct nxd_conn *c, struct nxd_msg *m, void *arg)
+{
+	struct init *in = arg;
+	const char *label = (const char *)m->body;
+	size_t llen = strnlen(label, m->len);
+	uint32_t nargs = 0;
+
+	if (!in->booted || in->shutting || in->run != NULL) {
+		(void)nxd_reply_err(c, &m->hdr, -NX_EAGAIN,
+				    in->run != NULL ? "a run is already in progress"
+						    : "the system is not up");
+		return;
+	}
+	/* label NUL, then each argument NUL-terminated: the body must end in a NUL. */
+	if (llen == m->len || m->body[m->len - 1] != 0) {
+		(void)nxd_reply_err(c, &m->hdr, -NX_EINVAL, "RUN body is not NUL-terminated");
+		return;
+	}
+	for (size_t i = llen + 1; i < m->len; i++)
+		nargs += m->body[i] == 0;
+	if (nargs > NX_ARGC_MAX - 1) {
+		(void)nxd_reply_err(c, &m->hdr, -NX_EMSGSIZE, "more than %d arguments",
+				    NX_ARGC_MAX - 1);
+		return;
+	}
+	run_start(in, &m->hdr, nxd_msg_take_fd(m), label, m->body + llen + 1, m->len - llen - 1,
+		  nargs);
+}
+
+static void ctl_shutdown(struct nxd_conn *c, struct nxd_msg *m, void *arg)
+{
+	struct init *in = arg;
+
+	(void)c;
+	in->shut_req = m->hdr;
+	in->have_shut_req = 1;
+	init_shutdown(in);
+}
+
+const struct nxd_handler init_ctl_table[] = {
+    {NX_CTL_CONFIG, ctl_config, 0, 0, NXD_FD_REQUIRED},
+    {NX_CTL_BOOT, ctl_boot, 0, 0, NXD_FD_NONE},
+    {NX_CTL_RUN, ctl_run, 2, NX_FRAME_BODY_MAX, NXD_FD_REQUIRED},
+    {NX_CTL_SHUTDOWN, ctl_shutdown, 0, 0, NXD_FD_NONE},
+};
+const size_t init_ctl_n = sizeof(init_ctl_table) / sizeof(init_ctl_table[0]);

@@ -1,0 +1,91 @@
+/*
+ * init: the only process nexus-sim launches. It owns the launch policy:
+ * the service table (name, start order, restart policy, directory), the
+ * fd layout each daemon starts with, readiness, supervision with a
+ * throttled restart, and an orderly shutdown in reverse order.
+ */
+#ifndef INIT_INIT_H
+#define INIT_INIT_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "daemons/init/restart.h"
+#include "daemons/lib/nxd.h"
+
+#define INIT_STOP_GRACE_MS 2000 /* a daemon told to stop is killed after this */
+
+enum svc_dir { SVC_DIR_NONE, SVC_DIR_TRUST, SVC_DIR_STATE };
+enum svc_policy { SVC_RESTART, SVC_NO_RESTART };
+enum svc_state { SVC_DOWN, SVC_STARTING, SVC_UP, SVC_STOPPING, SVC_FAILED };
+
+struct svc_def {
+	const char *name; /* also its executable's name in the daemons directory */
+	enum svc_dir dir; /* fd 5 */
+	enum svc_policy policy;
+	int registry; /* gets fd 6, a registry connection to samgrd */
+};
+
+struct svc {
+	const struct svc_def *def;
+	enum svc_state state;
+	pid_t pid;
+	struct nxd_conn *chan; /* the init channel: fd 4 on the daemon's side */
+	int pending_attach;    /* samgrd's end of fd 6, sent once samgrd runs */
+	struct restart rs;
+	uint64_t restart_at; /* ms, CLOCK_MONOTONIC; 0 = none scheduled */
+	int fault;	     /* pass NEXUS_FAULT to the next start */
+};
+
+struct init {
+	struct nxd_loop *loop;
+	struct nxd_conn *ctl;	   /* fd 4: nexus-sim */
+	struct nxd_conn *kernel;   /* fd 3 */
+	struct nxd_conn *registry; /* init's own connection to samgrd, as client "init" */
+	int trust_fd, state_fd;
+	char exe_dir[4096];
+	const char *fault; /* NEXUS_FAULT value, or NULL */
+	size_t nsvc;
+	struct svc *svc;
+
+	int booting, booted;
+	size_t next; /* the service boot starts next */
+	struct nx_frame boot_req;
+
+	int shutting;
+	int have_shut_req;
+	struct nx_frame shut_req;
+	uint64_t stop_deadline;
+	unsigned killed;
+
+	struct run *run; /* the run in progress, or NULL */
+};
+
+extern const struct svc_def init_services[];
+extern const size_t init_nservices;
+
+uint64_t init_now_ms(void);
+
+/* services.c: start one daemon with its fd layout. 0 or -1 (reported). */
+int svc_start(struct init *in, struct svc *s);
+struct svc *svc_by_pid(struct init *in, pid_t pid);
+struct svc *svc_by_name(struct init *in, const char *name);
+
+/* supervise.c */
+void init_boot_next(struct init *in);
+void init_boot_fail(struct init *in, int err, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void init_on_signal(void *arg, int fd);
+void init_shutdown(struct init *in);
+void init_arm_timer(struct init *in);
+
+/* control.c */
+extern const struct nxd_handler init_ctl_table[];
+extern const size_t init_ctl_n;
+
+/* run.c */
+void run_start(struct init *in, const struct nx_frame *req, int dirfd, const char *label,
+	       const uint8_t *args, size_t argslen, uint32_t nargs);
+void run_abort(struct init *in);
+
+#endif

@@ -1,0 +1,241 @@
+/*
+ * The service table and how one daemon is started: a fresh kernel
+ * connection from the kernel (KCONNECT), an init channel, its directory
+ * and its registry connection placed at fds 3..6, nothing else open, no
+ * environment but the fault-injection switch when it names this daemon.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "daemons/init/init.h"
+#include "daemons/lib/kcall_impl.h"
+#include "nexus/syscall.h"
+
+/* Start order is table order; stop order is the reverse. */
+const struct svc_def init_services[] = {
+    {"logd", SVC_DIR_STATE, SVC_RESTART, 1},
+    /* Its registrations cannot be rebuilt behind the daemons' backs. */
+    {"samgrd", SVC_DIR_NONE, SVC_NO_RESTART, 0},
+    {"keystored", SVC_DIR_TRUST, SVC_RESTART, 1},
+    {"bundlemgrd", SVC_DIR_STATE, SVC_RESTART, 1},
+    {"packagefsd", SVC_DIR_STATE, SVC_RESTART, 1},
+    {"vfsd", SVC_DIR_NONE, SVC_RESTART, 1},
+    {"execd", SVC_DIR_NONE, SVC_RESTART, 1},
+};
+const size_t init_nservices = sizeof(init_services) / sizeof(init_services[0]);
+
+struct svc *svc_by_pid(struct init *in, pid_t pid)
+{
+	for (size_t i = 0; i < in->nsvc; i++)
+		if (in->svc[i].pid == pid)
+			return &in->svc[i];
+	return NULL;
+}
+
+struct svc *svc_by_name(struct init *in, const char *name)
+{
+	for (size_t i = 0; i < in->nsvc; i++)
+		if (strcmp(in->svc[i].def->name, name) == 0)
+			return &in->svc[i];
+	return NULL;
+}
+
+static int svc_kconnect(struct init *in, const char *name)
+{
+	uint64_t a[6] = {0, strlen(name), 0, 0, 0, 0};
+	int fd = -1;
+	long r = nxd_kcall_conn(in->kernel, NXD_FD_KERNEL, NX_SYS_KCONNECT, a, name, strlen(name),
+				NULL, 0, -1, &fd);
+
+	if (r < 0 || fd < 0) {
+		if (fd >= 0)
+			close(fd);
+		return r < 0 ? (int)r : -NX_EPIPE;
+	}
+	return fd;
+}
+
+/* In the child: move each fd to its place, whatever numbers they had. */
+static _Noreturn void svc_exec(const char *path, const char *name, const int src[4],
+			       const char *fault)
+{
+	int tmp[4];
+	char env0[64];
+	char *argv[] = {(char *)name, NULL};
+	char *envp[] = {env0, NULL};
+	sigset_t none;
+
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	signal(SIGPIPE, SIG_DFL);
+	for (int i = 0; i < 4; i++) {
+		tmp[i] = -1;
+		if (src[i] >= 0 && (tmp[i] = fcntl(src[i], F_DUPFD, 10)) < 0)
+			_exit(127);
+	}
+	for (int i = 0; i < 4; i++)
+		if (tmp[i] >= 0 && dup2(tmp[i], NXD_FD_KERNEL + i) < 0)
+			_exit(127);
+	if (close_range(NXD_FD_KERNEL + 4, ~0U, 0) != 0)
+		_exit(127);
+	for (int i = 0; i < 4; i++)
+		if (tmp[i] < 0)
+			close(NXD_FD_KERNEL + i);
+	if (fault != NULL)
+		snprintf(env0, sizeof(env0), "NEXUS_FAULT=%s", fault);
+	execve(path, argv, fault != NULL ? envp : envp + 1);
+	dprintf(STDERR_FILENO, "init: cannot exec %s: %s\n", path, strerror(errno));
+	_exit(127);
+}
+
+static void svc_on_ready(struct nxd_conn *c, struct nxd_msg *m, void *arg)
+{
+	struct init *in = arg;
+	struct svc *s = NULL;
+
+	for (size_t i = 0; i < in->nsvc; i++)
+		if (in->svc[i].chan == c)
+			s = &in->svc[i];
+	if (s == NULL || s->state != SVC_STARTING || m->len != strlen(s->def->name) ||
+	    memcmp(m->body, s->def->name, m->len) != 0) {
+		nxd_say("init: unexpected READY from %s; ignored", s ? s->def->name : "?");
+		return;
+	}
+	s->state = SVC_UP;
+	nxd_say("init: up %s", s->def->name);
+	if (in->booting && &in->svc[in->next] == s) {
+		in->next++;
+		init_boot_next(in);
+	}
+	init_arm_timer(in);
+}
+
+/* The daemon closed its channel (it is exiting): the loop frees the connection. */
+static void svc_on_chan_close(void *arg, struct nxd_conn *c)
+{
+	struct init *in = arg;
+
+	for (size_t i = 0; i < in->nsvc; i++)
+		if (in->svc[i].chan == c)
+			in->svc[i].chan = NULL;
+}
+
+static const struct nxd_handler svc_chan_table[] = {
+    {NX_SVC_READY, svc_on_ready, 1, NX_SVC_NAME_MAX - 1, NXD_FD_NONE},
+};
+
+/* samgrd is running: hand it every registry connection made before it was. */
+static void svc_attach_pending(struct init *in, struct svc *samgrd)
+{
+	for (size_t i = 0; i < in->nsvc; i++) {
+		struct svc *s = &in->svc[i];
+
+		if (s->pending_attach < 0)
+			continue;
+		if (nxd_send(nxd_conn_fd(samgrd->chan), NX_SVC_ATTACH, 0, NULL, s->def->name,
+			     strlen(s->def->name), s->pending_attach) != 0)
+			nxd_say("init: cannot attach %s to samgrd", s->def->name);
+		close(s->pending_attach);
+		s->pending_attach = -1;
+	}
+}
+
+/* init's own registry connection, to reach bundlemgrd and execd for a run. */
+static int svc_attach_init(struct init *in, struct svc *samgrd)
+{
+	int sp[2];
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) != 0)
+		return -1;
+	if (nxd_send(nxd_conn_fd(samgrd->chan), NX_SVC_ATTACH, 0, NULL, "init", 4, sp[0]) != 0) {
+		close(sp[0]);
+		close(sp[1]);
+		return -1;
+	}
+	close(sp[0]);
+	in->registry = nxd_loop_add(in->loop, sp[1], "samgrd", NULL, 0, in);
+	return in->registry != NULL ? 0 : -1;
+}
+
+int svc_start(struct init *in, struct svc *s)
+{
+	const char *name = s->def->name;
+	char path[sizeof(in->exe_dir) + NX_SVC_NAME_MAX + 1];
+	int src[4] = {-1, -1, -1, -1};
+	int chan[2] = {-1, -1}, reg[2] = {-1, -1};
+	struct svc *samgrd = svc_by_name(in, "samgrd");
+	pid_t pid;
+	int k;
+
+	snprintf(path, sizeof(path), "%s/%s", in->exe_dir, name);
+	if (access(path, X_OK) != 0) {
+		nxd_say("init: cannot start %s: %s: %s", name, path, strerror(errno));
+		return -1;
+	}
+	k = svc_kconnect(in, name);
+	if (k < 0) {
+		nxd_say("init: cannot start %s: the kernel refused a connection (error %d)", name,
+			-k);
+		return -1;
+	}
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, chan) != 0 ||
+	    (s->def->registry && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, reg) != 0)) {
+		nxd_say("init: cannot start %s: socketpair: %s", name, strerror(errno));
+		goto bad;
+	}
+	src[0] = k;
+	src[1] = chan[1];
+	src[2] = s->def->dir == SVC_DIR_TRUST	? in->trust_fd
+		 : s->def->dir == SVC_DIR_STATE ? in->state_fd
+						: -1;
+	src[3] = reg[1];
+	pid = fork();
+	if (pid < 0) {
+		nxd_say("init: cannot start %s: fork: %s", name, strerror(errno));
+		goto bad;
+	}
+	if (pid == 0)
+		svc_exec(path, name, src, s->fault ? in->fault : NULL);
+	/* The fault is injected once: the restarted daemon must come up. */
+	s->fault = 0;
+	close(k);
+	close(chan[1]);
+	if (reg[1] >= 0)
+		close(reg[1]);
+	s->pid = pid;
+	s->state = SVC_STARTING;
+	restart_started(&s->rs, init_now_ms());
+	s->chan = nxd_loop_add(in->loop, chan[0], name, svc_chan_table, 1, in);
+	if (s->chan == NULL) {
+		nxd_say("init: too many connections starting %s", name);
+		kill(pid, SIGKILL);
+		if (reg[0] >= 0)
+			close(reg[0]);
+		return -1;
+	}
+	nxd_conn_on_close(s->chan, svc_on_chan_close, in);
+	/* Before samgrd runs (logd) the connection waits; its REGISTER waits with it. */
+	s->pending_attach = reg[0];
+	if (samgrd != NULL && samgrd->pid > 0 && s != samgrd)
+		svc_attach_pending(in, samgrd);
+	if (s == samgrd) {
+		svc_attach_pending(in, samgrd);
+		if (svc_attach_init(in, samgrd) != 0)
+			nxd_say("init: cannot attach itself to samgrd");
+	}
+	return 0;
+bad:
+	close(k);
+	for (int i = 0; i < 2; i++) {
+		if (chan[i] >= 0)
+			close(chan[i]);
+		if (reg[i] >= 0)
+			close(reg[i]);
+	}
+	return -1;
+}

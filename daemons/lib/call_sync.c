@@ -1,0 +1,70 @@
+/*
+ * Synchronous calls. A connection of a loop may carry requests and other
+ * replies besides the one awaited; those are queued for the loop rather
+ * than handled here, so no handler ever runs inside another's call.
+ */
+#include <poll.h>
+#include <stdlib.h>
+
+#include "daemons/lib/loop_impl.h"
+#include "daemons/lib/nxd.h"
+#include "nexus/err.h"
+
+int64_t nxd_call(struct nxd_conn *c, int fd, uint32_t kind, uint64_t arg, const void *body,
+		 size_t len, int fd_in, struct nxd_msg *reply)
+{
+	struct nxd_msg *m = reply;
+	uint8_t id[16];
+	int64_t res;
+	int st;
+
+	if (c != NULL) {
+		if (c->dead)
+			return -NX_EPIPE;
+		fd = c->fd;
+	}
+	if (m == NULL && (m = malloc(sizeof(*m))) == NULL)
+		return -NX_ENOMEM;
+	nxd_msg_init(m);
+	nxd_id_new(id);
+	st = nxd_send(fd, kind, arg, id, body, len, fd_in);
+	if (st != 0) {
+		res = st;
+		goto out;
+	}
+	for (;;) {
+		st = nxd_recv(fd, m);
+		if (st == 0 || st == -NX_EPIPE) {
+			if (c != NULL)
+				nxd_conn_drop(c);
+			res = -NX_EPIPE;
+			goto out;
+		}
+		if (st == -NX_EAGAIN) {
+			struct pollfd p = {.fd = fd, .events = POLLIN};
+
+			(void)poll(&p, 1, -1);
+			continue;
+		}
+		if (st == 1 && m->hdr.kind == NX_FRAME_REPLY && nxd_id_eq(m->hdr.id, id)) {
+			res = nxd_result(m);
+			goto out;
+		}
+		if (st < 0 && m->have_hdr && m->hdr.kind == NX_FRAME_REPLY &&
+		    nxd_id_eq(m->hdr.id, id)) {
+			res = st;
+			goto out;
+		}
+		if (c == NULL) {
+			res = -NX_EINVAL;
+			goto out;
+		}
+		nxd_conn_enqueue(c, m, st);
+	}
+out:
+	if (m != reply) {
+		nxd_msg_release(m);
+		free(m);
+	}
+	return res;
+}

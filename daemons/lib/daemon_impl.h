@@ -1,0 +1,25 @@
+/* libnxd internal: the daemon context shared by start-up, registry and log client. */
+#ifndef NXD_DAEMON_IMPL_H
+#define NXD_DAEMON_IMPL_H
+
+#include "daemons/lib/nxd.h"
+
+struct nxd {
+	char name[NX_SVC_NAME_MAX];
+	unsigned flags;
+	struct nxd_loop *loop;
+	struct nxd_conn *init;	 /* fd 4 */
+	struct nxd_conn *kernel; /* fd 3 */
+	struct nxd_conn *samgr;	 /* fd 6, or NULL for samgrd */
+	int dir;		 /* fd 5, or -1 */
+	int log_fd;		 /* connection to logd, or -1 */
+	int sandboxed;
+	const struct nxd_handler *svc_table; /* serves connections samgrd hands over */
+	size_t svc_n;
+	void *svc_arg;
+};
+
+/* Serve samgrd's ACCEPTs on fd 6 (registry client side). */
+struct nxd_conn *nxd_samgr_attach(struct nxd *d);
+
+#endif

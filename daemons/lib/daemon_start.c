@@ -1,0 +1,195 @@
+/*
+ * Daemon start-up: take the fds init handed over, close the rest, and
+ * serve the init channel. Everything here runs before the sandbox, so it
+ * may still do what the allowlists forbid (close_range, fstat of fds).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "daemons/lib/daemon_impl.h"
+#include "daemons/lib/kcall_impl.h"
+#include "daemons/lib/loop_impl.h"
+#include "daemons/lib/nxd_log.h"
+#include "nexus/err.h"
+
+static void start_need_seqpacket(int fd, const char *what)
+{
+	int type = 0;
+	socklen_t len = sizeof(type);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) != 0)
+		fatal("fd %d (%s) is not a socket", fd, what);
+	if (type != SOCK_SEQPACKET)
+		fatalx("fd %d (%s) is not a SOCK_SEQPACKET socket", fd, what);
+}
+
+static void start_need_dir(int fd)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) != 0)
+		fatal("fd %d (directory) is not open", fd);
+	if (!S_ISDIR(st.st_mode))
+		fatalx("fd %d is not a directory", fd);
+}
+
+static void start_on_stop(struct nxd_conn *c, struct nxd_msg *m, void *arg)
+{
+	struct nxd *d = arg;
+
+	(void)c;
+	(void)m;
+	nxd_loop_stop(d->loop, 0);
+}
+
+static void start_on_init_close(void *arg, struct nxd_conn *c)
+{
+	struct nxd *d = arg;
+
+	(void)c;
+	/* init is gone: nobody is left to supervise us. */
+	nxd_loop_stop(d->loop, 0);
+}
+
+static const struct nxd_handler start_init_table[] = {
+    {NX_SVC_STOP, start_on_stop, 0, 0, NXD_FD_NONE},
+};
+
+struct nxd *nxd_start(const char *name, unsigned flags)
+{
+	struct nxd *d;
+	int top = NXD_FD_INIT;
+
+	nxd_set_progname(name);
+	if (strlen(name) >= NX_SVC_NAME_MAX)
+		fatalx("service name too long");
+	signal(SIGPIPE, SIG_IGN);
+	start_need_seqpacket(NXD_FD_KERNEL, "kernel socket");
+	start_need_seqpacket(NXD_FD_INIT, "init channel");
+	if (flags & NXD_START_DIR) {
+		start_need_dir(NXD_FD_DIR);
+		top = NXD_FD_DIR;
+	}
+	if (!(flags & NXD_START_NO_SAMGR)) {
+		start_need_seqpacket(NXD_FD_SAMGR, "registry connection");
+		top = NXD_FD_SAMGR;
+	}
+	if (!(flags & NXD_START_DIR) && top > NXD_FD_DIR && fcntl(NXD_FD_DIR, F_GETFD) >= 0)
+		close(NXD_FD_DIR);
+	if (close_range((unsigned)top + 1, ~0U, 0) != 0)
+		fatal("close_range");
+	d = calloc(1, sizeof(*d));
+	if (d == NULL || (d->loop = nxd_loop_new()) == NULL)
+		fatalx("out of memory");
+	snprintf(d->name, sizeof(d->name), "%s", name);
+	d->flags = flags;
+	d->dir = (flags & NXD_START_DIR) ? NXD_FD_DIR : -1;
+	d->log_fd = -1;
+	d->init = nxd_loop_add(d->loop, NXD_FD_INIT, "init", start_init_table, 1, d);
+	d->kernel = nxd_loop_add(d->loop, NXD_FD_KERNEL, "kernel", NULL, 0, d);
+	if (d->init == NULL || d->kernel == NULL)
+		fatalx("out of memory");
+	nxd_conn_on_close(d->init, start_on_init_close, d);
+	if (!(flags & NXD_START_NO_SAMGR)) {
+		d->samgr = nxd_samgr_attach(d);
+		if (d->samgr == NULL)
+			fatalx("out of memory");
+	}
+	if (!(flags & NXD_START_NO_LOG)) {
+		d->log_fd = nxd_connect(d, "logd");
+		if (d->log_fd < 0)
+			fatalx("cannot connect to logd: error %d", -d->log_fd);
+	}
+	return d;
+}
+
+const char *nxd_name(const struct nxd *d)
+{
+	return d->name;
+}
+
+struct nxd_loop *nxd_loop_of(struct nxd *d)
+{
+	return d->loop;
+}
+
+int nxd_dir_fd(const struct nxd *d)
+{
+	return d->dir;
+}
+
+int nxd_kernel_fd(const struct nxd *d)
+{
+	(void)d;
+	return NXD_FD_KERNEL;
+}
+
+struct nxd_conn *nxd_kernel_conn(struct nxd *d)
+{
+	return d->kernel;
+}
+
+struct nxd_conn *nxd_init_conn(struct nxd *d)
+{
+	return d->init;
+}
+
+void nxd_set_init_table(struct nxd *d, const struct nxd_handler *table, size_t n, void *arg)
+{
+	d->init->table = table;
+	d->init->n = n;
+	d->init->arg = arg;
+}
+
+void nxd_handle_stop(struct nxd_conn *c, struct nxd_msg *m, void *arg)
+{
+	start_on_stop(c, m, arg);
+}
+
+void nxd_ready(struct nxd *d)
+{
+	int err;
+
+	if (!d->sandboxed)
+		fatalx("ready before the sandbox is installed");
+	/* Printed first so the ladder reads "<svc>: ready" then "init: up <svc>". */
+	nxd_say("%s: ready", d->name);
+	err = nxd_send(NXD_FD_INIT, NX_SVC_READY, 0, NULL, d->name, strlen(d->name), -1);
+	if (err != 0)
+		fatalx("cannot tell init it is ready: error %d", -err);
+}
+
+int nxd_serve(struct nxd *d)
+{
+	int code = nxd_loop_run(d->loop);
+
+	nxd_loop_free(d->loop);
+	d->loop = NULL;
+	return code;
+}
+
+long nxd_kcall(struct nxd *d, unsigned nr, const uint64_t a[6], const void *in, size_t inlen,
+	       void *out, size_t outcap, int fd_in, int *fd_out)
+{
+	return nxd_kcall_conn(d->kernel, NXD_FD_KERNEL, nr, a, in, inlen, out, outcap, fd_in,
+			      fd_out);
+}
+
+static long start_kcall_thunk(void *ctx, unsigned nr, const uint64_t a[6], const void *in,
+			      size_t inlen, void *out, size_t outcap, int fd_in, int *fd_out)
+{
+	return nxd_kcall(ctx, nr, a, in, inlen, out, outcap, fd_in, fd_out);
+}
+
+void nxd_kcaller(struct nxd *d, struct nx_kcaller *k)
+{
+	k->ctx = d;
+	k->call = start_kcall_thunk;
+}

@@ -1,0 +1,60 @@
+/*
+ * Kernel calls from a host daemon: an NX_FRAME_KCALL frame on the
+ * daemon's kernel socket, answered by one NX_FRAME_REPLY (nexus/frame.h).
+ * The kernel may hold a reply back (wait); through a loop connection
+ * other replies that overtake it are queued, not lost.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "daemons/lib/kcall_impl.h"
+#include "daemons/lib/nxd.h"
+#include "nexus/err.h"
+
+long nxd_kcall_conn(struct nxd_conn *c, int sock, unsigned nr, const uint64_t a[6], const void *in,
+		    size_t inlen, void *out, size_t outcap, int fd_in, int *fd_out)
+{
+	struct nx_kcall k;
+	struct nxd_msg *reply;
+	uint8_t *body;
+	int64_t res;
+
+	if (fd_out != NULL)
+		*fd_out = -1;
+	if (inlen > NX_KCALL_DATA_MAX)
+		return -NX_EMSGSIZE;
+	body = malloc(sizeof(k) + inlen);
+	reply = malloc(sizeof(*reply));
+	if (body == NULL || reply == NULL) {
+		free(body);
+		free(reply);
+		return -NX_ENOMEM;
+	}
+	memset(&k, 0, sizeof(k));
+	if (a != NULL)
+		memcpy(k.a, a, sizeof(k.a));
+	memcpy(body, &k, sizeof(k));
+	if (inlen > 0)
+		memcpy(body + sizeof(k), in, inlen);
+	nxd_msg_init(reply);
+	res = nxd_call(c, sock, NX_FRAME_KCALL, nr, body, sizeof(k) + inlen, fd_in, reply);
+	if (reply->have_hdr && reply->hdr.kind == NX_FRAME_REPLY) {
+		size_t n = reply->len < outcap ? reply->len : outcap;
+
+		if (n > 0 && out != NULL)
+			memcpy(out, reply->body, n);
+		if (fd_out != NULL)
+			*fd_out = nxd_msg_take_fd(reply);
+	}
+	nxd_msg_release(reply);
+	free(reply);
+	free(body);
+	return (long)res;
+}
+
+long nxd_kcall_sock(int sock, unsigned nr, const uint64_t a[6], const void *in, size_t inlen,
+		    void *out, size_t outcap, int fd_in, int *fd_out)
+{
+	return nxd_kcall_conn(NULL, sock, nr, a, in, inlen, out, outcap, fd_in, fd_out);
+}

@@ -1,0 +1,142 @@
+/*
+ * libnxd: what every nexus daemon is built from. A daemon's main is
+ *
+ *	struct nxd *d = nxd_start("keystored", NXD_START_DIR);
+ *	... read what it needs beneath nxd_dir_fd(d) ...
+ *	nxd_sandbox(d, extra_syscalls, n);   // before the first request
+ *	nxd_register(d, table, n, arg);      // REGISTER with samgrd
+ *	nxd_ready(d);                        // READY to init, "<name>: ready"
+ *	return nxd_serve(d);                 // until init says STOP
+ *
+ * Fds at start (docs/daemons.md): 0 /dev/null, 1 and 2 the console,
+ * 3 the daemon's kernel socket, 4 its channel to init, 5 a directory
+ * handed over by init (only with NXD_START_DIR), 6 its registry
+ * connection to samgrd (every daemon but samgrd). nxd_start closes
+ * everything else.
+ */
+#ifndef NXD_H
+#define NXD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "daemons/lib/kcall.h"
+#include "daemons/lib/nxd_frame.h"
+#include "daemons/lib/nxd_loop.h"
+#include "nexus/svc.h"
+
+#define NXD_FD_KERNEL 3
+#define NXD_FD_INIT 4
+#define NXD_FD_DIR 5
+#define NXD_FD_SAMGR 6
+
+#define NXD_START_DIR (1u << 0)	     /* fd 5 is a directory the daemon needs */
+#define NXD_START_NO_SAMGR (1u << 1) /* samgrd itself: there is no fd 6 */
+#define NXD_START_NO_LOG (1u << 2)   /* logd itself and samgrd: no logd connection */
+
+struct nxd;
+
+/*
+ * Check the inherited fds, close every other one, set up the loop and
+ * the init channel, and (unless NXD_START_NO_LOG) connect to logd.
+ * A start-up failure is fatal: the daemon exits and init reports it.
+ */
+struct nxd *nxd_start(const char *name, unsigned flags);
+
+const char *nxd_name(const struct nxd *d);
+struct nxd_loop *nxd_loop_of(struct nxd *d);
+int nxd_dir_fd(const struct nxd *d);	/* fd 5, or -1 */
+int nxd_kernel_fd(const struct nxd *d); /* fd 3 */
+
+/*
+ * Install the seccomp allowlist: the calls every libnxd daemon needs
+ * plus `extra` (__NR_* numbers); any other call kills the process with
+ * SIGSYS. Then honours the fault-injection switch: if the environment
+ * holds NEXUS_FAULT=seccomp:<this daemon's name>, the daemon makes one
+ * forbidden call here (docs/security.md).
+ */
+void nxd_sandbox(struct nxd *d, const int *extra, size_t n);
+
+/*
+ * REGISTER this daemon's name with samgrd; each connection samgrd then
+ * hands over is served through `table` with `arg` (the peer's name is
+ * nxd_conn_peer(); the connection is non-blocking, so a client that
+ * stops reading loses replies rather than stalling the service).
+ * Returns 0 or -NX_E*.
+ */
+__attribute__((warn_unused_result)) int nxd_register(struct nxd *d, const struct nxd_handler *table,
+						     size_t n, void *arg);
+
+/*
+ * For logd only, which starts before samgrd: send REGISTER without
+ * waiting; samgrd answers once it is up, and a refusal then is fatal.
+ */
+__attribute__((warn_unused_result)) int
+nxd_register_early(struct nxd *d, const struct nxd_handler *table, size_t n, void *arg);
+
+/* A service name: 1..NX_SVC_NAME_MAX-1 bytes of [a-z0-9._-]. */
+int nxd_svc_name_ok(const void *s, size_t len);
+
+/*
+ * CONNECT to a registered service through samgrd. Returns a fresh
+ * SOCK_SEQPACKET fd (the caller's) or -NX_E* (-NX_ESRCH: not registered).
+ */
+__attribute__((warn_unused_result)) int nxd_connect(struct nxd *d, const char *service);
+
+/*
+ * The init channel (fd 4) and the kernel socket (fd 3) as loop
+ * connections. samgrd serves NX_SVC_ATTACH on the init channel: its
+ * table replaces the default one and must include nxd_handle_stop for
+ * NX_SVC_STOP.
+ */
+struct nxd_conn *nxd_init_conn(struct nxd *d);
+struct nxd_conn *nxd_kernel_conn(struct nxd *d);
+void nxd_set_init_table(struct nxd *d, const struct nxd_handler *table, size_t n, void *arg);
+void nxd_handle_stop(struct nxd_conn *c, struct nxd_msg *m, void *arg);
+
+/* Print "<name>: ready", then tell init (that order keeps the ladder stable). */
+void nxd_ready(struct nxd *d);
+
+/* Serve until init sends STOP or goes away; returns the exit status. */
+int nxd_serve(struct nxd *d);
+
+/*
+ * Kernel calls over fd 3, the same table payloads reach by ecall
+ * (nexus/frame.h struct nx_kcall): `in` travels as the call's data,
+ * output comes back into `out` (at most outcap bytes), an fd goes with
+ * fd_in (or -1) and one may come back into *fd_out. Returns the result.
+ * nxd_kcall goes through the loop's kernel connection, so a reply the
+ * kernel held back (wait, made with nxd_call_async on nxd_kernel_conn)
+ * may overtake it safely; nxd_kcall_sock is for a bare socket.
+ */
+long nxd_kcall(struct nxd *d, unsigned nr, const uint64_t a[6], const void *in, size_t inlen,
+	       void *out, size_t outcap, int fd_in, int *fd_out);
+long nxd_kcall_sock(int sock, unsigned nr, const uint64_t a[6], const void *in, size_t inlen,
+		    void *out, size_t outcap, int fd_in, int *fd_out);
+
+/* A kernel caller (daemons/lib/kcall.h) making nxd_kcall()s for d, for elf_spawn. */
+void nxd_kcaller(struct nxd *d, struct nx_kcaller *k);
+
+/* A structured log record to logd (nexus/svc.h NX_LOG_RECORD). */
+struct nxd_field {
+	const char *key;
+	const char *value;
+};
+int nxd_log(struct nxd *d, int level, const char *msg, const struct nxd_field *fields,
+	    size_t nfields);
+
+/*
+ * The console: fd 2, one write() per whole line so lines of different
+ * daemons never interleave. nxd_say() adds the newline.
+ */
+void nxd_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * For the states a daemon cannot continue from: print "<name>: <msg>"
+ * (fatal() adds strerror(errno)) and exit 1.
+ */
+void nxd_set_progname(const char *name);
+_Noreturn void fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+_Noreturn void fatalx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

@@ -1,0 +1,8 @@
+# daemons/samgrd/: the service registry.
+SAMGRD_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(wildcard daemons/samgrd/*.c))
+
+$(DAEMON_DIR)/samgrd: $(SAMGRD_OBJS) $(NXD_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $(SAMGRD_OBJS) $(NXD_LIB) -lseccomp
+
+BINS += $(DAEMON_DIR)/samgrd

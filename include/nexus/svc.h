@@ -1,0 +1,146 @@
+/*
+ * Service protocols between host processes: the init channel, samgrd,
+ * logd and the control channel between nexus-sim and init. Every message
+ * is one nx_frame (nexus/frame.h) with at most one fd.
+ *
+ * Frame kind ranges, 0x100 each, so a stray frame is recognisably
+ * someone else's:
+ *   0x0001 reply, 0x0100 kernel call (frame.h)
+ *   0x0200 init channel      0x0300 samgrd       0x0400 logd
+ *   0x0500 control (nexus-sim <-> init)
+ *   0x0600 keystored  0x0700 bundlemgrd  0x0800 packagefsd  0x0900 vfsd
+ *   0x0a00 execd      0x0b00 updated     (svc_key.h, svc_bundle.h, ...)
+ *
+ * Replies: kind NX_FRAME_REPLY, the request's id echoed, arg = result
+ * (>= 0) or -NX_E* as a two's-complement int64. The body of an error reply
+ * is an optional one-line message (no newline, no NUL, at most
+ * NX_ERRMSG_MAX bytes) naming what was refused and why.
+ */
+#ifndef NEXUS_SVC_H
+#define NEXUS_SVC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "nexus/err.h"
+#include "nexus/frame.h"
+#include "nexus/limits.h"
+#include "nexus/task.h"
+
+#define NX_ERRMSG_MAX 256 /* bytes of an error reply's message */
+
+/*
+ * A service refuses bad input with one of these errors; any other error
+ * means the service itself failed. nexus-sim maps the first kind to exit
+ * status 65 and the second to 70.
+ *   EINVAL malformed, EPERM not trusted / signature, EACCES not allowed,
+ *   EMSGSIZE over a cap, ERANGE out of range, EEXIST already there or a
+ *   downgrade, ESRCH no such name.
+ */
+static inline int nx_err_is_refusal(int64_t err)
+{
+	switch (err < 0 ? -err : err) {
+	case NX_EINVAL:
+	case NX_EPERM:
+	case NX_EACCES:
+	case NX_EMSGSIZE:
+	case NX_ERANGE:
+	case NX_EEXIST:
+	case NX_ESRCH:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * Service names: 1..NX_SVC_NAME_MAX-1 bytes of [a-z0-9._-], sent without
+ * a NUL as the whole body of the frames that carry one.
+ */
+
+/* ---- Init channel: fd 4 of every daemon, init on the other end. ---- */
+#define NX_SVC_READY 0x0201 /* daemon -> init: registered and serving; no reply */
+#define NX_SVC_STOP 0x0202  /* init -> daemon: finish and exit 0; no reply */
+/*
+ * init -> samgrd only: fd = samgrd's end of a new registry connection,
+ * body = the name of the process holding the other end. That process may
+ * REGISTER only this name; its CONNECTs are made in this name.
+ */
+#define NX_SVC_ATTACH 0x0203
+
+/* ---- samgrd: on a daemon's registry connection (its fd 6). ---- */
+/* body = name; reply arg 0. -EPERM: not the attached name; -EEXIST: taken. */
+#define NX_SAMGR_REGISTER 0x0301
+/*
+ * body = name; reply arg 0 with fd = the caller's end of a fresh
+ * socketpair; -ESRCH: no such service registered.
+ */
+#define NX_SAMGR_CONNECT 0x0302
+/*
+ * samgrd -> registered service, unsolicited: fd = the service's end of a
+ * new connection, body = the connecting client's attached name. No reply.
+ */
+#define NX_SAMGR_ACCEPT 0x0303
+
+/* ---- logd: on a connection obtained by CONNECT("logd"). ---- */
+/*
+ * One structured record, no reply. arg = level. body = NUL-terminated
+ * strings: scope, message, then zero or more "key=value". Scope and keys
+ * are [a-z0-9_.-]; message and values printable ASCII. logd sorts the
+ * fields by key and writes one line to the console and the journal:
+ *   <scope>: <level> <message> key=value ...
+ * (a value holding a space, '"' or '\' is printed "quoted\ escaped").
+ */
+#define NX_LOG_RECORD 0x0401
+#define NX_LOG_DEBUG 0
+#define NX_LOG_INFO 1
+#define NX_LOG_WARN 2
+#define NX_LOG_ERROR 3
+#define NX_LOG_RECORD_MAX 4096 /* bytes of a record body */
+#define NX_LOG_FIELDS_MAX 16   /* key=value fields per record */
+#define NX_LOG_KEY_MAX 32      /* bytes of a key, without the NUL */
+
+/* ---- Control channel: nexus-sim <-> init (init's fd 4). ---- */
+/* sim -> init, before BOOT: arg = which directory, fd = it. No reply. */
+#define NX_CTL_CONFIG 0x0501
+#define NX_CTL_CFG_TRUST_DIR 1 /* handed to keystored as its fd 5 */
+#define NX_CTL_CFG_STATE_DIR 2 /* handed to logd, bundlemgrd, packagefsd */
+/* sim -> init: start the daemons. arg = NX_CTL_BOOT_* flags. */
+#define NX_CTL_BOOT 0x0502
+#define NX_CTL_BOOT_SELFTEST (1u << 0)
+/*
+ * init -> sim, answering BOOT (same id): arg 0 = every daemon is up;
+ * -NX_E* + message = boot failed (init then stops what it started).
+ */
+#define NX_CTL_READY 0x0503
+/*
+ * sim -> init: fd = the bundle directory (O_DIRECTORY), body = the
+ * bundle's label as the user named it (for messages), then the payload's
+ * arguments after argv[0] (at most NX_ARGC_MAX - 1), each NUL-terminated.
+ * init installs the bundle through bundlemgrd and runs it through execd
+ * with argv[0] = the installed name.
+ */
+#define NX_CTL_RUN 0x0504
+/*
+ * init -> sim, answering RUN (same id): arg 0 with body struct
+ * nx_ctl_result, or -NX_E* with a one-line message when nothing ran
+ * (nx_err_is_refusal() tells refused input from a failure).
+ */
+#define NX_CTL_RESULT 0x0505
+/* sim -> init: stop all daemons in reverse order and reap them. */
+#define NX_CTL_SHUTDOWN 0x0506
+/* init -> sim, answering SHUTDOWN: arg = daemons that had to be killed. */
+#define NX_CTL_DOWN 0x0507
+
+struct nx_ctl_result {
+	uint64_t status;       /* wait status word (nexus/task.h) */
+	uint64_t pid;	       /* the payload's task id */
+	struct nx_crash crash; /* valid when NX_WAIT_IS_CRASH(status) */
+};
+
+_Static_assert(sizeof(struct nx_ctl_result) == 328, "nx_ctl_result size");
+_Static_assert(offsetof(struct nx_ctl_result, status) == 0, "nx_ctl_result.status");
+_Static_assert(offsetof(struct nx_ctl_result, pid) == 8, "nx_ctl_result.pid");
+_Static_assert(offsetof(struct nx_ctl_result, crash) == 16, "nx_ctl_result.crash");
+
+#endif

@@ -1,0 +1,141 @@
+/*
+ * Log records: the encoder and logd's decoder agree, fields come out
+ * sorted by key, values that need it are quoted, and every limit holds
+ * at N and refuses N+1.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "daemons/lib/nxd_log.h"
+
+static int roundtrip(const char *scope, const char *msg, const struct nxd_field *f, size_t n,
+		     int level, char *line, size_t cap)
+{
+	uint8_t buf[NX_LOG_RECORD_MAX];
+	struct nxd_log_rec r;
+	const char *why;
+	int len = nxd_log_encode(buf, sizeof(buf), scope, msg, f, n);
+
+	if (len < 0)
+		return len;
+	if (nxd_log_decode(buf, (size_t)len, level, &r, &why) != 0)
+		return -1000;
+	return nxd_log_format(&r, line, cap);
+}
+
+static void test_log_fields_sorted_by_key(void **state)
+{
+	struct nxd_field f[] = {{"pid", "7"},	  {"name", "demo.fault"}, {"event", "crash.v1"},
+				{"addr", "0x0"},  {"code", "139"},	  {"cause", "write_prot"},
+				{"pc", "0x10234"}};
+	char line[512];
+
+	(void)state;
+	assert_true(roundtrip("execd", "crash report", f, 7, NX_LOG_ERROR, line, sizeof(line)) > 0);
+	assert_string_equal(line, "execd: error crash report addr=0x0 cause=write_prot code=139 "
+				  "event=crash.v1 name=demo.fault pc=0x10234 pid=7");
+}
+
+static void test_log_values_quoted_when_needed(void **state)
+{
+	struct nxd_field f[] = {{"why", "a \"b\" c\\d"}, {"empty", ""}};
+	char line[256];
+
+	(void)state;
+	assert_true(roundtrip("logd", "m", f, 2, NX_LOG_INFO, line, sizeof(line)) > 0);
+	assert_string_equal(line, "logd: info m empty=\"\" why=\"a \\\"b\\\" c\\\\d\"");
+}
+
+static void test_log_fields_limit(void **state)
+{
+	struct nxd_field f[NX_LOG_FIELDS_MAX + 1];
+	char keys[NX_LOG_FIELDS_MAX + 1][8];
+	char line[2048];
+
+	(void)state;
+	for (int i = 0; i <= NX_LOG_FIELDS_MAX; i++) {
+		snprintf(keys[i], sizeof(keys[i]), "k%02d", i);
+		f[i].key = keys[i];
+		f[i].value = "v";
+	}
+	assert_true(roundtrip("s", "m", f, NX_LOG_FIELDS_MAX, 1, line, sizeof(line)) > 0);
+	assert_int_equal(roundtrip("s", "m", f, NX_LOG_FIELDS_MAX + 1, 1, line, sizeof(line)),
+			 -NX_EINVAL);
+}
+
+static void test_log_key_length_limit(void **state)
+{
+	char key[NX_LOG_KEY_MAX + 2];
+	struct nxd_field f = {key, "v"};
+	char line[256];
+
+	(void)state;
+	memset(key, 'k', sizeof(key));
+	key[NX_LOG_KEY_MAX] = 0;
+	assert_true(roundtrip("s", "m", &f, 1, 1, line, sizeof(line)) > 0);
+	key[NX_LOG_KEY_MAX] = 'k';
+	key[NX_LOG_KEY_MAX + 1] = 0;
+	assert_int_equal(roundtrip("s", "m", &f, 1, 1, line, sizeof(line)), -NX_EINVAL);
+}
+
+static void test_log_record_size_limit(void **state)
+{
+	/* scope "s\0" + msg + NUL fills the cap exactly; one more byte does not fit. */
+	static char msg[NX_LOG_RECORD_MAX];
+	uint8_t buf[NX_LOG_RECORD_MAX];
+	size_t n = NX_LOG_RECORD_MAX - 3;
+
+	(void)state;
+	memset(msg, 'm', n);
+	msg[n] = 0;
+	assert_int_equal(nxd_log_encode(buf, sizeof(buf), "s", msg, NULL, 0), NX_LOG_RECORD_MAX);
+	msg[n] = 'm';
+	msg[n + 1] = 0;
+	assert_int_equal(nxd_log_encode(buf, sizeof(buf), "s", msg, NULL, 0), -NX_EMSGSIZE);
+}
+
+static void test_log_decode_refuses_bad_records(void **state)
+{
+	struct nxd_log_rec r;
+	const char *why;
+
+	(void)state;
+	/* not NUL-terminated */
+	assert_int_equal(nxd_log_decode((const uint8_t *)"s\0m", 3, 1, &r, &why), -NX_EINVAL);
+	/* no message */
+	assert_int_equal(nxd_log_decode((const uint8_t *)"s\0", 2, 1, &r, &why), -NX_EINVAL);
+	/* bad scope */
+	assert_int_equal(nxd_log_decode((const uint8_t *)"S!\0m\0", 5, 1, &r, &why), -NX_EINVAL);
+	/* field without '=' */
+	assert_int_equal(nxd_log_decode((const uint8_t *)"s\0m\0k\0", 6, 1, &r, &why), -NX_EINVAL);
+	/* duplicate key */
+	assert_int_equal(nxd_log_decode((const uint8_t *)"s\0m\0k=1\0k=2\0", 12, 1, &r, &why),
+			 -NX_EINVAL);
+	/* control character in a value */
+	assert_int_equal(nxd_log_decode((const uint8_t *)"s\0m\0k=\n\0", 8, 1, &r, &why),
+			 -NX_EINVAL);
+	/* unknown level, one past error */
+	assert_int_equal(nxd_log_decode((const uint8_t *)"s\0m\0", 4, NX_LOG_ERROR + 1, &r, &why),
+			 -NX_EINVAL);
+	assert_int_equal(nxd_log_decode((const uint8_t *)"s\0m\0", 4, NX_LOG_ERROR, &r, &why), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_log_fields_sorted_by_key),
+	    cmocka_unit_test(test_log_values_quoted_when_needed),
+	    cmocka_unit_test(test_log_fields_limit),
+	    cmocka_unit_test(test_log_key_length_limit),
+	    cmocka_unit_test(test_log_record_size_limit),
+	    cmocka_unit_test(test_log_decode_refuses_bad_records),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

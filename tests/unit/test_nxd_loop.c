@@ -1,0 +1,287 @@
+/*
+ * libnxd loop: malformed and unknown requests get error replies and the
+ * connection survives; asynchronous calls complete (or fail when the
+ * peer goes); a synchronous call queues what overtakes its reply.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "daemons/lib/nxd.h"
+
+#define K_ECHO 0x7701
+#define K_STOP 0x7702
+#define K_NEEDFD 0x7703
+#define K_LATER 0x7704
+
+struct fx {
+	struct nxd_loop *l;
+	struct nxd_conn *c;
+	int peer; /* the test's end */
+	struct nxd_msg *m;
+	int order[8];
+	int norder;
+};
+
+static void h_echo(struct nxd_conn *c, struct nxd_msg *m, void *arg)
+{
+	(void)arg;
+	assert_int_equal(nxd_reply(c, &m->hdr, 7, m->body, m->len, -1), 0);
+}
+
+static void h_stop(struct nxd_conn *c, struct nxd_msg *m, void *arg)
+{
+	struct fx *f = arg;
+
+	f->order[f->norder++] = K_STOP;
+	assert_int_equal(nxd_reply(c, &m->hdr, 0, NULL, 0, -1), 0);
+	nxd_loop_stop(f->l, 5);
+}
+
+static void h_needfd(struct nxd_conn *c, struct nxd_msg *m, void *arg)
+{
+	(void)arg;
+	assert_true(m->fd >= 0);
+	assert_int_equal(nxd_reply(c, &m->hdr, 0, NULL, 0, -1), 0);
+}
+
+static const struct nxd_handler table[] = {
+    {K_ECHO, h_echo, 0, 16, NXD_FD_NONE},
+    {K_STOP, h_stop, 0, 0, NXD_FD_NONE},
+    {K_NEEDFD, h_needfd, 0, 0, NXD_FD_REQUIRED},
+};
+
+static int setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof(*f));
+	int sv[2];
+
+	assert_non_null(f);
+	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
+	f->l = nxd_loop_new();
+	assert_non_null(f->l);
+	f->c = nxd_loop_add(f->l, sv[0], "peer", table, 3, f);
+	assert_non_null(f->c);
+	f->peer = sv[1];
+	f->m = malloc(sizeof(*f->m));
+	nxd_msg_init(f->m);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+
+	nxd_loop_free(f->l);
+	if (f->peer >= 0)
+		close(f->peer);
+	nxd_msg_release(f->m);
+	free(f->m);
+	free(f);
+	return 0;
+}
+
+static void send_req(struct fx *f, uint32_t kind, const void *body, size_t len, int fd,
+		     uint8_t id[16])
+{
+	nxd_id_new(id);
+	assert_int_equal(nxd_send(f->peer, kind, 0, id, body, len, fd), 0);
+}
+
+static int64_t read_reply(struct fx *f, const uint8_t id[16])
+{
+	assert_int_equal(nxd_recv(f->peer, f->m), 1);
+	assert_int_equal(f->m->hdr.kind, NX_FRAME_REPLY);
+	assert_true(nxd_id_eq(f->m->hdr.id, id));
+	return nxd_result(f->m);
+}
+
+static void test_loop_unknown_kind_gets_error_and_conn_survives(void **state)
+{
+	struct fx *f = *state;
+	uint8_t a[16], b[16], s[16];
+
+	send_req(f, 0x7799, NULL, 0, -1, a);
+	send_req(f, K_ECHO, "hi", 2, -1, b);
+	send_req(f, K_STOP, NULL, 0, -1, s);
+	assert_int_equal(nxd_loop_run(f->l), 5);
+	assert_int_equal(read_reply(f, a), -NX_ENOSYS);
+	assert_true(f->m->len > 0); /* a message says why */
+	assert_int_equal(read_reply(f, b), 7);
+	assert_memory_equal(f->m->body, "hi", 2);
+	assert_int_equal(read_reply(f, s), 0);
+}
+
+static void test_loop_malformed_frame_gets_error_reply(void **state)
+{
+	struct fx *f = *state;
+	uint8_t buf[sizeof(struct nx_frame) + 4] = {0};
+	struct nx_frame *h = (struct nx_frame *)buf;
+	uint8_t s[16];
+
+	h->kind = K_ECHO;
+	h->len = 5; /* 4 arrive */
+	nxd_id_new(h->id);
+	assert_int_equal(send(f->peer, buf, sizeof(buf), 0), (ssize_t)sizeof(buf));
+	send_req(f, K_STOP, NULL, 0, -1, s);
+	assert_int_equal(nxd_loop_run(f->l), 5);
+	assert_int_equal(read_reply(f, h->id), -NX_EINVAL);
+	assert_int_equal(read_reply(f, s), 0);
+}
+
+static void test_loop_body_over_range_and_missing_fd_refused(void **state)
+{
+	struct fx *f = *state;
+	uint8_t a[16], b[16], c[16], s[16];
+	char big[17] = {0};
+	int p[2];
+
+	assert_int_equal(pipe(p), 0);
+	send_req(f, K_ECHO, big, 17, -1, a); /* max_len 16, one past */
+	send_req(f, K_NEEDFD, NULL, 0, -1, b);
+	send_req(f, K_NEEDFD, NULL, 0, p[0], c);
+	send_req(f, K_STOP, NULL, 0, -1, s);
+	close(p[0]);
+	close(p[1]);
+	assert_int_equal(nxd_loop_run(f->l), 5);
+	assert_int_equal(read_reply(f, a), -NX_EINVAL);
+	assert_int_equal(read_reply(f, b), -NX_EINVAL);
+	assert_int_equal(read_reply(f, c), 0);
+	assert_int_equal(read_reply(f, s), 0);
+}
+
+static void done_stop(void *arg, struct nxd_msg *reply)
+{
+	struct fx *f = arg;
+
+	f->order[f->norder++] = reply != NULL ? (int)nxd_result(reply) : -1;
+	nxd_loop_stop(f->l, 9);
+}
+
+static void test_loop_async_call_completes(void **state)
+{
+	struct fx *f = *state;
+
+	assert_int_equal(nxd_call_async(f->c, K_LATER, 0, "q", 1, -1, done_stop, f), 0);
+	assert_int_equal(nxd_recv(f->peer, f->m), 1);
+	assert_int_equal(f->m->hdr.kind, K_LATER);
+	assert_int_equal(nxd_send(f->peer, NX_FRAME_REPLY, 33, f->m->hdr.id, NULL, 0, -1), 0);
+	assert_int_equal(nxd_loop_run(f->l), 9);
+	assert_int_equal(f->norder, 1);
+	assert_int_equal(f->order[0], 33);
+}
+
+static void test_loop_async_call_fails_when_peer_goes(void **state)
+{
+	struct fx *f = *state;
+
+	assert_int_equal(nxd_call_async(f->c, K_LATER, 0, NULL, 0, -1, done_stop, f), 0);
+	close(f->peer);
+	f->peer = -1;
+	assert_int_equal(nxd_loop_run(f->l), 9);
+	assert_int_equal(f->order[0], -1);
+}
+
+static void test_loop_sync_call_queues_overtaking_request(void **state)
+{
+	struct fx *f = *state;
+	uint8_t s[16];
+	pid_t pid = fork();
+
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		/* The peer: answer the call, but send a request of its own first. */
+		struct nxd_msg *m = malloc(sizeof(*m));
+
+		nxd_msg_init(m);
+		if (nxd_recv(f->peer, m) != 1 || m->hdr.kind != K_LATER)
+			_exit(1);
+		nxd_id_new(s);
+		if (nxd_send(f->peer, K_STOP, 0, s, NULL, 0, -1) != 0 ||
+		    nxd_send(f->peer, NX_FRAME_REPLY, 44, m->hdr.id, "ok", 2, -1) != 0)
+			_exit(2);
+		_exit(0);
+	}
+	assert_int_equal(nxd_call(f->c, -1, K_LATER, 0, NULL, 0, -1, f->m), 44);
+	assert_memory_equal(f->m->body, "ok", 2);
+	/* The request that overtook the reply was not handled inside the call... */
+	assert_int_equal(f->norder, 0);
+	/* ...but by the loop afterwards. */
+	assert_int_equal(nxd_loop_run(f->l), 5);
+	assert_int_equal(f->norder, 1);
+	assert_int_equal(f->order[0], K_STOP);
+	int st;
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+}
+
+static void test_loop_held_conn_outlives_drop(void **state)
+{
+	struct fx *f = *state;
+
+	nxd_conn_hold(f->c);
+	nxd_conn_drop(f->c);
+	struct nx_frame req = {0};
+	assert_int_equal(nxd_reply(f->c, &req, 0, NULL, 0, -1), -NX_EPIPE);
+	assert_int_equal(nxd_call_async(f->c, K_LATER, 0, NULL, 0, -1, done_stop, f), -NX_EPIPE);
+	nxd_conn_put(f->c);
+}
+
+static void test_loop_sync_call_on_bare_socket_refuses_stray_frame(void **state)
+{
+	struct fx *f = *state;
+	int sv[2];
+	pid_t pid;
+
+	(void)f;
+	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct nxd_msg *m = malloc(sizeof(*m));
+		uint8_t id[16];
+
+		nxd_msg_init(m);
+		if (nxd_recv(sv[1], m) != 1)
+			_exit(1);
+		nxd_id_new(id);
+		/* A reply to some other request. */
+		_exit(nxd_send(sv[1], NX_FRAME_REPLY, 0, id, NULL, 0, -1) == 0 ? 0 : 2);
+	}
+	assert_int_equal(nxd_call(NULL, sv[0], K_LATER, 0, NULL, 0, -1, NULL), -NX_EINVAL);
+	int st;
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	close(sv[0]);
+	close(sv[1]);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(test_loop_unknown_kind_gets_error_and_conn_survives,
+					    setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_loop_malformed_frame_gets_error_reply, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_loop_body_over_range_and_missing_fd_refused, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_loop_async_call_completes, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_loop_async_call_fails_when_peer_goes, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_loop_sync_call_queues_overtaking_request, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_loop_held_conn_outlives_drop, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_loop_sync_call_on_bare_socket_refuses_stray_frame,
+					    setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,13 @@
+/* bundlemgrd's signature checks, made by keystored. */
+#ifndef NEXUS_BM_KEYS_H
+#define NEXUS_BM_KEYS_H
+
+#include <stddef.h>
+
+#include "formats/sig.h"
+
+/* A bm_sigcheck.verify over the keystored connection *(int *)ctx. */
+int bm_keys_verify(void *ctx, const struct nx_sig *sig, const void *msg, size_t len, char *why,
+		   size_t cap);
+
+#endif

@@ -1,0 +1,341 @@
+/*
+ * bundlemgrd's operations over the store and the verifier. An install
+ * verifies fully, then checks the version against what is installed,
+ * then commits in one rename; only after that does an upgrade remove the
+ * versions it replaces, so a crash at any point leaves a complete,
+ * verified bundle of the name (readers take the newest).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "daemons/lib/nxd.h"
+#include "formats/semver.h"
+#include "loader/loader.h"
+#include "nexus/err.h"
+#include "nexus/svc_bundle.h"
+#include "daemons/bundlemgrd/bm.h"
+#include "daemons/bundlemgrd/bm_verify.h"
+
+struct newest {
+	int found;
+	struct nx_semver v;
+	char version[NX_SEMVER_MAX];
+};
+
+static int newest_cb(void *arg, const char *name, const char *version)
+{
+	struct newest *n = arg;
+	struct nx_semver v;
+	(void)name;
+
+	/* Only bm_install names slot entries, so an unparsable one is not ours: skip it. */
+	if (strlen(version) >= sizeof(n->version) || nx_semver_parse(version, &v) != 0)
+		return 0;
+	if (!n->found || nx_semver_cmp(&v, &n->v) > 0) {
+		n->found = 1;
+		n->v = v;
+		strcpy(n->version, version);
+	}
+	return 0;
+}
+
+static int find_newest(struct bm *bm, const char *name, struct newest *n, char *msg, size_t cap)
+{
+	memset(n, 0, sizeof(*n));
+	int err = bm_store_each(&bm->store, name, newest_cb, n);
+	if (err != 0) {
+		snprintf(msg, cap, "%s: reading the installed bundles: %s", name, strerror(-err));
+		return -NX_ENOSPC;
+	}
+	return 0;
+}
+
+struct older {
+	struct bm *bm;
+	struct nx_semver keep;
+	int removed, err;
+};
+
+static int remove_older_cb(void *arg, const char *name, const char *version)
+{
+	struct older *o = arg;
+	struct nx_semver v;
+	char dirname[BM_DIRNAME_MAX];
+
+	if (nx_semver_parse(version, &v) != 0 || nx_semver_cmp(&v, &o->keep) >= 0)
+		return 0;
+	snprintf(dirname, sizeof(dirname), "%s@%s", name, version);
+	if (bm_store_remove(&o->bm->store, dirname) != 0)
+		o->err = -errno;
+	else
+		o->removed++;
+	return 0;
+}
+
+/* Does the installed name@version hold exactly these manifest bytes (and so this payload)? */
+static int same_manifest(struct bm *bm, const struct nx_manifest *m, const struct nx_nxb *b)
+{
+	char path[BM_DIRNAME_MAX + sizeof(NX_BUNDLE_MANIFEST) + 1];
+	struct stat st;
+	int same = 0;
+
+	snprintf(path, sizeof(path), "%s@%s/%s", m->name, m->semver, NX_BUNDLE_MANIFEST);
+	int fd = openat(bm->store.slot_fd, path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	uint8_t *buf = NULL;
+	if (fstat(fd, &st) == 0 && (size_t)st.st_size == b->manifest_len &&
+	    (buf = malloc(b->manifest_len)) != NULL) {
+		size_t off = 0;
+		for (ssize_t r; off < b->manifest_len &&
+				(r = pread(fd, buf + off, b->manifest_len - off, (off_t)off)) > 0;)
+			off += (size_t)r;
+		same = off == b->manifest_len && memcmp(buf, b->manifest, b->manifest_len) == 0;
+	}
+	free(buf);
+	close(fd);
+	return same;
+}
+
+int bm_install(struct bm *bm, int dirfd, const char *label, char id[BM_ID_MAX], char *msg,
+	       size_t cap)
+{
+	struct bm_verified *v = calloc(1, sizeof(*v));
+	struct newest *n = calloc(1, sizeof(*n));
+	struct nx_semver ver;
+	uint8_t sig[NX_SIG_FILE_SIZE];
+	void *payload = MAP_FAILED;
+	int err;
+
+	if (v == NULL || n == NULL) {
+		snprintf(msg, cap, "%s: out of memory", label);
+		err = -NX_ENOMEM;
+		goto out;
+	}
+	if ((err = bm_verify(&bm->sig, dirfd, label, v, msg, cap)) != 0)
+		goto out;
+	const struct nx_manifest *m = &v->nxb.m;
+	nxd_say("bundle: verify ok app=%s", m->name);
+
+	if (nx_semver_parse(m->semver, &ver) != 0) {
+		snprintf(msg, cap, "%s: semver '%s' does not parse", m->name, m->semver);
+		err = -NX_EINVAL;
+		goto out_v;
+	}
+	if ((err = find_newest(bm, m->name, n, msg, cap)) != 0)
+		goto out_v;
+	if (n->found && nx_semver_cmp(&ver, &n->v) == 0 && same_manifest(bm, m, &v->nxb)) {
+		/* The very bundle is installed already: installing it again changes nothing. */
+		snprintf(id, BM_ID_MAX, "%s@%s", m->name, m->semver);
+		nxd_say("bundle: install ok %s", id);
+		err = 0;
+		goto out_v;
+	}
+	if (n->found && nx_semver_cmp(&ver, &n->v) <= 0) {
+		snprintf(msg, cap, "%s: downgrade refused: %s is not above the installed %s",
+			 m->name, m->semver, n->version);
+		err = -NX_EEXIST;
+		goto out_v;
+	}
+
+	if (v->nxb.payload_size > 0) {
+		payload = mmap(NULL, v->nxb.payload_size, PROT_READ, MAP_SHARED, v->payload_fd, 0);
+		if (payload == MAP_FAILED) {
+			snprintf(msg, cap, "%s: mapping the payload: %s", m->name, strerror(errno));
+			err = -NX_ENOMEM;
+			goto out_v;
+		}
+	}
+	/*
+	 * A payload the loader refuses can never run: refuse it now, with the
+	 * loader's own words, rather than install it. execd plans it again
+	 * before mapping (it needs the plan, and trusts no earlier check).
+	 */
+	if (m->payload_kind == NX_PAYLOAD_ELF) {
+		struct nxl_plan *plan = malloc(sizeof(*plan));
+		int lerr = plan == NULL ? 0 : nxl_plan_elf(payload, v->nxb.payload_size, plan);
+		free(plan);
+		if (plan == NULL) {
+			snprintf(msg, cap, "%s: out of memory", m->name);
+			err = -NX_ENOMEM;
+			goto out_v;
+		}
+		if (lerr != 0) {
+			snprintf(msg, cap, "%s: payload.elf refused by the loader: %s: %s", m->name,
+				 nxl_errname(lerr), nxl_strerror(lerr));
+			err = -NX_EINVAL;
+			goto out_v;
+		}
+	}
+	nx_sig_format(&v->nxb.sig, sig);
+	const struct bm_member members[BM_MEMBERS] = {
+	    {NX_BUNDLE_MANIFEST, v->nxb.manifest, v->nxb.manifest_len},
+	    {NX_BUNDLE_SIG, sig, sizeof(sig)},
+	    {NX_BUNDLE_PAYLOAD, payload == MAP_FAILED ? NULL : payload, v->nxb.payload_size},
+	};
+	err = bm_store_commit(&bm->store, m->name, m->semver, members, msg, cap);
+	if (err != 0) {
+		err = err == -EEXIST ? -NX_EEXIST : -NX_ENOSPC;
+		goto out_v;
+	}
+	snprintf(id, BM_ID_MAX, "%s@%s", m->name, m->semver);
+	nxd_say("bundle: install ok %s", id);
+
+	/* Upgrade: the new version is committed; now the ones it replaces go. */
+	struct older o = {.bm = bm, .keep = ver};
+	if (bm_store_each(&bm->store, m->name, remove_older_cb, &o) != 0 || o.err != 0)
+		nxd_say("bundlemgrd: %s: removing older versions failed; newest stays in use", id);
+out_v:
+	if (payload != MAP_FAILED)
+		munmap(payload, v->nxb.payload_size);
+	bm_verified_close(v);
+out:
+	free(v);
+	free(n);
+	return err;
+}
+
+struct remove_all {
+	struct bm *bm;
+	int removed, err;
+};
+
+static int remove_all_cb(void *arg, const char *name, const char *version)
+{
+	struct remove_all *r = arg;
+	char dirname[BM_DIRNAME_MAX];
+
+	snprintf(dirname, sizeof(dirname), "%s@%s", name, version);
+	int err = bm_store_remove(&r->bm->store, dirname);
+	if (err != 0)
+		r->err = err;
+	else
+		r->removed++;
+	return 0;
+}
+
+int bm_uninstall(struct bm *bm, const char *name, char *msg, size_t cap)
+{
+	struct remove_all r = {.bm = bm};
+
+	/* Removal renames while the directory is read: loop until a pass finds nothing. */
+	for (;;) {
+		int before = r.removed;
+		int err = bm_store_each(&bm->store, name, remove_all_cb, &r);
+		if (err != 0 || r.err != 0) {
+			snprintf(msg, cap, "%s: uninstall failed: %s", name,
+				 strerror(-(err != 0 ? err : r.err)));
+			return -NX_ENOSPC;
+		}
+		if (r.removed == before)
+			break;
+	}
+	if (r.removed == 0) {
+		snprintf(msg, cap, "%s: not installed", name);
+		return -NX_ESRCH;
+	}
+	return r.removed;
+}
+
+struct listing {
+	char (*ids)[BM_ID_MAX];
+	int n;
+};
+
+static int list_cb(void *arg, const char *name, const char *version)
+{
+	struct listing *l = arg;
+	snprintf(l->ids[l->n++], BM_ID_MAX, "%s@%s", name, version);
+	return 0;
+}
+
+static int cmp_ids(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+int bm_list(struct bm *bm, char *buf, size_t cap, size_t *len, char *msg, size_t cap_msg)
+{
+	struct listing l = {.ids = calloc(NX_BUNDLE_INSTALLED_MAX, BM_ID_MAX)};
+	size_t off = 0;
+	int err;
+
+	if (l.ids == NULL) {
+		snprintf(msg, cap_msg, "list: out of memory");
+		return -NX_ENOMEM;
+	}
+	if ((err = bm_store_each(&bm->store, NULL, list_cb, &l)) != 0) {
+		snprintf(msg, cap_msg, "list: %s", strerror(-err));
+		free(l.ids);
+		return err == -E2BIG ? -NX_EMSGSIZE : -NX_ENOSPC;
+	}
+	qsort(l.ids, (size_t)l.n, BM_ID_MAX, cmp_ids);
+	for (int i = 0; i < l.n; i++) {
+		size_t k = strlen(l.ids[i]);
+		if (off + k + 1 > cap) {
+			snprintf(msg, cap_msg, "list: more than fits one reply");
+			free(l.ids);
+			return -NX_EMSGSIZE;
+		}
+		memcpy(buf + off, l.ids[i], k);
+		buf[off + k] = '\n';
+		off += k + 1;
+	}
+	*len = off;
+	free(l.ids);
+	return l.n;
+}
+
+int bm_get_payload(struct bm *bm, const char *name, char id[BM_ID_MAX], uint64_t *size, char *msg,
+		   size_t cap)
+{
+	struct bm_verified *v = NULL;
+	struct newest n;
+	char dirname[BM_DIRNAME_MAX];
+	int err, dfd;
+
+	if ((err = find_newest(bm, name, &n, msg, cap)) != 0)
+		return err;
+	if (!n.found) {
+		snprintf(msg, cap, "%s: not installed", name);
+		return -NX_ESRCH;
+	}
+	snprintf(dirname, sizeof(dirname), "%s@%s", name, n.version);
+	dfd = openat(bm->store.slot_fd, dirname, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dfd < 0) {
+		snprintf(msg, cap, "%s: opening the installed bundle: %s", dirname,
+			 strerror(errno));
+		return errno == ENOENT ? -NX_ESRCH : -NX_ENOSPC;
+	}
+	if ((v = calloc(1, sizeof(*v))) == NULL) {
+		close(dfd);
+		snprintf(msg, cap, "%s: out of memory", dirname);
+		return -NX_ENOMEM;
+	}
+	err = bm_verify(&bm->sig, dfd, dirname, v, msg, cap);
+	close(dfd);
+	if (err != 0)
+		goto out;
+	/* The directory name is not signed: the manifest inside must agree with it. */
+	if (strcmp(v->nxb.m.name, name) != 0 || strcmp(v->nxb.m.semver, n.version) != 0) {
+		snprintf(msg, cap, "%s: holds the manifest of %s@%s", dirname, v->nxb.m.name,
+			 v->nxb.m.semver);
+		bm_verified_close(v);
+		err = -NX_EINVAL;
+		goto out;
+	}
+	snprintf(id, BM_ID_MAX, "%s", dirname);
+	*size = v->nxb.payload_size;
+	err = v->payload_fd;
+	v->payload_fd = -1;
+	bm_verified_close(v);
+out:
+	free(v);
+	return err;
+}

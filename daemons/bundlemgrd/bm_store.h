@@ -1,0 +1,78 @@
+/*
+ * The installed-bundle store in the state directory (layout in
+ * nexus/svc_bundle.h). Every change is atomic: a new bundle is written
+ * under staging/, fsynced, and appears in the slot by one rename; a
+ * removal disappears from the slot by one rename before it is deleted.
+ * The store trusts its callers to hand it verified bytes only.
+ */
+#ifndef NEXUS_BM_STORE_H
+#define NEXUS_BM_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "nexus/limits.h"
+
+/* The host calls a commit makes, so tests can fail each one in turn. */
+struct bm_io {
+	int (*mkdirat)(int dirfd, const char *path, mode_t mode);
+	int (*openat)(int dirfd, const char *path, int flags, mode_t mode);
+	ssize_t (*write)(int fd, const void *buf, size_t n);
+	int (*fsync)(int fd);
+	int (*rename)(int olddirfd, const char *oldpath, int newdirfd, const char *newpath);
+};
+
+extern const struct bm_io bm_io_host;
+
+struct bm_store {
+	int slot_fd;	/* slot-a/ */
+	int staging_fd; /* staging/ */
+	const struct bm_io *io;
+};
+
+/* One file of a bundle: its name in the bundle directory and its bytes. */
+struct bm_member {
+	const char *file;
+	const uint8_t *bytes;
+	size_t len;
+};
+
+#define BM_MEMBERS 3		   /* manifest.nxb, manifest.sig, payload.elf */
+#define BM_DIRNAME_MAX NX_PATH_MAX /* bytes of "<name>@<version>" with its NUL */
+
+/*
+ * Open (creating when absent) slot-a/ and staging/ beneath state_fd and
+ * delete whatever an interrupted install left in staging/. 0 or -errno.
+ */
+__attribute__((warn_unused_result)) int bm_store_open(struct bm_store *st, int state_fd,
+						      const struct bm_io *io);
+void bm_store_close(struct bm_store *st);
+
+/*
+ * Write the members as slot-a/<name>@<version>: stage, fsync each file
+ * and the directory, rename into the slot, fsync the slot. On failure
+ * nothing is left in either directory; returns -errno of the failed step
+ * and names it in msg.
+ */
+__attribute__((warn_unused_result)) int bm_store_commit(struct bm_store *st, const char *name,
+							const char *version,
+							const struct bm_member m[BM_MEMBERS],
+							char *msg, size_t cap);
+
+/* Remove slot-a/<dirname> atomically (rename out, then delete). 0 or -errno. */
+__attribute__((warn_unused_result)) int bm_store_remove(struct bm_store *st, const char *dirname);
+
+/*
+ * Call fn for each installed "<name>@<version>" directory, in no order;
+ * with name non-NULL only for that name. Stops early when fn returns
+ * non-zero and passes that value up. Returns 0, fn's value, -errno, or
+ * -E2BIG past NX_BUNDLE_INSTALLED_MAX entries.
+ */
+int bm_store_each(struct bm_store *st, const char *name,
+		  int (*fn)(void *arg, const char *name, const char *version), void *arg);
+
+/* Split "<name>@<version>" in place; 0, or -1 if it is not that shape. */
+int bm_store_split(char *dirname, char **name, char **version);
+
+#endif

@@ -1,0 +1,134 @@
+/*
+ * bundlemgrd: installs signed bundles into the state directory (fd 5)
+ * and hands verified payloads to execd. All signature checks go to
+ * keystored; this process holds no key.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "daemons/lib/nxd.h"
+#include "formats/manifest.h"
+#include "nexus/svc_bundle.h"
+#include "daemons/bundlemgrd/bm.h"
+#include "daemons/bundlemgrd/bm_keys.h"
+
+static struct bm bm;
+static int keystored = -1;
+
+static int name_ok(struct nxd_conn *c, struct nxd_msg *m)
+{
+	/* body[len] is a NUL (libnxd), so the body reads as a string once it holds none. */
+	if (memchr(m->body, '\0', m->len) != NULL || !nx_bundle_name_ok((const char *)m->body)) {
+		nxd_reply_err(c, &m->hdr, -NX_EINVAL, "'%.*s': not a bundle name", (int)m->len,
+			      (const char *)m->body);
+		return 0;
+	}
+	return 1;
+}
+
+static void on_install(struct nxd_conn *c, struct nxd_msg *m, void *arg)
+{
+	char msg[NX_ERRMSG_MAX], id[BM_ID_MAX], label[NX_PATH_MAX];
+	(void)arg;
+
+	if (m->len == 0 || memchr(m->body, '\0', m->len) != NULL)
+		strcpy(label, "bundle");
+	else
+		snprintf(label, sizeof(label), "%.*s", (int)m->len, (const char *)m->body);
+	int dirfd = nxd_msg_take_fd(m);
+	int err = bm_install(&bm, dirfd, label, id, msg, sizeof(msg));
+	close(dirfd);
+	if (err != 0)
+		nxd_reply_err(c, &m->hdr, err, "%s", msg);
+	else
+		nxd_reply(c, &m->hdr, 0, id, strlen(id), -1);
+}
+
+static void on_uninstall(struct nxd_conn *c, struct nxd_msg *m, void *arg)
+{
+	char msg[NX_ERRMSG_MAX];
+	(void)arg;
+
+	if (!name_ok(c, m))
+		return;
+	int n = bm_uninstall(&bm, (const char *)m->body, msg, sizeof(msg));
+	if (n < 0)
+		nxd_reply_err(c, &m->hdr, n, "%s", msg);
+	else
+		nxd_reply(c, &m->hdr, n, NULL, 0, -1);
+}
+
+static void on_list(struct nxd_conn *c, struct nxd_msg *m, void *arg)
+{
+	static char buf[NX_FRAME_BODY_MAX];
+	char msg[NX_ERRMSG_MAX];
+	size_t len = 0;
+	(void)arg;
+
+	int n = bm_list(&bm, buf, sizeof(buf), &len, msg, sizeof(msg));
+	if (n < 0)
+		nxd_reply_err(c, &m->hdr, n, "%s", msg);
+	else
+		nxd_reply(c, &m->hdr, n, buf, len, -1);
+}
+
+static void on_get_payload(struct nxd_conn *c, struct nxd_msg *m, void *arg)
+{
+	char msg[NX_ERRMSG_MAX], id[BM_ID_MAX];
+	uint64_t size = 0;
+	(void)arg;
+
+	if (!name_ok(c, m))
+		return;
+	int fd = bm_get_payload(&bm, (const char *)m->body, id, &size, msg, sizeof(msg));
+	if (fd < 0) {
+		nxd_reply_err(c, &m->hdr, fd, "%s", msg);
+		return;
+	}
+	nxd_reply(c, &m->hdr, (int64_t)size, id, strlen(id), fd);
+	close(fd);
+}
+
+static const struct nxd_handler handlers[] = {
+    {NX_BUNDLE_INSTALL, on_install, 0, NX_PATH_MAX - 1, NXD_FD_REQUIRED},
+    {NX_BUNDLE_UNINSTALL, on_uninstall, 1, NX_BUNDLE_NAME_MAX - 1, NXD_FD_NONE},
+    {NX_BUNDLE_LIST, on_list, 0, 0, NXD_FD_NONE},
+    {NX_BUNDLE_GET_PAYLOAD, on_get_payload, 1, NX_BUNDLE_NAME_MAX - 1, NXD_FD_NONE},
+};
+
+/*
+ * Beyond libnxd's base list: reading bundle directories (openat,
+ * getdents64, dup for fdopendir, pread64), writing the store (mkdirat,
+ * unlinkat, renameat2, fsync) and the payload memfds (memfd_create).
+ */
+static const int extra_syscalls[] = {SYS_openat,    SYS_getdents64, SYS_dup,
+				     SYS_pread64,   SYS_mkdirat,    SYS_unlinkat,
+				     SYS_renameat2, SYS_fsync,	    SYS_memfd_create};
+
+int main(void)
+{
+	struct nxd *d = nxd_start(NX_SVC_BUNDLEMGRD, NXD_START_DIR);
+
+	int err = bm_store_open(&bm.store, nxd_dir_fd(d), &bm_io_host);
+	if (err != 0)
+		fatalx("state directory: %s", strerror(-err));
+	nxd_say("bundlemgrd: slot a active");
+	close(nxd_dir_fd(d));
+	keystored = nxd_connect(d, NX_SVC_KEYSTORED);
+	if (keystored < 0)
+		fatalx("cannot connect to %s (%d)", NX_SVC_KEYSTORED, keystored);
+	bm.sig.ctx = &keystored;
+	bm.sig.verify = bm_keys_verify;
+	/* libsodium reads its entropy source once, here, not under the sandbox. */
+	if (sodium_init() < 0)
+		fatalx("libsodium cannot start");
+	nxd_sandbox(d, extra_syscalls, sizeof(extra_syscalls) / sizeof(extra_syscalls[0]));
+	if (nxd_register(d, handlers, sizeof(handlers) / sizeof(handlers[0]), NULL) != 0)
+		fatalx("cannot register with samgrd");
+	nxd_ready(d);
+	return nxd_serve(d);
+}

@@ -1,0 +1,140 @@
+/*
+ * packagefsd: serves the installed bundles read-only as
+ * /packages/<name>@<version>/<file>, from the slot directory beneath the
+ * state directory (fd 5). Its one client is vfsd, which resolves pkg:/
+ * aliases through NX_PKGFS_RESOLVE first.
+ */
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "daemons/lib/nxd.h"
+#include "daemons/packagefsd/pkgfs.h"
+#include "nexus/svc_bundle.h"
+#include "nexus/svc_vfs.h"
+
+static int slot_fd = -1;
+
+static void on_resolve(struct nxd_conn *c, struct nxd_msg *m, void *arg)
+{
+	char msg[NX_ERRMSG_MAX], out[NX_PATH_MAX];
+	(void)arg;
+
+	if (memchr(m->body, '\0', m->len) != NULL) {
+		nxd_reply_err(c, &m->hdr, -NX_EINVAL, "resolve: NUL inside the name");
+		return;
+	}
+	int err = pkgfs_resolve(slot_fd, (const char *)m->body, out, msg, sizeof(msg));
+	if (err != 0)
+		nxd_reply_err(c, &m->hdr, err, "%s", msg);
+	else
+		nxd_reply(c, &m->hdr, 0, out, strlen(out), -1);
+}
+
+static void on_open(struct nxd_conn *c, struct nxd_msg *m, void *arg)
+{
+	char msg[NX_ERRMSG_MAX];
+	uint64_t size = 0;
+	(void)arg;
+
+	int fd = pkgfs_open(slot_fd, (const char *)m->body, m->len, &size, msg, sizeof(msg));
+	if (fd < 0) {
+		nxd_reply_err(c, &m->hdr, fd, "%s", msg);
+		return;
+	}
+	int mfd = pkgfs_sealed_copy(fd, size);
+	close(fd);
+	if (mfd < 0) {
+		nxd_reply_err(c, &m->hdr, mfd, "%.*s: copying failed", (int)m->len,
+			      (const char *)m->body);
+		return;
+	}
+	nxd_reply(c, &m->hdr, (int64_t)size, m->body, m->len, mfd);
+	close(mfd);
+}
+
+static void on_read(struct nxd_conn *c, struct nxd_msg *m, void *arg)
+{
+	static uint8_t buf[NX_VFS_READ_MAX];
+	struct nx_vfs_read rq;
+	char msg[NX_ERRMSG_MAX];
+	uint64_t size = 0;
+	(void)arg;
+
+	memcpy(&rq, m->body, sizeof(rq));
+	if (rq.count > NX_VFS_READ_MAX || rq.pad != 0) {
+		nxd_reply_err(c, &m->hdr, -NX_EMSGSIZE, "read: count over %u bytes or pad not zero",
+			      NX_VFS_READ_MAX);
+		return;
+	}
+	const char *path = (const char *)m->body + sizeof(rq);
+	int fd = pkgfs_open(slot_fd, path, m->len - sizeof(rq), &size, msg, sizeof(msg));
+	if (fd < 0) {
+		nxd_reply_err(c, &m->hdr, fd, "%s", msg);
+		return;
+	}
+	ssize_t n = 0;
+	if (rq.offset < size) {
+		size_t want = rq.count;
+		if (size - rq.offset < want)
+			want = (size_t)(size - rq.offset);
+		n = pread(fd, buf, want, (off_t)rq.offset);
+	}
+	close(fd);
+	if (n < 0)
+		nxd_reply_err(c, &m->hdr, -NX_ENOMEM, "read: %.*s: failed",
+			      (int)(m->len - sizeof(rq)), path);
+	else
+		nxd_reply(c, &m->hdr, n, buf, (size_t)n, -1);
+}
+
+static void on_stat(struct nxd_conn *c, struct nxd_msg *m, void *arg)
+{
+	struct nx_vfs_stat st = {0};
+	char msg[NX_ERRMSG_MAX];
+	(void)arg;
+
+	int fd = pkgfs_open(slot_fd, (const char *)m->body, m->len, &st.size, msg, sizeof(msg));
+	if (fd < 0) {
+		nxd_reply_err(c, &m->hdr, fd, "%s", msg);
+		return;
+	}
+	close(fd);
+	st.kind = NX_VFS_KIND_FILE;
+	memcpy(st.resolved, m->body, m->len);
+	nxd_reply(c, &m->hdr, 0, &st, sizeof(st), -1);
+}
+
+static const struct nxd_handler handlers[] = {
+    {NX_PKGFS_RESOLVE, on_resolve, 1, NX_PATH_MAX - 1, NXD_FD_NONE},
+    {NX_PKGFS_OPEN, on_open, 1, NX_PATH_MAX - 1, NXD_FD_NONE},
+    {NX_PKGFS_READ, on_read, sizeof(struct nx_vfs_read) + 1,
+     sizeof(struct nx_vfs_read) + NX_PATH_MAX - 1, NXD_FD_NONE},
+    {NX_PKGFS_STAT, on_stat, 1, NX_PATH_MAX - 1, NXD_FD_NONE},
+};
+
+/*
+ * Beyond libnxd's base list: reading the slot (openat, getdents64, dup for
+ * fdopendir, pread64) and the sealed copies (memfd_create).
+ */
+static const int extra_syscalls[] = {SYS_openat, SYS_getdents64, SYS_dup, SYS_pread64,
+				     SYS_memfd_create};
+
+int main(void)
+{
+	struct nxd *d = nxd_start(NX_SVC_PACKAGEFSD, NXD_START_DIR);
+
+	/* bundlemgrd starts first and creates the slot; packagefsd never writes. */
+	slot_fd = openat(nxd_dir_fd(d), NX_BUNDLE_SLOT_DIR,
+			 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (slot_fd < 0)
+		fatal("state directory: %s", NX_BUNDLE_SLOT_DIR);
+	close(nxd_dir_fd(d));
+	nxd_sandbox(d, extra_syscalls, sizeof(extra_syscalls) / sizeof(extra_syscalls[0]));
+	if (nxd_register(d, handlers, sizeof(handlers) / sizeof(handlers[0]), NULL) != 0)
+		fatalx("cannot register with samgrd");
+	nxd_ready(d);
+	return nxd_serve(d);
+}

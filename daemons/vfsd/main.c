@@ -1,0 +1,117 @@
+/*
+ * vfsd: the one path namespace clients see. It checks every path against
+ * the rules (vfs_path.h), turns pkg:/<name>/<file> into the newest
+ * installed /packages/<name>@<version>/<file> and forwards the request to
+ * packagefsd, the only file system mounted (at /packages).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "daemons/lib/nxd.h"
+#include "daemons/vfsd/vfs_path.h"
+#include "nexus/svc_vfs.h"
+
+static int pkgfs = -1;
+static struct nxd_msg reply;
+
+/* Check and resolve the path; 0 with the /packages/ form in out, or an error already replied. */
+static int resolve(struct nxd_conn *c, struct nxd_msg *m, const char *path, size_t len,
+		   char out[NX_PATH_MAX])
+{
+	struct vfs_path p;
+	const char *why = NULL;
+
+	int err = vfs_path_parse(path, len, &p, &why);
+	if (err != 0) {
+		nxd_reply_err(c, &m->hdr, err, "'%.*s': %s", (int)(len < 200 ? len : 200), path,
+			      why);
+		return err;
+	}
+	if (p.alias) {
+		int64_t r =
+		    nxd_call(NULL, pkgfs, NX_PKGFS_RESOLVE, 0, p.name, strlen(p.name), -1, &reply);
+		if (r < 0) {
+			nxd_reply_err(c, &m->hdr, (int)r, "%.*s", (int)reply.len,
+				      (const char *)reply.body);
+			nxd_msg_release(&reply);
+			return (int)r;
+		}
+		char *at = memchr(reply.body, '@', reply.len);
+		if (at == NULL || reply.len >= NX_PATH_MAX) {
+			nxd_msg_release(&reply);
+			nxd_reply_err(c, &m->hdr, -NX_EINVAL,
+				      "packagefsd: malformed resolve reply");
+			return -NX_EINVAL;
+		}
+		snprintf(p.version, sizeof(p.version), "%s", at + 1);
+		nxd_msg_release(&reply);
+	}
+	if ((err = vfs_path_format(&p, out, NX_PATH_MAX)) != 0) {
+		nxd_reply_err(c, &m->hdr, err, "'%.*s': resolved path too long (NX_PATH_MAX)",
+			      (int)(len < 200 ? len : 200), path);
+		return err;
+	}
+	return 0;
+}
+
+/* Forward to packagefsd and relay its reply, fd included. */
+static void forward(struct nxd_conn *c, struct nxd_msg *m, uint32_t kind, const void *body,
+		    size_t len)
+{
+	int64_t r = nxd_call(NULL, pkgfs, kind, 0, body, len, -1, &reply);
+	if (r < 0 && reply.hdr.kind != NX_FRAME_REPLY)
+		nxd_reply_err(c, &m->hdr, (int)r, "packagefsd did not answer");
+	else
+		nxd_reply(c, &m->hdr, r, reply.body, reply.len, reply.fd);
+	nxd_msg_release(&reply);
+}
+
+static void on_path(struct nxd_conn *c, struct nxd_msg *m, void *arg)
+{
+	char path[NX_PATH_MAX];
+	uint32_t kind = m->hdr.kind == NX_VFS_OPEN ? NX_PKGFS_OPEN : NX_PKGFS_STAT;
+	(void)arg;
+
+	if (resolve(c, m, (const char *)m->body, m->len, path) == 0)
+		forward(c, m, kind, path, strlen(path));
+}
+
+static void on_read(struct nxd_conn *c, struct nxd_msg *m, void *arg)
+{
+	uint8_t body[sizeof(struct nx_vfs_read) + NX_PATH_MAX];
+	char path[NX_PATH_MAX];
+	(void)arg;
+
+	if (resolve(c, m, (const char *)m->body + sizeof(struct nx_vfs_read),
+		    m->len - sizeof(struct nx_vfs_read), path) != 0)
+		return;
+	size_t n = strlen(path);
+	memcpy(body, m->body, sizeof(struct nx_vfs_read));
+	memcpy(body + sizeof(struct nx_vfs_read), path, n);
+	forward(c, m, NX_PKGFS_READ, body, sizeof(struct nx_vfs_read) + n);
+}
+
+static const struct nxd_handler handlers[] = {
+    {NX_VFS_OPEN, on_path, 1, NX_PATH_MAX - 1, NXD_FD_NONE},
+    {NX_VFS_STAT, on_path, 1, NX_PATH_MAX - 1, NXD_FD_NONE},
+    {NX_VFS_READ, on_read, sizeof(struct nx_vfs_read) + 1,
+     sizeof(struct nx_vfs_read) + NX_PATH_MAX - 1, NXD_FD_NONE},
+};
+
+int main(void)
+{
+	struct nxd *d = nxd_start(NX_SVC_VFSD, 0);
+
+	nxd_msg_init(&reply);
+	pkgfs = nxd_connect(d, NX_SVC_PACKAGEFSD);
+	if (pkgfs < 0)
+		fatalx("cannot connect to %s (%d)", NX_SVC_PACKAGEFSD, pkgfs);
+	/* vfsd opens nothing: libnxd's base list is all it needs. */
+	nxd_sandbox(d, NULL, 0);
+	if (nxd_register(d, handlers, sizeof(handlers) / sizeof(handlers[0]), NULL) != 0)
+		fatalx("cannot register with samgrd");
+	nxd_ready(d);
+	return nxd_serve(d);
+}

@@ -32,3 +32,10 @@ $(BUILD)/tests/test_nxd_supervise: $(BUILD)/tests/unit/test_nxd_supervise.o \
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(NXD_TEST_LIBS)
 
 UNIT_TESTS += $(BUILD)/tests/test_nxd_supervise
+
+# make bench: one libnxd call round trip beside a raw socketpair one.
+$(BUILD)/bench/ipc-rtt: $(BUILD)/tests/bench/ipc_rtt.o $(NXD_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $< $(NXD_LIB) -lseccomp
+
+BINS += $(BUILD)/bench/ipc-rtt

@@ -26,10 +26,10 @@
 #include "sim/ksim.h"
 
 #ifndef NX_DEFAULT_TRUST_DIR
-#error "NX_DEFAULT_TRUST_DIR must be baked in by the build (daemons/init/build.mk)"
+#error "NX_DEFAULT_TRUST_DIR must be baked in by the build (sim/build.mk)"
 #endif
 #ifndef NX_DEFAULT_BUNDLE_DIR
-#error "NX_DEFAULT_BUNDLE_DIR must be baked in by the build (daemons/init/build.mk)"
+#error "NX_DEFAULT_BUNDLE_DIR must be baked in by the build (sim/build.mk)"
 #endif
 
 struct session {

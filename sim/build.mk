@@ -10,3 +10,10 @@ $(BIN)/nexus-sim: $(SIM_OBJS) $(SIM_LIBS)
 	$(CC) $(LDFLAGS) -o $@ $(SIM_OBJS) $(SIM_LIBS) $(UNICORN_LIBS) -lsodium -larchive -lseccomp
 
 BINS += $(BIN)/nexus-sim
+
+# Two source-tree paths baked into nexus-sim: the default trust directory
+# (the dev key, TEST ONLY) and the build's bundles, the last entry of the
+# bundle search path. Only the objects that use them get them.
+$(BUILD)/sim/boot.o $(BUILD)/sim/inspect_bundle.o: CFLAGS += \
+	-DNX_DEFAULT_TRUST_DIR='"$(abspath fixtures/trust)"' \
+	-DNX_DEFAULT_BUNDLE_DIR='"$(abspath $(BUILD))/bundles"'

@@ -2,12 +2,13 @@
 #ifndef NEXUS_SIM_CLI_H
 #define NEXUS_SIM_CLI_H
 
+#include "nexus/task.h" /* NX_EXIT_CRASH_BASE: 128 + N for a crashed payload */
+
 /* Exit statuses of nexus-sim itself (a payload's own code passes through). */
-#define NX_EXIT_USAGE 64       /* bad command line (sysexits EX_USAGE) */
-#define NX_EXIT_REFUSED 65     /* input refused: bad ELF, bundle, signature (EX_DATAERR) */
-#define NX_EXIT_NOINPUT 66     /* a named file cannot be opened (EX_NOINPUT) */
-#define NX_EXIT_INTERNAL 70    /* nexus-sim or a daemon failed (EX_SOFTWARE) */
-#define NX_EXIT_CRASH_BASE 128 /* + signal-like number for a crashed payload */
+#define NX_EXIT_USAGE 64    /* bad command line (sysexits EX_USAGE) */
+#define NX_EXIT_REFUSED 65  /* input refused: bad ELF, bundle, signature (EX_DATAERR) */
+#define NX_EXIT_NOINPUT 66  /* a named file cannot be opened (EX_NOINPUT) */
+#define NX_EXIT_INTERNAL 70 /* nexus-sim or a daemon failed (EX_SOFTWARE) */
 
 int cmd_inspect(int argc, char **argv);
 int cmd_run(int argc, char **argv);

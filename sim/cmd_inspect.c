@@ -3,10 +3,12 @@
  * inspector, a directory to the bundle inspector.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include "sim/boot.h"
 #include "sim/cli.h"
 #include "sim/inspect.h"
 
@@ -16,7 +18,8 @@ static int usage(FILE *f, int code)
 		   "FILE.elf: validate a RISC-V ELF payload with nexus-loader and print its\n"
 		   "plan: entry, PT_LOAD segments, the page mappings (one VMO each, never\n"
 		   "W+X), the file bytes copied into them, and the default stack.\n"
-		   "BUNDLE.nxb: print the manifest fields, the signature status and key id\n"
+		   "BUNDLE.nxb (a path, or a bare NAME.nxb looked up as `run` does):\n"
+		   "print the manifest fields, the signature status and key id\n"
 		   "(checked against the keys in --trust DIR, default the dev trust\n"
 		   "directory), the payload digest check and the payload's loader plan.\n"
 		   "Exit 0 if everything checks, 65 with the refusal on stderr otherwise,\n"
@@ -38,7 +41,11 @@ int cmd_inspect(int argc, char **argv)
 	}
 	if (argc != 2 || argv[1][0] == '-')
 		return usage(stderr, NX_EXIT_USAGE);
+	char found[PATH_MAX];
 	const char *path = argv[1];
+	/* A bare NAME.nxb is looked up on the bundle search path, as `run` does. */
+	if (stat(path, &st) != 0 && boot_find_bundle(argv[1], found, sizeof(found)) == 0)
+		path = found;
 	if (stat(path, &st) != 0) {
 		fprintf(stderr, "nexus-sim: %s: cannot open: %s\n", path, strerror(errno));
 		return NX_EXIT_NOINPUT;

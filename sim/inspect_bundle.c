@@ -16,7 +16,7 @@
 #include "sim/cli.h"
 #include "sim/inspect.h"
 
-#define INSPECT_TRUST_DEFAULT "fixtures/trust"
+#define INSPECT_TRUST_DEFAULT NX_DEFAULT_TRUST_DIR
 
 static void hex_line(const char *label, const uint8_t *b, size_t n, bool has)
 {

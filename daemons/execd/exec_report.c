@@ -11,7 +11,7 @@
 int exec_end_code(uint64_t status, const struct nx_crash *cr)
 {
 	if (NX_WAIT_IS_CRASH(status))
-		return EXEC_CRASH_CODE_BASE + nx_crash_signal(cr->cause);
+		return NX_EXIT_CRASH_BASE + nx_crash_signal(cr->cause);
 	return (int)NX_WAIT_CODE(status);
 }
 

@@ -12,8 +12,6 @@
 #include "daemons/lib/nxd.h"
 #include "nexus/task.h"
 
-/* 128 + signal-like number for a crash: the same value as sim/cli.h NX_EXIT_CRASH_BASE. */
-#define EXEC_CRASH_CODE_BASE 128
 #define EXEC_REPORT_FIELDS 7	 /* addr, cause, code, event, name, pc, pid */
 #define EXEC_REPORT_VALUE_MAX 64 /* bytes of one field value with its NUL */
 

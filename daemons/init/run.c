@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "daemons/init/init.h"
+#include "formats/manifest.h"
 #include "nexus/svc_bundle.h"
 #include "nexus/svc_exec.h"
 
@@ -20,7 +21,7 @@ struct run {
 	uint32_t nargs;
 	size_t argslen;
 	uint8_t *args;
-	char name[NX_SVC_NAME_MAX + NX_PATH_MAX];
+	char name[NX_BUNDLE_NAME_MAX + NX_PATH_MAX];
 };
 
 static void run_end(struct run *r)
@@ -154,13 +155,17 @@ static void run_install_done(void *arg, struct nxd_msg *reply)
 	}
 	/* "name@version" */
 	at = memchr(reply->body, '@', reply->len);
-	if (at == NULL || at == (char *)reply->body ||
-	    !nxd_svc_name_ok(reply->body, (size_t)(at - (char *)reply->body))) {
+	size_t n = at ? (size_t)(at - (char *)reply->body) : 0;
+	if (n == 0 || n >= NX_BUNDLE_NAME_MAX) {
 		run_failf(r, NX_EPIPE, "bundlemgrd sent a malformed install reply");
 		return;
 	}
-	memcpy(r->name, reply->body, (size_t)(at - (char *)reply->body));
-	r->name[at - (char *)reply->body] = 0;
+	memcpy(r->name, reply->body, n);
+	r->name[n] = 0;
+	if (!nx_bundle_name_ok(r->name)) {
+		run_failf(r, NX_EPIPE, "bundlemgrd sent a malformed install reply");
+		return;
+	}
 	nxd_conn_drop(r->conn);
 	r->conn = NULL;
 	run_exec(r);

@@ -54,6 +54,9 @@ static inline const char *nx_crash_cause_name(uint32_t cause)
  * 5 (TRAP) for ebreak, 7 (BUS) for misaligned access, 9 (KILL) for
  * task_kill, 6 (ABRT) for an engine failure.
  */
+/* The exit code of a crashed task as a shell shows it: 128 + nx_crash_signal(). */
+#define NX_EXIT_CRASH_BASE 128
+
 static inline int nx_crash_signal(uint32_t cause)
 {
 	switch (cause) {

@@ -22,33 +22,9 @@
 #include "daemons/bundlemgrd/bm.h"
 #include "daemons/bundlemgrd/bm_verify.h"
 
-struct newest {
-	int found;
-	struct nx_semver v;
-	char version[NX_SEMVER_MAX];
-};
-
-static int newest_cb(void *arg, const char *name, const char *version)
+static int find_newest(struct bm *bm, const char *name, struct bm_newest *n, char *msg, size_t cap)
 {
-	struct newest *n = arg;
-	struct nx_semver v;
-	(void)name;
-
-	/* Only bm_install names slot entries, so an unparsable one is not ours: skip it. */
-	if (strlen(version) >= sizeof(n->version) || nx_semver_parse(version, &v) != 0)
-		return 0;
-	if (!n->found || nx_semver_cmp(&v, &n->v) > 0) {
-		n->found = 1;
-		n->v = v;
-		strcpy(n->version, version);
-	}
-	return 0;
-}
-
-static int find_newest(struct bm *bm, const char *name, struct newest *n, char *msg, size_t cap)
-{
-	memset(n, 0, sizeof(*n));
-	int err = bm_store_each(&bm->store, name, newest_cb, n);
+	int err = bm_store_newest(&bm->store, name, n);
 	if (err != 0) {
 		snprintf(msg, cap, "%s: reading the installed bundles: %s", name, strerror(-err));
 		return -NX_ENOSPC;
@@ -107,7 +83,7 @@ int bm_install(struct bm *bm, int dirfd, const char *label, char id[BM_ID_MAX], 
 	       size_t cap)
 {
 	struct bm_verified *v = calloc(1, sizeof(*v));
-	struct newest *n = calloc(1, sizeof(*n));
+	struct bm_newest *n = calloc(1, sizeof(*n));
 	struct nx_semver ver;
 	uint8_t sig[NX_SIG_FILE_SIZE];
 	void *payload = MAP_FAILED;
@@ -296,7 +272,7 @@ int bm_get_payload(struct bm *bm, const char *name, char id[BM_ID_MAX], uint64_t
 		   size_t cap)
 {
 	struct bm_verified *v = NULL;
-	struct newest n;
+	struct bm_newest n;
 	char dirname[BM_DIRNAME_MAX];
 	int err, dfd;
 

@@ -260,3 +260,26 @@ int bm_store_each(struct bm_store *st, const char *name,
 	closedir(d);
 	return ret;
 }
+
+static int newest_cb(void *arg, const char *name, const char *version)
+{
+	struct bm_newest *n = arg;
+	struct nx_semver v;
+	(void)name;
+
+	/* Only bm_install names slot entries, so an unparsable one is not ours: skip it. */
+	if (strlen(version) >= sizeof(n->version) || nx_semver_parse(version, &v) != 0)
+		return 0;
+	if (!n->found || nx_semver_cmp(&v, &n->v) > 0) {
+		n->found = 1;
+		n->v = v;
+		strcpy(n->version, version);
+	}
+	return 0;
+}
+
+int bm_store_newest(struct bm_store *st, const char *name, struct bm_newest *n)
+{
+	memset(n, 0, sizeof(*n));
+	return bm_store_each(st, name, newest_cb, n);
+}

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "formats/semver.h"
 #include "nexus/limits.h"
 
 /* The host calls a commit makes, so tests can fail each one in turn. */
@@ -71,6 +72,19 @@ __attribute__((warn_unused_result)) int bm_store_remove(struct bm_store *st, con
  */
 int bm_store_each(struct bm_store *st, const char *name,
 		  int (*fn)(void *arg, const char *name, const char *version), void *arg);
+
+/* The newest installed version of one name. */
+struct bm_newest {
+	int found; /* 0: none installed */
+	struct nx_semver v;
+	char version[NX_SEMVER_MAX];
+};
+
+/*
+ * Find the newest installed version of `name` (both bundlemgrd and
+ * packagefsd read the slot this way). 0 with *n filled, or -errno.
+ */
+int bm_store_newest(struct bm_store *st, const char *name, struct bm_newest *n);
 
 /* Split "<name>@<version>" in place; 0, or -1 if it is not that shape. */
 int bm_store_split(char *dirname, char **name, char **version);

@@ -8,7 +8,7 @@ $(DAEMON_DIR)/bundlemgrd: $(BUNDLEMGRD_OBJS) $(NXD_LIB) $(FORMATS_LIB) $(LOADER_
 	$(CC) $(LDFLAGS) -o $@ $^ -lsodium -lseccomp
 
 $(BUILD)/tests/test_bundlemgr_store: $(BUILD)/tests/unit/test_bundlemgr_store.o \
-		$(BUILD)/daemons/bundlemgrd/bm_store.o
+		$(BUILD)/daemons/bundlemgrd/bm_store.o $(FORMATS_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ -lcmocka
 

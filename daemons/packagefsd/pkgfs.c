@@ -17,38 +17,16 @@
 #include "nexus/err.h"
 #include "nexus/svc_bundle.h"
 
-struct newest {
-	int found;
-	struct nx_semver v;
-	char version[NX_SEMVER_MAX];
-};
-
-static int newest_cb(void *arg, const char *name, const char *version)
-{
-	struct newest *n = arg;
-	struct nx_semver v;
-	(void)name;
-
-	if (strlen(version) >= sizeof(n->version) || nx_semver_parse(version, &v) != 0)
-		return 0;
-	if (!n->found || nx_semver_cmp(&v, &n->v) > 0) {
-		n->found = 1;
-		n->v = v;
-		strcpy(n->version, version);
-	}
-	return 0;
-}
-
 int pkgfs_resolve(int slot_fd, const char *name, char out[NX_PATH_MAX], char *msg, size_t cap)
 {
 	struct bm_store st = {.slot_fd = slot_fd, .staging_fd = -1, .io = &bm_io_host};
-	struct newest n = {0};
+	struct bm_newest n;
 
 	if (!vfs_path_name_ok(name)) {
 		snprintf(msg, cap, "'%s': not a package name", name);
 		return -NX_EINVAL;
 	}
-	int err = bm_store_each(&st, name, newest_cb, &n);
+	int err = bm_store_newest(&st, name, &n);
 	if (err != 0) {
 		snprintf(msg, cap, "%s: reading the installed packages: %s", name, strerror(-err));
 		return -NX_ENOMEM;

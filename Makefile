@@ -27,7 +27,8 @@ UNICORN_LIBS := -Wl,-Bstatic -lunicorn -Wl,-Bdynamic -lpthread -lm
 # RISC-V payloads: Debian's clang + lld, freestanding rv64gc.
 RV_CC := clang --target=riscv64-unknown-elf -march=rv64gc -mabi=lp64d
 RV_CFLAGS := -std=c11 -Wall -Wextra -Werror -O2 -g -ffreestanding -fno-builtin \
-	-fno-stack-protector -fno-pic -mno-relax -mcmodel=medany -msmall-data-limit=0 -Iinclude -Ifixtures/rt
+	-fno-stack-protector -fno-pic -mno-relax -mcmodel=medany -msmall-data-limit=0 \
+	-ffile-prefix-map=$(CURDIR)=. -Iinclude -Ifixtures/rt
 RV_LDFLAGS := -nostdlib -fuse-ld=lld -static -Wl,--no-relax
 
 # Each module's static library, named here so any build.mk may link it

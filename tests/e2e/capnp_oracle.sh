@@ -19,7 +19,10 @@ for b in $(find "$build/bundles" -type d -name '*.nxb' | sort); do
 	m=$b/manifest.nxb
 	capnp convert flat:text "$schema" BundleManifest <"$m" >"$tmp/text" ||
 		fail "$m: capnp cannot decode it"
-	capnp convert text:canonical "$schema" BundleManifest <"$tmp/text" >"$tmp/canonical"
+	# Canonicalised straight from the binary: capnp 0.9.2's text parser
+	# cannot read back some Data literals its own printer writes (a digest
+	# whose escapes it chokes on), so the round trip does not go through text.
+	capnp convert flat:canonical "$schema" BundleManifest <"$m" >"$tmp/canonical"
 	cmp -s "$tmp/canonical" "$m" || fail "$m: capnp's canonical encoding differs from ours"
 	# The same bytes behind a one-segment table: segment count - 1, then its words.
 	python3 -c 'import struct,sys; d=open(sys.argv[1],"rb").read(); sys.stdout.buffer.write(struct.pack("<II",0,len(d)//8)+d)' \

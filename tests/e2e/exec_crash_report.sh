@@ -3,7 +3,7 @@
 # non-zero exit each give `execd: crash report pid=<p> code=<c> name=<n>`
 # and a logd record with sorted fields (addr cause code event=crash.v1
 # name pc pid) on the console, after `execd: elf load ok`; a clean exit
-# gives neither.
+# gives neither. Every fault payload is run; no daemon may die with it.
 set -u
 BIN=${NX_BIN:-bin}
 BUILD=${NX_BUILD:-build}
@@ -26,6 +26,11 @@ check() {
 		return
 	fi
 	grep -qx 'execd: elf load ok' "$log" || { echo "FAIL $case: no elf load ok"; failed=1; }
+	# The payload's fault ends only the payload: no daemon dies with it.
+	if grep -q 'died' "$log"; then
+		echo "FAIL $case: a daemon died: $(grep died "$log")"
+		failed=1
+	fi
 	if [ "$cause" = none ]; then
 		if grep -q 'crash' "$log"; then
 			echo "FAIL $case: reported: $(grep crash "$log")"
@@ -49,6 +54,10 @@ check() {
 check null-load test.fault_null_load 139 read_unmapped
 check rodata-store test.fault_rodata_store 139 write_prot
 check illegal test.fault_illegal 132 illegal_insn
+check ebreak test.fault_ebreak 133 breakpoint
+check wx-jump test.fault_wx_jump 139 fetch_prot
+check stack-guard test.fault_stack_guard 139 write_unmapped
+check unmapped-jump test.fault_unmapped_jump 139 fetch_unmapped
 check exit42 test.exit42 42 exit
 check hello demo.hello 0 none
 exit "$failed"

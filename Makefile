@@ -49,7 +49,7 @@ all:
 deps:
 	@scripts/install-deps
 
-include $(sort $(wildcard */build.mk daemons/*/build.mk))
+include $(sort $(wildcard */build.mk daemons/*/build.mk tests/*/build.mk))
 
 all: $(BINS) $(UNIT_TESTS)
 

@@ -16,7 +16,16 @@
  *   start, so the faulting load/store is found by decoding forward from
  *   the last one (registers are synced before every memory access).
  * - Preemption: a block hook counts down a budget, then uc_emu_stop.
- *   uc_emu_start always with until = 0 and no timeout.
+ *   uc_emu_start always with until = 0 and no timeout. The hook runs at
+ *   every block start, so it does the least it can: one store, one
+ *   decrement (the task's clock is derived from the budget at the end).
+ * - The softmmu TLB starts at 256 entries and only resizes when it is
+ *   flushed (to twice its size when over 70% of it was used since the
+ *   last flush). Nothing flushes it in a normal run, so a task with a
+ *   working set over 1 MiB missed in it forever; it is flushed on the
+ *   task's runs 1, 2, 4, 8, ..., so it grows to the working set at a
+ *   cost of log2(runs) flushes. A flush only drops cached translations,
+ *   never changes what the task sees.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -50,9 +59,11 @@ struct nxk_cpu {
 	uc_hook h_intr, h_block, h_mem;
 	nxk_cpu_ecall_fn ecall;
 	void *ctx;
-	uint64_t left;	 /* blocks left in this slice */
-	uint64_t blocks; /* blocks run in all slices: the task's clock */
-	uint64_t block;	 /* start of the block running now */
+	uint64_t left;	/* blocks left in this run */
+	uint64_t slice; /* blocks this run may start: left's first value */
+	uint64_t clock; /* blocks started in all earlier runs */
+	uint64_t runs;	/* nxk_cpu_run calls: the TLB is flushed on powers of two */
+	uint64_t block; /* start of the block running now */
 	int stop_ecall, stop_budget, failed;
 	int faulted;
 	struct nxk_stop fault;
@@ -120,6 +131,12 @@ static void set_fault(struct nxk_cpu *cpu, uint32_t cause, uint32_t access, uint
 	cpu->fault = (struct nxk_stop){NXK_STOP_FAULT, cause, access, pc, addr};
 }
 
+/* Blocks the task has started, this run included: its clock. */
+static uint64_t blocks_run(const struct nxk_cpu *cpu)
+{
+	return cpu->clock + (cpu->slice - cpu->left);
+}
+
 /* rdtime reads the task's block count: deterministic, monotonic. */
 static int emulate_rdtime(struct nxk_cpu *cpu, uint64_t pc)
 {
@@ -129,7 +146,8 @@ static int emulate_rdtime(struct nxk_cpu *cpu, uint64_t pc)
 	if ((insn & RDTIME_MASK) != RDTIME_INSN)
 		return 0;
 	unsigned rd = (insn >> 7) & 31;
-	if (rd != 0 && !UC_OK(uc_reg_write(cpu->uc, UC_RISCV_REG_X0 + rd, &cpu->blocks)))
+	uint64_t now = blocks_run(cpu);
+	if (rd != 0 && !UC_OK(uc_reg_write(cpu->uc, UC_RISCV_REG_X0 + rd, &now)))
 		hook_failed(cpu);
 	return 1;
 }
@@ -190,7 +208,7 @@ static void on_block(uc_engine *uc, uint64_t addr, uint32_t size, void *arg)
 	struct nxk_cpu *cpu = arg;
 	(void)size;
 	cpu->block = addr;
-	cpu->blocks++;
+	/* Once 0, stay 0: a hook run before the stop takes effect must not wrap. */
 	if (cpu->left > 0 && --cpu->left == 0) {
 		cpu->stop_budget = 1;
 		if (!UC_OK(uc_emu_stop(uc)))
@@ -466,10 +484,15 @@ static int mem_fault(struct nxk_cpu *cpu, uc_err e, uint64_t pc)
 int nxk_cpu_run(struct nxk_cpu *cpu, uint64_t budget, struct nxk_stop *out)
 {
 	uint64_t pc;
-	cpu->left = budget;
+	/* Budget 0: no budget (2^64 - 1 blocks never run out). */
+	cpu->slice = cpu->left = budget != 0 ? budget : UINT64_MAX;
 	cpu->stop_ecall = cpu->stop_budget = cpu->failed = cpu->faulted = 0;
 	UC_TRY(uc_reg_read(cpu->uc, UC_RISCV_REG_PC, &pc));
+	cpu->runs++;
+	if ((cpu->runs & (cpu->runs - 1)) == 0)
+		UC_TRY(uc_ctl_flush_tlb(cpu->uc));
 	uc_err e = uc_emu_start(cpu->uc, pc, 0, 0, 0);
+	cpu->clock = blocks_run(cpu);
 	if (cpu->failed)
 		return -NX_EINVAL;
 	if (e != UC_ERR_OK) {

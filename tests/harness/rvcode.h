@@ -49,6 +49,11 @@ static inline uint32_t rv_sub(unsigned rd, unsigned rs1, unsigned rs2)
 	return rv_add(rd, rs1, rs2) | (0x20u << 25);
 }
 
+static inline uint32_t rv_sltu(unsigned rd, unsigned rs1, unsigned rs2)
+{
+	return rv_add(rd, rs1, rs2) | (3u << 12);
+}
+
 static inline uint32_t rv_srli(unsigned rd, unsigned rs1, unsigned sh)
 {
 	return (sh << 20) | (rs1 << 15) | (5u << 12) | (rd << 7) | 0x13;

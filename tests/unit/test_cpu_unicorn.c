@@ -101,6 +101,33 @@ static void test_rdtime_is_emulated(void **state)
 }
 
 /*
+ * The clock rdtime reads is kept across slices: spinning for many slices
+ * (one block per loop turn, 2^20 turns) moves it by at least one quantum.
+ * Exit 0 when t1 - t0 >= NX_SCHED_QUANTUM_BLOCKS.
+ */
+static void test_rdtime_counts_across_slices(void **state)
+{
+	(void)state;
+	struct env *e = env_new();
+	uint32_t q = NX_SCHED_QUANTUM_BLOCKS;
+	uint32_t hi = (q + 0x800) >> 12;
+	uint32_t code[] = {RV_RDTIME(RV_T0),
+			   rv_lui(RV_T1, 0x100),
+			   rv_addi(RV_T1, RV_T1, -1),
+			   rv_bne(RV_T1, RV_ZERO, -4),
+			   RV_RDTIME(RV_A1),
+			   rv_sub(RV_A1, RV_A1, RV_T0),
+			   rv_lui(RV_S2, hi),
+			   rv_addi(RV_S2, RV_S2, (int32_t)(q - (hi << 12))),
+			   rv_sltu(RV_A0, RV_A1, RV_S2),
+			   rv_addi(RV_A7, RV_ZERO, NX_SYS_EXIT),
+			   RV_ECALL};
+	long pid = tiny_spawn(&e->d, code, sizeof(code), "clock");
+	assert_int_equal(tiny_wait(&e->d, pid, NULL), 0);
+	env_free(e);
+}
+
+/*
  * The task runs its first block, spins past one slice, then comes back
  * to the first block and exits with a0. Between slices the host rewrites
  * that block's first instruction: the task must run the new one.
@@ -182,6 +209,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_fault_pc_is_the_compressed_store),
 	    cmocka_unit_test(test_rdtime_is_emulated),
+	    cmocka_unit_test(test_rdtime_counts_across_slices),
 	    cmocka_unit_test(test_vmo_write_drops_translated_code),
 	    cmocka_unit_test(test_budget_preempts_deterministically),
 	};

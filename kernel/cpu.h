@@ -58,8 +58,11 @@ int nxk_cpu_run(struct nxk_cpu *cpu, uint64_t budget, struct nxk_stop *out);
 int nxk_cpu_reg(struct nxk_cpu *cpu, unsigned r, uint64_t *v);
 int nxk_cpu_set_reg(struct nxk_cpu *cpu, unsigned r, uint64_t v);
 int nxk_cpu_regs(struct nxk_cpu *cpu, uint64_t regs[32], uint64_t *pc);
-/* The syscall number (a7) and arguments (a0..a5) in one go: the ecall fast path. */
-int nxk_cpu_syscall_args(struct nxk_cpu *cpu, uint64_t *nr, uint64_t a[6]);
+/*
+ * The first n syscall arguments (a0..a[n-1]) in one go, the rest zero:
+ * the ecall fast path reads a7 first, then only what the call uses.
+ */
+int nxk_cpu_syscall_args(struct nxk_cpu *cpu, unsigned n, uint64_t a[6]);
 
 /* The last failure's message, for the kernel's log; never NULL. */
 const char *nxk_cpu_error(void);

@@ -141,5 +141,7 @@ int nxk_task_ecall(void *ctx);
 
 /* syscall.c */
 long nxk_dispatch(struct nxk_caller *c, unsigned nr, const uint64_t a[6]);
+/* How many of a0..a5 call nr reads (0 for a free number). */
+unsigned nxk_sys_nargs(unsigned nr);
 
 #endif

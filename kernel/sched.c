@@ -15,6 +15,7 @@
 
 /* a0: the first argument and the result. */
 #define REG_A0 10
+#define REG_A7 17
 
 void nxk_rq_push(struct nxk *k, struct nxk_task *t)
 {
@@ -79,7 +80,9 @@ int nxk_task_ecall(void *ctx)
 {
 	struct nxk_task *t = ctx;
 	uint64_t nr, a[6];
-	if (nxk_cpu_syscall_args(t->cpu, &nr, a) != 0)
+	if (nxk_cpu_reg(t->cpu, REG_A7, &nr) != 0)
+		return engine_failed(t);
+	if (nr < NX_SYS_MAX && nxk_cpu_syscall_args(t->cpu, nxk_sys_nargs((unsigned)nr), a) != 0)
 		return engine_failed(t);
 	if (nr >= NX_SYS_MAX) {
 		uint64_t regs[32], pc;

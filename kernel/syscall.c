@@ -14,34 +14,40 @@ struct nxk_sys {
 	unsigned nr;
 	const char *name;
 	nxk_sys_fn fn;
-	int host_only; /* a payload gets -NX_EPERM */
+	int host_only;	/* a payload gets -NX_EPERM */
+	unsigned nargs; /* a0.. it reads: a task's ecall fetches only these */
 };
 
 /*
  * Indexed by number. ipc_send, ipc_recv and cap_transfer are reserved
  * and not implemented: they fall in the empty slots and get -NX_ENOSYS.
  */
-#define SYS(n, f, host) [n] = {n, #f, nxk_sys_##f, host}
+#define SYS(n, f, host, nargs) [n] = {n, #f, nxk_sys_##f, host, nargs}
 static const struct nxk_sys sys_table[NX_SYS_MAX] = {
-    SYS(NX_SYS_YIELD, yield, 0),
-    SYS(NX_SYS_VMO_CREATE, vmo_create, 0),
-    SYS(NX_SYS_VMO_WRITE, vmo_write, 0),
-    SYS(NX_SYS_SPAWN, spawn, 0),
-    SYS(NX_SYS_AS_CREATE, as_create, 0),
-    SYS(NX_SYS_AS_MAP, as_map, 0),
-    SYS(NX_SYS_EXIT, exit, 0),
-    SYS(NX_SYS_WAIT, wait, 0),
-    SYS(NX_SYS_DEBUG_PUTC, debug_putc, 0),
-    SYS(NX_SYS_HANDLE_CLOSE, handle_close, 0),
-    SYS(NX_SYS_TASK_CRASH, task_crash, 0),
-    SYS(NX_SYS_GETPID, getpid, 0),
-    SYS(NX_SYS_VMO_EXPORT, vmo_export, 1),
-    SYS(NX_SYS_VMO_IMPORT, vmo_import, 1),
-    SYS(NX_SYS_KCONNECT, kconnect, 1),
-    SYS(NX_SYS_TASK_KILL, task_kill, 1),
-    SYS(NX_SYS_DEBUG_WRITE, debug_write, 0),
-    SYS(NX_SYS_WAIT_NOHANG, wait_nohang, 0),
+    SYS(NX_SYS_YIELD, yield, 0, 0),
+    SYS(NX_SYS_VMO_CREATE, vmo_create, 0, 1),
+    SYS(NX_SYS_VMO_WRITE, vmo_write, 0, 4),
+    SYS(NX_SYS_SPAWN, spawn, 0, 6),
+    SYS(NX_SYS_AS_CREATE, as_create, 0, 0),
+    SYS(NX_SYS_AS_MAP, as_map, 0, 6),
+    SYS(NX_SYS_EXIT, exit, 0, 1),
+    SYS(NX_SYS_WAIT, wait, 0, 2),
+    SYS(NX_SYS_DEBUG_PUTC, debug_putc, 0, 1),
+    SYS(NX_SYS_HANDLE_CLOSE, handle_close, 0, 1),
+    SYS(NX_SYS_TASK_CRASH, task_crash, 0, 2),
+    SYS(NX_SYS_GETPID, getpid, 0, 0),
+    SYS(NX_SYS_VMO_EXPORT, vmo_export, 1, 1),
+    SYS(NX_SYS_VMO_IMPORT, vmo_import, 1, 1),
+    SYS(NX_SYS_KCONNECT, kconnect, 1, 2),
+    SYS(NX_SYS_TASK_KILL, task_kill, 1, 1),
+    SYS(NX_SYS_DEBUG_WRITE, debug_write, 0, 2),
+    SYS(NX_SYS_WAIT_NOHANG, wait_nohang, 0, 2),
 };
+
+unsigned nxk_sys_nargs(unsigned nr)
+{
+	return nr < NX_SYS_MAX ? sys_table[nr].nargs : 0;
+}
 
 long nxk_dispatch(struct nxk_caller *c, unsigned nr, const uint64_t a[6])
 {

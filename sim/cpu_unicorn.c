@@ -327,12 +327,16 @@ int nxk_cpu_regs(struct nxk_cpu *cpu, uint64_t regs[32], uint64_t *pc)
 	return 0;
 }
 
-int nxk_cpu_syscall_args(struct nxk_cpu *cpu, uint64_t *nr, uint64_t a[6])
+int nxk_cpu_syscall_args(struct nxk_cpu *cpu, unsigned n, uint64_t a[6])
 {
-	static int ids[7] = {UC_RISCV_REG_A7, UC_RISCV_REG_A0, UC_RISCV_REG_A1, UC_RISCV_REG_A2,
+	static int ids[6] = {UC_RISCV_REG_A0, UC_RISCV_REG_A1, UC_RISCV_REG_A2,
 			     UC_RISCV_REG_A3, UC_RISCV_REG_A4, UC_RISCV_REG_A5};
-	void *vals[7] = {nr, &a[0], &a[1], &a[2], &a[3], &a[4], &a[5]};
-	UC_TRY(uc_reg_read_batch(cpu->uc, ids, vals, 7));
+	void *vals[6] = {&a[0], &a[1], &a[2], &a[3], &a[4], &a[5]};
+	if (n > 6)
+		return -NX_EINVAL;
+	memset(a, 0, 6 * sizeof(a[0]));
+	if (n > 0)
+		UC_TRY(uc_reg_read_batch(cpu->uc, ids, vals, (int)n));
 	return 0;
 }
 

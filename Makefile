@@ -49,7 +49,9 @@ all:
 deps:
 	@scripts/install-deps
 
-include $(sort $(wildcard */build.mk daemons/*/build.mk tests/*/build.mk))
+# Modules first, then the tests that use their variables (FIXTURE_ELFS, NX_BUNDLES).
+include $(sort $(wildcard */build.mk daemons/*/build.mk))
+include $(sort $(wildcard tests/*/build.mk))
 
 all: $(BINS) $(UNIT_TESTS)
 

@@ -1,0 +1,104 @@
+# tests/fuzz/: libFuzzer targets (docs/fuzzing.md) and their seed corpora.
+#
+# The code under test is compiled again into $(BUILD)/fuzz/obj/ with
+# coverage instrumentation (-fsanitize=fuzzer-no-link); the module
+# libraries are built without it and would leave the fuzzer blind. ASan
+# and UBSan are always on here, and a UBSan report aborts, so libFuzzer
+# keeps the input. Under `make asan` the same flags appear twice: harmless.
+#
+# Seeds are generated, never committed: $(BUILD)/fuzz/seeds/<target>/ is
+# rebuilt from the fixtures; $(BUILD)/fuzz/corpus/<target>/ is left empty
+# for long runs to grow, and make never touches what they put there.
+FUZZ_DIR := $(BUILD)/fuzz
+FUZZ_OBJ := $(FUZZ_DIR)/obj
+FUZZ_SEEDS := $(FUZZ_DIR)/seeds
+FUZZ_CFLAGS := $(CFLAGS) -fsanitize=fuzzer-no-link,address,undefined \
+	-fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_LDFLAGS := -fsanitize=fuzzer,address,undefined
+FUZZ_TARGETS := loader manifest toml frame ksock
+
+$(FUZZ_OBJ)/%.o: %.c | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(FUZZ_CFLAGS) -c $< -o $@
+
+fuzz_objs = $(patsubst %.c,$(FUZZ_OBJ)/%.o,$(1))
+FUZZ_LOADER_OBJS := $(call fuzz_objs,$(wildcard loader/*.c))
+FUZZ_FORMATS_OBJS := $(call fuzz_objs,$(wildcard formats/*.c))
+FUZZ_FRAME_OBJS := $(call fuzz_objs,daemons/lib/frame_io.c daemons/lib/dispatch.c)
+FUZZ_KSOCK_OBJS := $(call fuzz_objs,$(wildcard kernel/*.c) sim/ksock.c sim/loop.c \
+	sim/cpu_unicorn.c)
+
+$(FUZZ_DIR)/fuzz_loader: $(FUZZ_OBJ)/tests/fuzz/fuzz_loader.o $(FUZZ_LOADER_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(FUZZ_LDFLAGS) -o $@ $^
+
+$(FUZZ_DIR)/fuzz_manifest: $(FUZZ_OBJ)/tests/fuzz/fuzz_manifest.o $(FUZZ_FORMATS_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(FUZZ_LDFLAGS) -o $@ $^ $(FORMATS_LDLIBS)
+
+$(FUZZ_DIR)/fuzz_toml: $(FUZZ_OBJ)/tests/fuzz/fuzz_toml.o $(FUZZ_FORMATS_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(FUZZ_LDFLAGS) -o $@ $^ $(FORMATS_LDLIBS)
+
+$(FUZZ_DIR)/fuzz_frame: $(FUZZ_OBJ)/tests/fuzz/fuzz_frame.o $(FUZZ_FRAME_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(FUZZ_LDFLAGS) -o $@ $^
+
+$(FUZZ_DIR)/fuzz_ksock: $(FUZZ_OBJ)/tests/fuzz/fuzz_ksock.o $(FUZZ_KSOCK_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(FUZZ_LDFLAGS) -o $@ $^ $(UNICORN_LIBS)
+
+# A host tool, built like the rest of the tests (no fuzzer runtime).
+FUZZ_SEEDGEN := $(FUZZ_DIR)/seedgen
+$(FUZZ_SEEDGEN): $(BUILD)/tests/fuzz/seedgen.o
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^
+
+# Loader seeds: every fixture ELF stripped to its loadable part (section
+# contents do not matter to the loader, and small inputs mutate faster),
+# the lld-default fixture with the elfgen mutations that sit at a limit
+# or one refusal away from it, permission variants of two of them
+# (seedgen elfperm), and argv/env strings for the stack builder.
+FUZZ_ELFGEN_SEEDS := ok-shared-page ok-load-max ok-user-top ok-mapped-max ok-phnum-max \
+	ok-entry-last ok-load-adjacent ok-seg-file-end ok-user-base shared-wx seg-wx \
+	load-overlap load-order seg-file-past congruent entry-data entry-past-file exec-stack \
+	interp user-top-over mapped-over
+$(FUZZ_SEEDS)/loader.ok: $(FIXTURE_ELFS) $(LOADER_FIXTURE) $(ELFGEN) $(FUZZ_SEEDGEN)
+	rm -rf $(FUZZ_SEEDS)/loader
+	mkdir -p $(FUZZ_SEEDS)/loader $(FUZZ_DIR)/corpus/loader
+	for f in $(FIXTURE_ELFS) $(LOADER_FIXTURE); do \
+		llvm-objcopy --strip-all $$f $(FUZZ_SEEDS)/loader/$$(basename $$f) || exit 1; \
+	done
+	for m in $(FUZZ_ELFGEN_SEEDS); do \
+		$(ELFGEN) $$m $(LOADER_FIXTURE) $(FUZZ_SEEDS)/loader/elfgen-$$m || exit 1; \
+	done
+	$(FUZZ_SEEDGEN) elfperm $(FUZZ_SEEDS)/loader/elfgen-ok-shared-page $(FUZZ_SEEDS)/loader
+	$(FUZZ_SEEDGEN) elfperm $(LOADER_FIXTURE) $(FUZZ_SEEDS)/loader
+	printf '\003\000demo.hello\000-v\000\000PATH=/bin\000HOME=/\000' \
+		>$(FUZZ_SEEDS)/loader/argv-env
+	@touch $@
+
+# Manifest seeds: the built bundles' manifest.nxb (NX_BUNDLES, from
+# fixtures/bundles.mk; the top Makefile reads tests/*/build.mk last).
+$(FUZZ_SEEDS)/manifest.ok: $(NX_BUNDLES)
+	rm -rf $(FUZZ_SEEDS)/manifest
+	mkdir -p $(FUZZ_SEEDS)/manifest $(FUZZ_DIR)/corpus/manifest
+	for b in $(NX_BUNDLES); do \
+		cp $$b/manifest.nxb $(FUZZ_SEEDS)/manifest/$$(echo $$b | tr / _) || exit 1; \
+	done
+	@touch $@
+
+$(FUZZ_SEEDS)/toml.ok: $(wildcard fixtures/manifests/*.toml)
+	rm -rf $(FUZZ_SEEDS)/toml
+	mkdir -p $(FUZZ_SEEDS)/toml $(FUZZ_DIR)/corpus/toml
+	cp $^ $(FUZZ_SEEDS)/toml/
+	@touch $@
+
+$(FUZZ_SEEDS)/frame.ok $(FUZZ_SEEDS)/ksock.ok: $(FUZZ_SEEDS)/%.ok: $(FUZZ_SEEDGEN)
+	rm -rf $(FUZZ_SEEDS)/$*
+	mkdir -p $(FUZZ_SEEDS)/$* $(FUZZ_DIR)/corpus/$*
+	$(FUZZ_SEEDGEN) $* $(FUZZ_SEEDS)/$*
+	@touch $@
+
+BINS += $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%) $(FUZZ_TARGETS:%=$(FUZZ_SEEDS)/%.ok)
+E2E_TESTS += tests/e2e/fuzz_short.sh

@@ -15,7 +15,7 @@ SAN ?=
 
 CC := clang
 CFLAGS := -std=c11 -Wall -Wextra -Werror -O2 -g -D_GNU_SOURCE -Iinclude -I. -MMD -MP
-LDFLAGS :=
+LDFLAGS := -Wl,--as-needed
 ifneq ($(SAN),)
 CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDFLAGS += -fsanitize=address,undefined

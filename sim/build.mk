@@ -7,7 +7,7 @@ SIM_LIBS := $(if $(wildcard kernel/build.mk),$(KERNEL_LIB)) \
 
 $(BIN)/nexus-sim: $(SIM_OBJS) $(SIM_LIBS)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $(SIM_OBJS) $(SIM_LIBS) $(UNICORN_LIBS) -lsodium -larchive -lseccomp
+	$(CC) $(LDFLAGS) -o $@ $(SIM_OBJS) $(SIM_LIBS) $(UNICORN_LIBS) -lsodium -lseccomp
 
 BINS += $(BIN)/nexus-sim
 

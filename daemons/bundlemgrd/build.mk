@@ -8,11 +8,12 @@ $(DAEMON_DIR)/bundlemgrd: $(BUNDLEMGRD_OBJS) $(NXD_LIB) $(FORMATS_LIB) $(LOADER_
 	$(CC) $(LDFLAGS) -o $@ $^ -lsodium -lseccomp
 
 $(BUILD)/tests/test_bundlemgr_store: $(BUILD)/tests/unit/test_bundlemgr_store.o \
-		$(BUILD)/daemons/bundlemgrd/bm_store.o $(FORMATS_LIB)
+		$(BUILD)/tests/unit/bm_faulty_io.o $(BUILD)/daemons/bundlemgrd/bm_store.o $(FORMATS_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ -lcmocka
 
-$(BUILD)/tests/test_bundlemgr_ops: $(BUILD)/tests/unit/test_bundlemgr_ops.o $(BM_CORE_OBJS) \
+$(BUILD)/tests/test_bundlemgr_ops: $(BUILD)/tests/unit/test_bundlemgr_ops.o \
+		$(BUILD)/tests/unit/bm_faulty_io.o $(BM_CORE_OBJS) \
 		$(NXD_LIB) $(FORMATS_LIB) $(LOADER_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ -lsodium -lseccomp -lcmocka

@@ -22,6 +22,7 @@
 
 #include <sodium.h>
 
+#include "tests/unit/bm_faulty_io.h"
 #include "daemons/bundlemgrd/bm.h"
 #include "formats/manifest.h"
 #include "formats/nxb.h"
@@ -349,66 +350,26 @@ static void test_bm_install_upgrade_replaces_older(void **state)
 	assert_int_equal(install(f, "c.nxb", id, msg), -NX_EEXIST);
 }
 
-/* Fault injection through the store's io table: the Nth call fails. */
-static int calls, fail_at;
-
-static int faulty(void)
-{
-	if (++calls == fail_at) {
-		errno = ENOSPC;
-		return 1;
-	}
-	return 0;
-}
-
-static int f_mkdirat(int d, const char *p, mode_t m)
-{
-	return faulty() ? -1 : bm_io_host.mkdirat(d, p, m);
-}
-
-static int f_openat(int d, const char *p, int fl, mode_t m)
-{
-	return faulty() ? -1 : bm_io_host.openat(d, p, fl, m);
-}
-
-static ssize_t f_write(int fd, const void *b, size_t n)
-{
-	return faulty() ? -1 : bm_io_host.write(fd, b, n);
-}
-
-static int f_fsync(int fd)
-{
-	return faulty() ? -1 : bm_io_host.fsync(fd);
-}
-
-static int f_rename(int a, const char *p, int b, const char *q)
-{
-	return faulty() ? -1 : bm_io_host.rename(a, p, b, q);
-}
-
-static const struct bm_io faulty_io = {f_mkdirat, f_openat, f_write, f_fsync, f_rename};
-
 static void test_bm_install_failed_step_leaves_nothing(void **state)
 {
 	struct fixture *f = *state;
 	char id[BM_ID_MAX], msg[NX_ERRMSG_MAX];
 
 	make_bundle(f, "a.nxb", "test.exit42", "1.0.0", elf, elf_len, &sec);
-	f->bm.store.io = &faulty_io;
-	calls = 0;
-	fail_at = 0;
+	f->bm.store.io = &bm_io_faulty;
+	bm_faulty = (struct bm_faulty){.err = ENOSPC, .short_writes = 0};
 	assert_int_equal(install(f, "a.nxb", id, msg), 0);
-	int total = calls;
+	int total = bm_faulty.calls;
 	assert_int_equal(bm_uninstall(&f->bm, "test.exit42", msg, sizeof(msg)), 1);
 	for (int k = 1; k <= total; k++) {
-		calls = 0;
-		fail_at = k;
+		bm_faulty.calls = 0;
+		bm_faulty.fail_at = k;
 		assert_int_equal(install(f, "a.nxb", id, msg), -NX_ENOSPC);
 		assert_non_null(strstr(msg, "test.exit42@1.0.0"));
 		assert_nothing_installed(f);
 	}
-	calls = 0;
-	fail_at = total + 1;
+	bm_faulty.calls = 0;
+	bm_faulty.fail_at = total + 1;
 	assert_int_equal(install(f, "a.nxb", id, msg), 0);
 }
 

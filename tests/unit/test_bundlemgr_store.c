@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "nexus/svc_bundle.h"
+#include "tests/unit/bm_faulty_io.h"
 #include "daemons/bundlemgrd/bm_store.h"
 
 static const uint8_t manifest[] = "manifest bytes";
@@ -36,48 +37,6 @@ struct fixture {
 	int state_fd;
 };
 
-/* Fault injection: the Nth host call made through the store's io fails. */
-static int calls, fail_at;
-
-static int faulty(void)
-{
-	if (++calls == fail_at) {
-		errno = EIO;
-		return 1;
-	}
-	return 0;
-}
-
-static int f_mkdirat(int d, const char *p, mode_t m)
-{
-	return faulty() ? -1 : bm_io_host.mkdirat(d, p, m);
-}
-
-static int f_openat(int d, const char *p, int fl, mode_t m)
-{
-	return faulty() ? -1 : bm_io_host.openat(d, p, fl, m);
-}
-
-static ssize_t f_write(int fd, const void *b, size_t n)
-{
-	/* A short write first, then the rest: the store must loop, not assume. */
-	if (faulty())
-		return -1;
-	return bm_io_host.write(fd, b, n > 1 ? n / 2 : n);
-}
-
-static int f_fsync(int fd)
-{
-	return faulty() ? -1 : bm_io_host.fsync(fd);
-}
-
-static int f_rename(int a, const char *p, int b, const char *q)
-{
-	return faulty() ? -1 : bm_io_host.rename(a, p, b, q);
-}
-
-static const struct bm_io faulty_io = {f_mkdirat, f_openat, f_write, f_fsync, f_rename};
-
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
@@ -85,8 +44,7 @@ static int setup(void **state)
 	assert_non_null(mkdtemp(f->dir));
 	f->state_fd = open(f->dir, O_RDONLY | O_DIRECTORY);
 	assert_true(f->state_fd >= 0);
-	calls = 0;
-	fail_at = 0;
+	bm_faulty = (struct bm_faulty){.err = EIO, .short_writes = 1};
 	*state = f;
 	return 0;
 }
@@ -132,7 +90,7 @@ static void test_bm_store_commit_writes_members(void **state)
 	struct bm_store st;
 	char msg[256];
 
-	assert_int_equal(bm_store_open(&st, f->state_fd, &faulty_io), 0);
+	assert_int_equal(bm_store_open(&st, f->state_fd, &bm_io_faulty), 0);
 	assert_int_equal(bm_store_commit(&st, "demo.hello", "1.0.0", members, msg, sizeof(msg)), 0);
 	read_back(f->state_fd, "slot-a/demo.hello@1.0.0/manifest.nxb", manifest, sizeof(manifest));
 	read_back(f->state_fd, "slot-a/demo.hello@1.0.0/manifest.sig", sig, sizeof(sig));
@@ -149,17 +107,17 @@ static void test_bm_store_commit_failure_leaves_nothing(void **state)
 	char msg[256];
 	int total;
 
-	assert_int_equal(bm_store_open(&st, f->state_fd, &faulty_io), 0);
-	calls = 0;
-	fail_at = 0;
+	assert_int_equal(bm_store_open(&st, f->state_fd, &bm_io_faulty), 0);
+	bm_faulty.calls = 0;
+	bm_faulty.fail_at = 0;
 	assert_int_equal(bm_store_commit(&st, "a", "1.0.0", members, msg, sizeof(msg)), 0);
-	total = calls;
+	total = bm_faulty.calls;
 	assert_int_equal(bm_store_remove(&st, "a@1.0.0"), 0);
 	/* mkdir, 3 x (open, >= 2 writes, fsync), fsync dir, rename, fsync slot. */
 	assert_true(total >= 1 + 3 * 4 + 3);
 	for (int k = 1; k <= total; k++) {
-		calls = 0;
-		fail_at = k;
+		bm_faulty.calls = 0;
+		bm_faulty.fail_at = k;
 		assert_int_equal(bm_store_commit(&st, "a", "1.0.0", members, msg, sizeof(msg)),
 				 -EIO);
 		assert_non_null(strstr(msg, "a@1.0.0"));
@@ -167,8 +125,8 @@ static void test_bm_store_commit_failure_leaves_nothing(void **state)
 		assert_int_equal(count_entries(f->state_fd, NX_BUNDLE_STAGING_DIR), 0);
 	}
 	/* One past the last call: nothing fails, the bundle is there. */
-	calls = 0;
-	fail_at = total + 1;
+	bm_faulty.calls = 0;
+	bm_faulty.fail_at = total + 1;
 	assert_int_equal(bm_store_commit(&st, "a", "1.0.0", members, msg, sizeof(msg)), 0);
 	assert_int_equal(count_entries(f->state_fd, NX_BUNDLE_SLOT_DIR), 1);
 	bm_store_close(&st);

@@ -6,6 +6,35 @@
 #include "nexus/syscall.h"
 #include "tests/harness/tinytask.h"
 
+static void tiny_console(void *arg, const char *buf, size_t len)
+{
+	struct tiny_env *e = arg;
+	if (len > sizeof(e->out) - e->outlen)
+		len = sizeof(e->out) - e->outlen;
+	memcpy(e->out + e->outlen, buf, len);
+	e->outlen += len;
+}
+
+int tiny_env_init(struct tiny_env *e)
+{
+	struct nxk_opts o = {.console = tiny_console, .console_arg = e};
+	e->outlen = 0;
+	e->k = nxk_new(&o);
+	if (e->k == NULL)
+		return -1;
+	if (nxh_direct_init(&e->d, e->k) != 0) {
+		nxk_free(e->k);
+		return -1;
+	}
+	return 0;
+}
+
+void tiny_env_fini(struct tiny_env *e)
+{
+	nxh_direct_fini(&e->d);
+	nxk_free(e->k);
+}
+
 long tiny_call(struct nxh_direct *d, unsigned nr, uint64_t a0, uint64_t a1, uint64_t a2,
 	       uint64_t a3, uint64_t a4, uint64_t a5)
 {

@@ -12,6 +12,18 @@
 #include "nexus/task.h"
 #include "tests/harness/kcall_direct.h"
 
+/* An in-process kernel whose console output is kept in out. */
+struct tiny_env {
+	struct nxk *k;
+	struct nxh_direct d;
+	char out[65536];
+	size_t outlen; /* bytes kept; output past out's size is dropped */
+};
+
+/* 0, or -1 if the kernel or its direct caller cannot be made. */
+int tiny_env_init(struct tiny_env *e);
+void tiny_env_fini(struct tiny_env *e);
+
 #define TINY_CODE_VA 0x10000ULL
 #define TINY_DATA_VA 0x20000ULL
 #define TINY_STACK_TOP 0x40000ULL

@@ -18,36 +18,16 @@
 #include "tests/harness/rvcode.h"
 #include "tests/harness/tinytask.h"
 
-struct env {
-	struct nxk *k;
-	struct nxh_direct d;
-	char out[65536];
-	size_t outlen;
-};
-
-static void console(void *arg, const char *buf, size_t len)
+static struct tiny_env *env_new(void)
 {
-	struct env *e = arg;
-	if (len > sizeof(e->out) - e->outlen)
-		len = sizeof(e->out) - e->outlen;
-	memcpy(e->out + e->outlen, buf, len);
-	e->outlen += len;
-}
-
-static struct env *env_new(void)
-{
-	struct env *e = test_calloc(1, sizeof(*e));
-	struct nxk_opts o = {.console = console, .console_arg = e};
-	e->k = nxk_new(&o);
-	assert_non_null(e->k);
-	assert_int_equal(nxh_direct_init(&e->d, e->k), 0);
+	struct tiny_env *e = test_calloc(1, sizeof(*e));
+	assert_int_equal(tiny_env_init(e), 0);
 	return e;
 }
 
-static void env_free(struct env *e)
+static void env_free(struct tiny_env *e)
 {
-	nxh_direct_fini(&e->d);
-	nxk_free(e->k);
+	tiny_env_fini(e);
 	test_free(e);
 }
 
@@ -59,7 +39,7 @@ static void env_free(struct env *e)
 static void test_fault_pc_is_the_compressed_store(void **state)
 {
 	(void)state;
-	struct env *e = env_new();
+	struct tiny_env *e = env_new();
 	uint8_t code[64] = {0};
 	uint32_t head[] = {rv_lui(RV_SP, (uint32_t)((TINY_STACK_TOP - 2 * NX_PAGE_SIZE) >> 12)),
 			   rv_addi(RV_SP, RV_SP, 0x100),
@@ -85,7 +65,7 @@ static void test_fault_pc_is_the_compressed_store(void **state)
 static void test_rdtime_is_emulated(void **state)
 {
 	(void)state;
-	struct env *e = env_new();
+	struct tiny_env *e = env_new();
 	uint32_t code[] = {RV_RDTIME(RV_T0),
 			   rv_addi(RV_T1, RV_ZERO, 200),
 			   rv_addi(RV_T1, RV_T1, -1),
@@ -108,7 +88,7 @@ static void test_rdtime_is_emulated(void **state)
 static void test_rdtime_counts_across_slices(void **state)
 {
 	(void)state;
-	struct env *e = env_new();
+	struct tiny_env *e = env_new();
 	uint32_t q = NX_SCHED_QUANTUM_BLOCKS;
 	uint32_t hi = (q + 0x800) >> 12;
 	uint32_t code[] = {RV_RDTIME(RV_T0),
@@ -135,7 +115,7 @@ static void test_rdtime_counts_across_slices(void **state)
 static void test_vmo_write_drops_translated_code(void **state)
 {
 	(void)state;
-	struct env *e = env_new();
+	struct tiny_env *e = env_new();
 	uint32_t code[] = {rv_addi(RV_A0, RV_ZERO, 1),
 			   rv_bne(RV_S1, RV_ZERO, 28),
 			   rv_addi(RV_S1, RV_ZERO, 1),
@@ -167,7 +147,7 @@ static void test_vmo_write_drops_translated_code(void **state)
 }
 
 /* Two tasks each print their letter in a loop; returns the console. */
-static void run_two_printers(struct env *e)
+static void run_two_printers(struct tiny_env *e)
 {
 	for (char c = 'A'; c <= 'B'; c++) {
 		uint32_t code[] = {rv_lui(RV_S1, 8),
@@ -189,7 +169,7 @@ static void run_two_printers(struct env *e)
 static void test_budget_preempts_deterministically(void **state)
 {
 	(void)state;
-	struct env *a = env_new(), *b = env_new();
+	struct tiny_env *a = env_new(), *b = env_new();
 	run_two_printers(a);
 	run_two_printers(b);
 	assert_int_equal(a->outlen, 2 * 8 * 4096);

@@ -21,28 +21,10 @@
 #include "tests/harness/rvcode.h"
 #include "tests/harness/tinytask.h"
 
-struct env {
-	struct nxk *k;
-	struct nxh_direct d;
-	char out[8192];
-	size_t outlen;
-};
-
-static void console(void *arg, const char *buf, size_t len)
-{
-	struct env *e = arg;
-	if (len > sizeof(e->out) - e->outlen)
-		len = sizeof(e->out) - e->outlen;
-	memcpy(e->out + e->outlen, buf, len);
-	e->outlen += len;
-}
-
 static int setup(void **state)
 {
-	struct env *e = test_calloc(1, sizeof(*e));
-	struct nxk_opts o = {.console = console, .console_arg = e};
-	e->k = nxk_new(&o);
-	if (e->k == NULL || nxh_direct_init(&e->d, e->k) != 0)
+	struct tiny_env *e = test_calloc(1, sizeof(*e));
+	if (tiny_env_init(e) != 0)
 		return -1;
 	*state = e;
 	return 0;
@@ -50,9 +32,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	struct env *e = *state;
-	nxh_direct_fini(&e->d);
-	nxk_free(e->k);
+	struct tiny_env *e = *state;
+	tiny_env_fini(e);
 	test_free(e);
 	return 0;
 }
@@ -62,26 +43,26 @@ static int teardown(void **state)
 #define RW (NX_PROT_READ | NX_PROT_WRITE)
 #define RX (NX_PROT_READ | NX_PROT_EXEC)
 
-static long new_as(struct env *e)
+static long new_as(struct tiny_env *e)
 {
 	long as = CALL(e, NX_SYS_AS_CREATE, 0, 0, 0, 0, 0, 0);
 	assert_true(as > 0);
 	return as;
 }
 
-static long new_vmo(struct env *e, uint64_t size)
+static long new_vmo(struct tiny_env *e, uint64_t size)
 {
 	long v = CALL(e, NX_SYS_VMO_CREATE, size, 0, 0, 0, 0, 0);
 	assert_true(v > 0);
 	return v;
 }
 
-static long map(struct env *e, long as, long vmo, uint64_t va, uint64_t len, uint64_t prot)
+static long map(struct tiny_env *e, long as, long vmo, uint64_t va, uint64_t len, uint64_t prot)
 {
 	return CALL(e, NX_SYS_AS_MAP, (uint64_t)as, (uint64_t)vmo, va, len, prot, 0);
 }
 
-static int export_fd(struct env *e, long vmo)
+static int export_fd(struct tiny_env *e, long vmo)
 {
 	const uint64_t a[6] = {(uint64_t)vmo};
 	int fd = -1;
@@ -93,7 +74,7 @@ static int export_fd(struct env *e, long vmo)
 
 static void test_vmo_starts_zeroed(void **state)
 {
-	struct env *e = *state;
+	struct tiny_env *e = *state;
 	long v = new_vmo(e, 4 * PG);
 	int fd = export_fd(e, v);
 	uint8_t *p = mmap(NULL, 4 * PG, PROT_READ, MAP_SHARED, fd, 0);
@@ -106,7 +87,7 @@ static void test_vmo_starts_zeroed(void **state)
 
 static void test_vmo_size_cap(void **state)
 {
-	struct env *e = *state;
+	struct tiny_env *e = *state;
 	assert_true(CALL(e, NX_SYS_VMO_CREATE, NX_VMO_SIZE_MAX, 0, 0, 0, 0, 0) > 0);
 	assert_int_equal(CALL(e, NX_SYS_VMO_CREATE, NX_VMO_SIZE_MAX + 1, 0, 0, 0, 0, 0),
 			 -NX_EINVAL);
@@ -115,7 +96,7 @@ static void test_vmo_size_cap(void **state)
 
 static void test_vmo_write_checks_range(void **state)
 {
-	struct env *e = *state;
+	struct tiny_env *e = *state;
 	long v = new_vmo(e, PG);
 	char buf[16] = "abc";
 	const uint64_t ok[6] = {(uint64_t)v, PG - 16, 0, 16};
@@ -127,7 +108,7 @@ static void test_vmo_write_checks_range(void **state)
 
 static void test_exported_vmo_cannot_shrink(void **state)
 {
-	struct env *e = *state;
+	struct tiny_env *e = *state;
 	int fd = export_fd(e, new_vmo(e, PG));
 	assert_int_not_equal(ftruncate(fd, 0), 0);
 	close(fd);
@@ -135,7 +116,7 @@ static void test_exported_vmo_cannot_shrink(void **state)
 
 static void test_handle_table_cap(void **state)
 {
-	struct env *e = *state;
+	struct tiny_env *e = *state;
 	for (unsigned i = 0; i < NX_HANDLES_MAX; i++)
 		assert_true(CALL(e, NX_SYS_AS_CREATE, 0, 0, 0, 0, 0, 0) > 0);
 	assert_int_equal(CALL(e, NX_SYS_AS_CREATE, 0, 0, 0, 0, 0, 0), -NX_ENOSPC);
@@ -145,7 +126,7 @@ static void test_handle_table_cap(void **state)
 
 static void test_bad_handles(void **state)
 {
-	struct env *e = *state;
+	struct tiny_env *e = *state;
 	long as = new_as(e);
 	long v = new_vmo(e, PG);
 	assert_int_equal(CALL(e, NX_SYS_HANDLE_CLOSE, 0, 0, 0, 0, 0, 0), -NX_EBADF);
@@ -162,7 +143,7 @@ static void test_bad_handles(void **state)
 
 static void test_as_map_rejects_unaligned(void **state)
 {
-	struct env *e = *state;
+	struct tiny_env *e = *state;
 	long as = new_as(e), v = new_vmo(e, 2 * PG);
 	assert_int_equal(map(e, as, v, 0x10000 + 8, PG, RW), -NX_EINVAL);
 	assert_int_equal(map(e, as, v, 0x10000, PG - 1, RW), -NX_EINVAL);
@@ -174,7 +155,7 @@ static void test_as_map_rejects_unaligned(void **state)
 
 static void test_as_map_range_edges(void **state)
 {
-	struct env *e = *state;
+	struct tiny_env *e = *state;
 	long as = new_as(e), v = new_vmo(e, PG);
 	assert_int_equal(map(e, as, v, NX_USER_BASE - PG, PG, RW), -NX_ERANGE);
 	assert_int_equal(map(e, as, v, NX_USER_BASE, PG, RW), 0);
@@ -189,7 +170,7 @@ static void test_as_map_range_edges(void **state)
 
 static void test_as_map_vmo_range(void **state)
 {
-	struct env *e = *state;
+	struct tiny_env *e = *state;
 	long as = new_as(e), v = new_vmo(e, 2 * PG);
 	assert_int_equal(CALL(e, NX_SYS_AS_MAP, (uint64_t)as, (uint64_t)v, 0x10000, PG, RW, 2 * PG),
 			 -NX_EINVAL);
@@ -199,7 +180,7 @@ static void test_as_map_vmo_range(void **state)
 
 static void test_as_map_rejects_overlap(void **state)
 {
-	struct env *e = *state;
+	struct tiny_env *e = *state;
 	long as = new_as(e), v = new_vmo(e, 4 * PG);
 	assert_int_equal(map(e, as, v, 0x20000, 2 * PG, RW), 0);
 	assert_int_equal(map(e, as, v, 0x20000 + PG, 2 * PG, RW), -NX_EEXIST);
@@ -210,7 +191,7 @@ static void test_as_map_rejects_overlap(void **state)
 
 static void test_as_map_rejects_wx(void **state)
 {
-	struct env *e = *state;
+	struct tiny_env *e = *state;
 	long as = new_as(e), v = new_vmo(e, PG);
 	assert_int_equal(map(e, as, v, 0x10000, PG, NX_PROT_WRITE | NX_PROT_EXEC), -NX_EPERM);
 	assert_int_equal(map(e, as, v, 0x10000, PG, RW | NX_PROT_EXEC), -NX_EPERM);
@@ -220,7 +201,7 @@ static void test_as_map_rejects_wx(void **state)
 
 static void test_as_map_guard_reserves(void **state)
 {
-	struct env *e = *state;
+	struct tiny_env *e = *state;
 	long as = new_as(e), v = new_vmo(e, PG);
 	assert_int_equal(map(e, as, 0, 0x30000, PG, 0), 0);
 	assert_int_equal(map(e, as, v, 0x30000, PG, RW), -NX_EEXIST);
@@ -232,7 +213,7 @@ static void test_as_map_guard_reserves(void **state)
 
 static void test_as_map_checks_rights(void **state)
 {
-	struct env *e = *state;
+	struct tiny_env *e = *state;
 	long as = new_as(e);
 	/* An imported memfd not sealed for execution has no EXEC right. */
 	int fd = memfd_create("t", MFD_ALLOW_SEALING);
@@ -248,7 +229,7 @@ static void test_as_map_checks_rights(void **state)
 
 static void test_as_map_mapping_cap(void **state)
 {
-	struct env *e = *state;
+	struct tiny_env *e = *state;
 	long as = new_as(e), v = new_vmo(e, PG);
 	for (unsigned i = 0; i < NX_AS_MAPPINGS_MAX; i++)
 		assert_int_equal(
@@ -258,7 +239,7 @@ static void test_as_map_mapping_cap(void **state)
 
 static void test_vmo_import_requires_seals(void **state)
 {
-	struct env *e = *state;
+	struct tiny_env *e = *state;
 	const uint64_t plain[6] = {0}, exec[6] = {NX_VMO_IMPORT_EXEC};
 	int fd = memfd_create("t", MFD_ALLOW_SEALING);
 	assert_int_equal(ftruncate(fd, PG), 0);
@@ -291,7 +272,7 @@ static void test_vmo_import_requires_seals(void **state)
 
 static void test_host_copyin_bounds(void **state)
 {
-	struct env *e = *state;
+	struct tiny_env *e = *state;
 	const char msg[8] = "abcdefg";
 	const uint64_t whole[6] = {0, 8}, past[6] = {1, 8}, far[6] = {UINT64_MAX, 2};
 	assert_int_equal(e->d.kc.call(&e->d, NX_SYS_DEBUG_WRITE, whole, msg, 8, NULL, 0, -1, NULL),
@@ -306,7 +287,7 @@ static void test_host_copyin_bounds(void **state)
 
 static void test_debug_write_cap(void **state)
 {
-	struct env *e = *state;
+	struct tiny_env *e = *state;
 	static char buf[NX_DEBUG_WRITE_MAX + 1];
 	const uint64_t at[6] = {0, NX_DEBUG_WRITE_MAX}, over[6] = {0, NX_DEBUG_WRITE_MAX + 1};
 	assert_int_equal(
@@ -318,7 +299,7 @@ static void test_debug_write_cap(void **state)
 }
 
 /* exit(a0 of the call): a task's view of a syscall's result. */
-static uint32_t run_call(struct env *e, unsigned nr, int32_t a0, int32_t a1)
+static uint32_t run_call(struct tiny_env *e, unsigned nr, int32_t a0, int32_t a1)
 {
 	uint32_t code[] = {rv_addi(RV_A7, RV_ZERO, (int32_t)nr),
 			   rv_lui(RV_A0, 0),
@@ -334,7 +315,7 @@ static uint32_t run_call(struct env *e, unsigned nr, int32_t a0, int32_t a1)
 
 static void test_task_copyin_bounds(void **state)
 {
-	struct env *e = *state;
+	struct tiny_env *e = *state;
 	/* debug_write from the last 8 bytes of the data page: fine; one more: EFAULT. */
 	uint32_t code[] = {rv_lui(RV_A0, (uint32_t)(TINY_DATA_VA >> 12)),
 			   rv_addi(RV_A0, RV_A0, (int32_t)(NX_PAGE_SIZE - 8) - 4096),
@@ -363,7 +344,7 @@ static void test_task_copyin_bounds(void **state)
  */
 static void test_task_copyout_needs_write(void **state)
 {
-	struct env *e = *state;
+	struct tiny_env *e = *state;
 	uint32_t code[] = {rv_addi(RV_A7, RV_ZERO, NX_SYS_AS_CREATE),
 			   RV_ECALL,
 			   rv_addi(RV_S1, RV_A0, 0),
@@ -414,7 +395,7 @@ static void test_task_copyout_needs_write(void **state)
 
 static void test_task_wait_rules(void **state)
 {
-	struct env *e = *state;
+	struct tiny_env *e = *state;
 	assert_int_equal(run_call(e, NX_SYS_WAIT_NOHANG, 12345, 0), (uint8_t)-NX_ECHILD);
 	assert_int_equal(run_call(e, NX_SYS_WAIT, 1, 0), (uint8_t)-NX_ECHILD);
 	assert_int_equal(run_call(e, NX_SYS_TASK_CRASH, 12345, 0), (uint8_t)-NX_ESRCH);
@@ -422,7 +403,7 @@ static void test_task_wait_rules(void **state)
 
 static void test_task_gets_eperm_for_host_calls(void **state)
 {
-	struct env *e = *state;
+	struct tiny_env *e = *state;
 	assert_int_equal(run_call(e, NX_SYS_VMO_EXPORT, 1, 0), (uint8_t)-NX_EPERM);
 	assert_int_equal(run_call(e, NX_SYS_VMO_IMPORT, 0, 0), (uint8_t)-NX_EPERM);
 	assert_int_equal(run_call(e, NX_SYS_KCONNECT, 0, 0), (uint8_t)-NX_EPERM);
@@ -431,7 +412,7 @@ static void test_task_gets_eperm_for_host_calls(void **state)
 
 static void test_reserved_calls_are_enosys(void **state)
 {
-	struct env *e = *state;
+	struct tiny_env *e = *state;
 	assert_int_equal(run_call(e, NX_SYS_IPC_SEND, 0, 0), (uint8_t)-NX_ENOSYS);
 	assert_int_equal(run_call(e, NX_SYS_IPC_RECV, 0, 0), (uint8_t)-NX_ENOSYS);
 	assert_int_equal(run_call(e, NX_SYS_CAP_TRANSFER, 0, 0), (uint8_t)-NX_ENOSYS);
@@ -441,7 +422,7 @@ static void test_reserved_calls_are_enosys(void **state)
 
 static void test_syscall_past_max_crashes(void **state)
 {
-	struct env *e = *state;
+	struct tiny_env *e = *state;
 	uint32_t code[] = {rv_addi(RV_A7, RV_ZERO, NX_SYS_MAX), RV_ECALL};
 	long pid = tiny_spawn(&e->d, code, sizeof(code), "badsys");
 	struct nx_crash cr;
@@ -458,7 +439,7 @@ static const uint32_t spin_code[] = {0x0000006f}; /* j . */
 
 static void test_task_table_cap(void **state)
 {
-	struct env *e = *state;
+	struct tiny_env *e = *state;
 	long pids[NX_TASKS_MAX];
 	for (unsigned i = 0; i < NX_TASKS_MAX; i++) {
 		pids[i] = tiny_spawn(&e->d, spin_code, sizeof(spin_code), "spin");
@@ -472,7 +453,7 @@ static void test_task_table_cap(void **state)
 
 static void test_spawn_checks_name_and_entry(void **state)
 {
-	struct env *e = *state;
+	struct tiny_env *e = *state;
 	char name[NX_TASK_NAME_MAX + 1];
 	memset(name, 'n', sizeof(name));
 	name[NX_TASK_NAME_MAX - 1] = '\0';
@@ -490,7 +471,7 @@ static void test_spawn_checks_name_and_entry(void **state)
 
 static void test_wait_rules(void **state)
 {
-	struct env *e = *state;
+	struct tiny_env *e = *state;
 	long pid = tiny_spawn(&e->d, spin_code, sizeof(spin_code), "spin");
 	uint32_t st;
 	const uint64_t a[6] = {(uint64_t)pid, 0};
@@ -520,7 +501,7 @@ static void test_wait_rules(void **state)
 
 static void test_getpid(void **state)
 {
-	struct env *e = *state;
+	struct tiny_env *e = *state;
 	assert_int_equal(CALL(e, NX_SYS_GETPID, 0, 0, 0, 0, 0, 0), 0);
 	uint32_t code[] = {rv_addi(RV_A7, RV_ZERO, NX_SYS_GETPID), RV_ECALL,
 			   rv_addi(RV_A7, RV_ZERO, NX_SYS_EXIT), RV_ECALL};

@@ -24,11 +24,13 @@ endif
 # Unicorn linked statically: cold start 8.9 ms -> 3.6 ms (DESIGN.md section 4).
 UNICORN_LIBS := -Wl,-Bstatic -lunicorn -Wl,-Bdynamic -lpthread -lm
 
-# RISC-V payloads: Debian's clang + lld, freestanding rv64gc.
+# RISC-V payloads: Debian's clang + lld, freestanding rv64gc. The prefix-map and
+# compilation-dir flags keep the checkout path out of them: the same source
+# gives the same bytes (and bundle digests) in any clone.
 RV_CC := clang --target=riscv64-unknown-elf -march=rv64gc -mabi=lp64d
 RV_CFLAGS := -std=c11 -Wall -Wextra -Werror -O2 -g -ffreestanding -fno-builtin \
 	-fno-stack-protector -fno-pic -mno-relax -mcmodel=medany -msmall-data-limit=0 \
-	-ffile-prefix-map=$(CURDIR)=. -Iinclude -Ifixtures/rt
+	-ffile-prefix-map=$(CURDIR)=. -fdebug-compilation-dir=. -Iinclude -Ifixtures/rt
 RV_LDFLAGS := -nostdlib -fuse-ld=lld -static -Wl,--no-relax
 
 # Each module's static library, named here so any build.mk may link it

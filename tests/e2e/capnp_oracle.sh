@@ -15,15 +15,24 @@ fail() {
 }
 
 n=0
+ntext=0
 for b in $(find "$build/bundles" -type d -name '*.nxb' | sort); do
 	m=$b/manifest.nxb
 	capnp convert flat:text "$schema" BundleManifest <"$m" >"$tmp/text" ||
 		fail "$m: capnp cannot decode it"
-	# Canonicalised straight from the binary: capnp 0.9.2's text parser
-	# cannot read back some Data literals its own printer writes (a digest
-	# whose escapes it chokes on), so the round trip does not go through text.
+	# Canonicalised from the binary, and (the issue's route) from capnp's
+	# own text. capnp 0.9.2's text parser rejects some text its printer
+	# wrote (seen: a payloadDigest holding '`' and '<' together with a
+	# resources list); that is capnp's bug, counted and shown, while the
+	# binary route must always give our bytes.
 	capnp convert flat:canonical "$schema" BundleManifest <"$m" >"$tmp/canonical"
 	cmp -s "$tmp/canonical" "$m" || fail "$m: capnp's canonical encoding differs from ours"
+	if capnp convert text:canonical "$schema" BundleManifest <"$tmp/text" >"$tmp/canonical2" 2>/dev/null; then
+		cmp -s "$tmp/canonical2" "$m" || fail "$m: capnp's text:canonical differs from ours"
+		ntext=$((ntext + 1))
+	else
+		echo "note: $m: capnp cannot re-read its own text (capnp 0.9.2 bug)"
+	fi
 	# The same bytes behind a one-segment table: segment count - 1, then its words.
 	python3 -c 'import struct,sys; d=open(sys.argv[1],"rb").read(); sys.stdout.buffer.write(struct.pack("<II",0,len(d)//8)+d)' \
 		"$m" >"$tmp/binary"
@@ -35,4 +44,4 @@ for b in $(find "$build/bundles" -type d -name '*.nxb' | sort); do
 	n=$((n + 1))
 done
 [ "$n" -gt 0 ] || fail "no bundles under $build/bundles (run make first)"
-echo "capnp oracle: $n manifests decode and re-encode to identical bytes"
+echo "capnp oracle: $n manifests decode and re-encode to identical bytes ($ntext also through text)"

@@ -39,11 +39,12 @@
 	20000 /* translated blocks a task runs before the scheduler switches */
 
 /* IPC. */
-#define NX_FRAME_BODY_MAX (64U << 10) /* bytes after the 32-byte header; bigger travels as a VMO   \
-				       */
-#define NX_FRAME_FDS_MAX 1	      /* fds per frame (SCM_RIGHTS) */
-#define NX_SVC_NAME_MAX 32	      /* bytes of a service name including the NUL */
-#define NX_PATH_MAX 256		      /* bytes of a vfs path including the NUL */
+#define NX_FRAME_BODY_MAX                                                                          \
+	(64U << 10)	   /* bytes after the 32-byte header; bigger travels as a VMO              \
+			    */
+#define NX_FRAME_FDS_MAX 1 /* fds per frame (SCM_RIGHTS) */
+#define NX_SVC_NAME_MAX 32 /* bytes of a service name including the NUL */
+#define NX_PATH_MAX 256	   /* bytes of a vfs path including the NUL */
 
 /* Formats. */
 #define NX_MANIFEST_MAX (256U << 10)	  /* bytes of manifest.nxb */

@@ -40,6 +40,9 @@ KERNEL_LIB := $(BUILD)/kernel/libnxkernel.a
 FORMATS_LIB := $(BUILD)/formats/libnxformats.a
 NXD_LIB := $(BUILD)/daemons/lib/libnxd.a
 DAEMON_DIR := $(BIN)/daemons
+# The daemons link libsodium and libseccomp statically: seven of them start
+# one after another on every run, and each dynamic library costs start-up.
+DAEMON_SYSLIBS := -Wl,-Bstatic -lsodium -lseccomp -Wl,-Bdynamic
 
 BINS :=
 UNIT_TESTS :=

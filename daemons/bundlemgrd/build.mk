@@ -5,7 +5,7 @@ BM_CORE_OBJS := $(addprefix $(BUILD)/daemons/bundlemgrd/,bm_store.o bm_verify.o 
 
 $(DAEMON_DIR)/bundlemgrd: $(BUNDLEMGRD_OBJS) $(NXD_LIB) $(FORMATS_LIB) $(LOADER_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ -lsodium -lseccomp
+	$(CC) $(LDFLAGS) -o $@ $^ $(DAEMON_SYSLIBS)
 
 $(BUILD)/tests/test_bundlemgr_store: $(BUILD)/tests/unit/test_bundlemgr_store.o \
 		$(BUILD)/tests/unit/bm_faulty_io.o $(BUILD)/daemons/bundlemgrd/bm_store.o $(FORMATS_LIB)

@@ -4,7 +4,7 @@ EXECD_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(wildcard daemons/execd/*.c)) \
 
 $(DAEMON_DIR)/execd: $(EXECD_OBJS) $(NXD_LIB) $(FORMATS_LIB) $(LOADER_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ -lsodium -lseccomp
+	$(CC) $(LDFLAGS) -o $@ $^ $(DAEMON_SYSLIBS)
 
 $(BUILD)/tests/test_execd_req: $(BUILD)/tests/unit/test_execd_req.o \
 		$(BUILD)/daemons/execd/exec_req.o $(BUILD)/daemons/execd/exec_report.o \

@@ -3,7 +3,7 @@ INIT_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(wildcard daemons/init/*.c))
 
 $(DAEMON_DIR)/init: $(INIT_OBJS) $(NXD_LIB) $(FORMATS_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $(INIT_OBJS) $(NXD_LIB) $(FORMATS_LIB) -lseccomp
+	$(CC) $(LDFLAGS) -o $@ $(INIT_OBJS) $(NXD_LIB) $(FORMATS_LIB) $(DAEMON_SYSLIBS)
 
 BINS += $(DAEMON_DIR)/init
 

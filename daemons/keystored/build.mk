@@ -3,6 +3,6 @@ KEYSTORED_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(wildcard daemons/keystored/*.c))
 
 $(DAEMON_DIR)/keystored: $(KEYSTORED_OBJS) $(NXD_LIB) $(FORMATS_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ -lsodium -lseccomp
+	$(CC) $(LDFLAGS) -o $@ $^ $(DAEMON_SYSLIBS)
 
 BINS += $(DAEMON_DIR)/keystored

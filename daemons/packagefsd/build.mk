@@ -4,6 +4,6 @@ PACKAGEFSD_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(wildcard daemons/packagefsd/*.c
 
 $(DAEMON_DIR)/packagefsd: $(PACKAGEFSD_OBJS) $(NXD_LIB) $(FORMATS_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ -lsodium -lseccomp
+	$(CC) $(LDFLAGS) -o $@ $^ $(DAEMON_SYSLIBS)
 
 BINS += $(DAEMON_DIR)/packagefsd

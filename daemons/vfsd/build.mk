@@ -3,7 +3,7 @@ VFSD_OBJS := $(BUILD)/daemons/vfsd/main.o $(BUILD)/daemons/vfsd/vfs_path.o
 
 $(DAEMON_DIR)/vfsd: $(VFSD_OBJS) $(NXD_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ -lseccomp
+	$(CC) $(LDFLAGS) -o $@ $^ $(DAEMON_SYSLIBS)
 
 $(BUILD)/tests/test_vfs_path: $(BUILD)/tests/unit/test_vfs_path.o $(BUILD)/daemons/vfsd/vfs_path.o
 	@mkdir -p $(dir $@)

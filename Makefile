@@ -1,27 +1,49 @@
 # nexus-sim: one top-level make. Each directory adds its part in its own
-# build.mk; this file holds the toolchains, the shared rules and the
-# user-facing targets.
+# build.mk; this file holds the toolchains, the layering, the one compile,
+# archive and link recipe, and the user-facing targets.
 #
-#   make          build everything into bin/ and build/
-#   make demo     build, then run ./bin/nexus-sim run demo.hello.nxb
-#   make test     build, then run every unit and end-to-end test
+#   make          build the product and its tests into bin/ and build/ (installs nothing)
+#   make demo     install what is missing, build, run ./bin/nexus-sim run demo.hello.nxb
+#   make test     install what is missing, build, run every unit and end-to-end test
 #   make asan     the whole test suite under ASan+UBSan (build/asan/)
 #   make bench    benchmarks beside their anchors (qemu-riscv64, qemu-system-riscv64, native)
-#   make clean
+#   make clean    remove $(BUILD) and $(BIN)
+#
+# make CC=... / CFLAGS=... / LDFLAGS=... add to the project's own flags.
 
 BUILD ?= build
 BIN ?= bin
 SAN ?=
 
+ifeq ($(origin CC),default)
 CC := clang
-CFLAGS := -std=c11 -Wall -Wextra -Werror -O2 -g -D_GNU_SOURCE -Iinclude -I. -MMD -MP
-LDFLAGS := -Wl,--as-needed
+endif
+NX_CFLAGS := -std=c11 -Wall -Wextra -Werror -O2 -g -D_GNU_SOURCE -MMD -MP
+NX_LDFLAGS := -Wl,--as-needed
 ifneq ($(SAN),)
-CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
-LDFLAGS += -fsanitize=address,undefined
+NX_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+NX_LDFLAGS += -fsanitize=address,undefined
 endif
 
-# Unicorn linked statically: cold start 8.9 ms -> 3.6 ms (DESIGN.md section 4).
+# Layering the compiler enforces: each directory compiles with the include
+# paths of the layers it may use and no others (no catch-all -I.), so a
+# back-edge fails to compile. docs/architecture.md draws the graph:
+#   include/ <- loader/ formats/ wire/ kernel/ <- host/ <- sim/
+#                                       daemons/lib/ <- daemons/lib*/ <- daemons/<name>/
+INC_ABI := -Iinclude
+INC_LOADER := $(INC_ABI) -Iloader
+INC_FORMATS := $(INC_ABI) -Iformats
+INC_WIRE := $(INC_ABI) -Iwire
+INC_KERNEL := $(INC_ABI) -Ikernel
+INC_HOST := $(INC_FORMATS) -Iwire -Ihost
+INC_SIM := $(INC_HOST) -Iloader -Ikernel -Isim
+INC_NXD := $(INC_HOST) -Iloader -Idaemons/lib/include
+INC_STORE := $(INC_FORMATS) -Idaemons/libstore
+INC_VFS := $(INC_ABI) -Idaemons/libvfs
+# A daemon: libnxd's public headers, the shared daemon libraries, its own folder.
+inc_daemon = $(INC_NXD) -Idaemons/libstore -Idaemons/libvfs -Idaemons/$(1)
+
+# Unicorn linked statically: cold start 8.9 ms -> 3.6 ms (docs/kernel.md).
 UNICORN_LIBS := -Wl,-Bstatic -lunicorn -Wl,-Bdynamic -lpthread -lm
 
 # RISC-V payloads: Debian's clang + lld, freestanding rv64gc. The prefix-map and
@@ -38,17 +60,29 @@ RV_LDFLAGS := -nostdlib -fuse-ld=lld -static -Wl,--no-relax
 LOADER_LIB := $(BUILD)/loader/libnxloader.a
 KERNEL_LIB := $(BUILD)/kernel/libnxkernel.a
 FORMATS_LIB := $(BUILD)/formats/libnxformats.a
+WIRE_LIB := $(BUILD)/wire/libnxwire.a
+HOST_LIB := $(BUILD)/host/libnxhost.a
 NXD_LIB := $(BUILD)/daemons/lib/libnxd.a
+STORE_LIB := $(BUILD)/daemons/libstore/libnxstore.a
+VFS_LIB := $(BUILD)/daemons/libvfs/libnxvfs.a
+# What links libnxd links these after it, in this order.
+NXD_DEPS := $(NXD_LIB) $(LOADER_LIB) $(HOST_LIB) $(FORMATS_LIB) $(WIRE_LIB)
 DAEMON_DIR := $(BIN)/daemons
-# The daemons link libsodium and libseccomp statically: seven of them start
-# one after another on every run, and each dynamic library costs start-up.
+# The daemons link libsodium and libseccomp statically: they start on
+# every run, and each dynamic library costs start-up.
 DAEMON_SYSLIBS := -Wl,-Bstatic -lsodium -lseccomp -Wl,-Bdynamic
 
-BINS :=
+# What the build.mk files add to.
+PRODUCT :=	  # bin/ and the fixture bundles: what `make demo` needs
+TEST_BINS :=	  # unit tests, harnesses, generators: what `make test` runs
+FUZZ_BINS :=	  # libFuzzer targets and seeds (make test's short run)
+BENCH_BINS :=	  # make bench only
+HOST_LIBS :=	  # archives, one recipe
+HOST_PROGS :=	  # host executables, one link recipe; each sets LIBS
 UNIT_TESTS :=
 E2E_TESTS :=
 
-.PHONY: all deps demo test asan bench clean
+.PHONY: all deps demo test fuzz asan bench clean
 all:
 
 deps:
@@ -58,25 +92,39 @@ deps:
 include $(sort $(wildcard */build.mk daemons/*/build.mk))
 include $(sort $(wildcard tests/*/build.mk))
 
-all: $(BINS) $(UNIT_TESTS)
+all: $(PRODUCT) $(TEST_BINS)
+fuzz: $(FUZZ_BINS)
 
-demo: all
+demo: deps
+	@$(MAKE) --no-print-directory -j$$(nproc) all
 	./$(BIN)/nexus-sim run demo.hello.nxb
 
-test: all
+test: deps
+	@$(MAKE) --no-print-directory -j$$(nproc) all fuzz
 	@NX_BIN=$(BIN) NX_BUILD=$(BUILD) scripts/run-tests $(UNIT_TESTS) $(E2E_TESTS)
 
 asan: deps
-	$(MAKE) BUILD=build/asan BIN=build/asan/bin SAN=1 test
+	@$(MAKE) --no-print-directory BUILD=build/asan BIN=build/asan/bin SAN=1 test
 
-bench: all
+bench: deps
+	@$(MAKE) --no-print-directory -j$$(nproc) all $(BENCH_BINS)
 	@NX_BIN=$(BIN) NX_BUILD=$(BUILD) scripts/bench
 
 clean:
-	rm -rf build bin
+	rm -rf $(BUILD) $(BIN)
 
-$(BUILD)/%.o: %.c | deps
-	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c $< -o $@
+$(BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(NX_CFLAGS) $(INC) $(NX_DEFS) $(CFLAGS) -c $< -o $@
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+$(HOST_LIBS):
+	@mkdir -p $(@D)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(HOST_PROGS):
+	@mkdir -p $(@D)
+	$(CC) $(NX_LDFLAGS) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(LIBS)
+
+# Dependencies of this build only (not a nested build/asan's).
+-include $(shell find $(BUILD) -mindepth 1 -path '$(BUILD)/asan' -prune -o -name '*.d' -print 2>/dev/null)

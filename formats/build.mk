@@ -1,18 +1,13 @@
 # formats/: on-disk formats (libnxformats) and their unit tests.
-# Users link $(FORMATS_LIB) $(FORMATS_LDLIBS).
-FORMATS_SRCS := $(wildcard formats/*.c)
-FORMATS_OBJS := $(FORMATS_SRCS:%.c=$(BUILD)/%.o)
-FORMATS_LDLIBS := -lsodium
-
+# Users link $(FORMATS_LIB) and -lsodium.
+FORMATS_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(wildcard formats/*.c))
+$(BUILD)/formats/%.o: INC := $(INC_FORMATS)
 $(FORMATS_LIB): $(FORMATS_OBJS)
-	@mkdir -p $(dir $@)
-	rm -f $@
-	ar rcs $@ $^
+HOST_LIBS += $(FORMATS_LIB)
 
-FORMATS_TESTS := capnp manifest toml sig nxb
-$(FORMATS_TESTS:%=$(BUILD)/tests/test_%): $(BUILD)/tests/test_%: $(BUILD)/tests/unit/test_%.o \
-		$(FORMATS_LIB)
-	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(FORMATS_LDLIBS) -lcmocka
-
-UNIT_TESTS += $(FORMATS_TESTS:%=$(BUILD)/tests/test_%)
+FORMATS_TESTS := $(addprefix $(BUILD)/tests/test_,capnp manifest toml sig nxb)
+$(FORMATS_TESTS): $(BUILD)/tests/test_%: $(BUILD)/tests/unit/test_%.o $(HOST_LIB) $(FORMATS_LIB)
+$(FORMATS_TESTS): LIBS := -lsodium -lcmocka
+HOST_PROGS += $(FORMATS_TESTS)
+TEST_BINS += $(FORMATS_TESTS)
+UNIT_TESTS += $(FORMATS_TESTS)

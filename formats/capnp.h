@@ -18,7 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "formats/fmt_err.h"
+#include "fmt_err.h"
 #include "nexus/limits.h"
 
 #define NX_CAPNP_WORD 8 /* bytes per word */

@@ -6,8 +6,8 @@
  */
 #include <string.h>
 
-#include "formats/capnp.h"
-#include "formats/capnp_wire.h"
+#include "capnp.h"
+#include "capnp_wire.h"
 
 void nx_capnp_builder_init(struct nx_capnp_builder *b, void *buf, size_t cap)
 {

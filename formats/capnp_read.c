@@ -8,9 +8,9 @@
  */
 #include <string.h>
 
-#include "formats/capnp.h"
-#include "formats/capnp_wire.h"
-#include "formats/fmt_fail.h"
+#include "capnp.h"
+#include "capnp_wire.h"
+#include "fmt_fail.h"
 
 /* Bits per element of each non-composite list element size. */
 static const unsigned elem_bits[8] = {0, 1, 8, 16, 32, 64, 64, 0};

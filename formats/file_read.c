@@ -7,7 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "formats/file_read.h"
+#include "file_read.h"
 
 int nxf_open_regular(int dirfd, const char *name, int *fd, uint64_t *size)
 {

@@ -2,7 +2,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-#include "formats/fmt_fail.h"
+#include "fmt_fail.h"
 
 const char *nx_fmt_strerror(int code)
 {

@@ -2,7 +2,7 @@
 #ifndef NEXUS_FORMATS_FMT_FAIL_H
 #define NEXUS_FORMATS_FMT_FAIL_H
 
-#include "formats/fmt_err.h"
+#include "fmt_err.h"
 
 /* e may be NULL; the message is printf-style, one line. Returns code. */
 __attribute__((format(printf, 3, 4))) int nx_fmt_fail(struct nx_fmt_err *e, int code,

@@ -14,8 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "formats/fmt_err.h"
-#include "formats/semver.h"
+#include "fmt_err.h"
+#include "semver.h"
 #include "nexus/limits.h"
 
 #define NX_MANIFEST_SCHEMA_VERSION 1

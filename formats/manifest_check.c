@@ -1,8 +1,8 @@
 /* The field rules of a manifest, applied after decoding and before encoding. */
 #include <string.h>
 
-#include "formats/fmt_fail.h"
-#include "formats/manifest.h"
+#include "fmt_fail.h"
+#include "manifest.h"
 
 static const char *const bundle_types[NX_BUNDLE_TYPE_COUNT] = {
     "app",   "service", "library",  "driver",	   "framework",

@@ -8,10 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "formats/capnp.h"
-#include "formats/fmt_fail.h"
-#include "formats/manifest.h"
-#include "formats/manifest_layout.h"
+#include "capnp.h"
+#include "fmt_fail.h"
+#include "manifest.h"
+#include "manifest_layout.h"
 
 static int put_text(struct nx_capnp_bstruct *s, uint16_t ptr, const char *t)
 {

@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "formats/fmt_fail.h"
-#include "formats/manifest_toml.h"
-#include "formats/toml.h"
+#include "fmt_fail.h"
+#include "manifest_toml.h"
+#include "toml.h"
 
 struct ctx {
 	const struct nx_toml_doc *d;

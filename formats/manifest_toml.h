@@ -10,8 +10,8 @@
 
 #include <stddef.h>
 
-#include "formats/fmt_err.h"
-#include "formats/manifest.h"
+#include "fmt_err.h"
+#include "manifest.h"
 
 /* Fills every field but payload_digest / payload_size (left zero); does not run nx_manifest_check.
  */

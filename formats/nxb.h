@@ -25,9 +25,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "formats/fmt_err.h"
-#include "formats/manifest.h"
-#include "formats/sig.h"
+#include "fmt_err.h"
+#include "manifest.h"
+#include "sig.h"
 #include "nexus/limits.h"
 #include "nexus/svc_bundle.h"
 

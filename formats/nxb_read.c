@@ -11,9 +11,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "formats/file_read.h"
-#include "formats/fmt_fail.h"
-#include "formats/nxb.h"
+#include "file_read.h"
+#include "fmt_fail.h"
+#include "nxb.h"
 
 #define NXB_CHUNK (64U << 10) /* bytes hashed (and copied) per read of the payload */
 

@@ -13,9 +13,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "formats/file_read.h"
-#include "formats/fmt_fail.h"
-#include "formats/nxb.h"
+#include "file_read.h"
+#include "fmt_fail.h"
+#include "nxb.h"
 
 #define NXB_COPY_CHUNK (64U << 10) /* bytes per read of the payload source */
 

@@ -1,8 +1,8 @@
 /* Semantic Versioning 2.0.0 parsing and precedence (semver.org, section 11). */
 #include <string.h>
 
-#include "formats/fmt_err.h"
-#include "formats/semver.h"
+#include "fmt_err.h"
+#include "semver.h"
 
 static int is_digit(char c)
 {

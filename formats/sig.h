@@ -1,5 +1,6 @@
 /*
- * Ed25519 signatures (libsodium), key files and the trust set.
+ * Ed25519 signatures (libsodium), manifest.sig and the trust set; the
+ * key-file text format is keyfile.h.
  *
  * Key id: the first NX_SIG_KEYID_LEN bytes of SHA-256(public key), shown as
  * NX_KEY_ID_CHARS lower-case hex characters.
@@ -21,7 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "formats/fmt_err.h"
+#include "fmt_err.h"
 #include "nexus/svc_key.h"
 
 #define NX_SIG_KEYID_LEN 8 /* bytes of a key id */
@@ -65,14 +66,6 @@ struct nx_trust {
 void nx_sig_key_id(const uint8_t pk[NX_SIG_PK_LEN], uint8_t id[NX_SIG_KEYID_LEN]);
 /* hex: NX_KEY_ID_CHARS + 1 bytes. */
 void nx_sig_key_id_hex(const uint8_t id[NX_SIG_KEYID_LEN], char hex[NX_KEY_ID_CHARS + 1]);
-__attribute__((warn_unused_result)) int nx_sig_key_id_parse(const char *hex, size_t len,
-							    uint8_t id[NX_SIG_KEYID_LEN]);
-
-/* A fresh key pair; comment is copied into both (printable ASCII). */
-__attribute__((warn_unused_result)) int nx_sig_keygen(const char *comment, struct nx_pubkey *pub,
-						      struct nx_seckey *sec, struct nx_fmt_err *e);
-void nx_seckey_wipe(struct nx_seckey *sec);
-
 __attribute__((warn_unused_result)) int nx_sig_sign(const struct nx_seckey *sec, const void *msg,
 						    size_t len, struct nx_sig *out);
 /* Refuses a key-id mismatch (NX_FMT_EKEYID) before any crypto; NX_FMT_EBADSIG on failure. */
@@ -80,34 +73,12 @@ __attribute__((warn_unused_result)) int nx_sig_verify(const struct nx_pubkey *pu
 						      size_t len, const struct nx_sig *sig,
 						      struct nx_fmt_err *e);
 
-/* Key files: text in the format above. format() gives the byte count written. */
-__attribute__((warn_unused_result)) int
-nx_pubkey_parse(const char *text, size_t len, struct nx_pubkey *out, struct nx_fmt_err *e);
-__attribute__((warn_unused_result)) int
-nx_seckey_parse(const char *text, size_t len, struct nx_seckey *out, struct nx_fmt_err *e);
-__attribute__((warn_unused_result)) int nx_pubkey_format(const struct nx_pubkey *k, char *buf,
-							 size_t cap, size_t *len);
-/* buf holds the secret afterwards: the caller wipes it. */
-__attribute__((warn_unused_result)) int nx_seckey_format(const struct nx_seckey *k, char *buf,
-							 size_t cap, size_t *len);
-/* Reads a key file beneath dirfd (O_NOFOLLOW, regular, at most NX_SIG_KEYFILE_MAX). */
-__attribute__((warn_unused_result)) int nx_pubkey_load(int dirfd, const char *name,
-						       struct nx_pubkey *out, struct nx_fmt_err *e);
-__attribute__((warn_unused_result)) int nx_seckey_load(int dirfd, const char *name,
-						       struct nx_seckey *out, struct nx_fmt_err *e);
-
 /* manifest.sig bytes <-> struct. */
 __attribute__((warn_unused_result)) int nx_sig_parse(const void *buf, size_t len,
 						     struct nx_sig *out, struct nx_fmt_err *e);
 void nx_sig_format(const struct nx_sig *sig, uint8_t out[NX_SIG_FILE_SIZE]);
 
-/*
- * Trust set: every "*.pub" regular file directly beneath dirfd (other
- * names are ignored; a symlinked or malformed .pub, a duplicate id or more
- * than NX_SIG_TRUST_MAX keys is an error and leaves the set empty).
- */
-__attribute__((warn_unused_result)) int nx_trust_load(struct nx_trust *t, int dirfd,
-						      struct nx_fmt_err *e);
+/* A trust set: public keys by id (host/trust_dir.c fills one from a directory). */
 __attribute__((warn_unused_result)) int nx_trust_add(struct nx_trust *t, const struct nx_pubkey *k,
 						     struct nx_fmt_err *e);
 const struct nx_pubkey *nx_trust_find(const struct nx_trust *t, const uint8_t id[NX_SIG_KEYID_LEN]);

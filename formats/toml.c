@@ -9,8 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "formats/fmt_fail.h"
-#include "formats/toml.h"
+#include "fmt_fail.h"
+#include "toml.h"
 
 struct parser {
 	struct nx_toml_doc *d;

@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "formats/fmt_err.h"
+#include "fmt_err.h"
 
 #define NX_TOML_SRC_MAX (64U << 10) /* bytes of source */
 #define NX_TOML_NODES_MAX 1024	    /* tables, arrays and values in one document */

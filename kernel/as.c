@@ -5,17 +5,15 @@
  * space before it becomes visible in the table, so a failure leaves
  * nothing behind.
  */
-#include <stdlib.h>
-#include <string.h>
 
-#include "kernel/kobj.h"
+#include "kobj.h"
 #include "nexus/err.h"
 #include "nexus/rights.h"
 
 /* Holds one reference for the creator, like nxk_vmo_create. */
 struct nxk_as *nxk_as_create(void)
 {
-	struct nxk_as *as = calloc(1, sizeof(*as));
+	struct nxk_as *as = nxk_kalloc(sizeof(*as));
 	if (as != NULL)
 		as->refs = 1;
 	return as;
@@ -28,7 +26,7 @@ void nxk_as_unref(struct nxk_as *as)
 	for (unsigned i = 0; i < as->n; i++)
 		if (as->m[i].vmo != NULL)
 			nxk_vmo_unref(as->m[i].vmo);
-	free(as);
+	nxk_kfree(as);
 }
 
 const struct nxk_mapping *nxk_as_find(const struct nxk_as *as, uint64_t va)
@@ -50,7 +48,8 @@ static int as_check(const struct nxk_as *as, const struct nxk_vmo *vmo, uint64_t
 		return -NX_EINVAL;
 	if (va < NX_USER_BASE || va >= NX_USER_TOP || len > NX_USER_TOP - va)
 		return -NX_ERANGE;
-	if (vmo != NULL && (off % NX_PAGE_SIZE != 0 || off > vmo->size || len > vmo->size - off))
+	if (vmo != NULL &&
+	    (off % NX_PAGE_SIZE != 0 || off > vmo->mem.size || len > vmo->mem.size - off))
 		return -NX_EINVAL;
 	for (unsigned i = 0; i < as->n; i++)
 		if (va < as->m[i].va + as->m[i].len && as->m[i].va < va + len)
@@ -73,7 +72,7 @@ int nxk_as_map(struct nxk *k, struct nxk_as *as, struct nxk_vmo *vmo, uint64_t v
 			struct nxk_task *t = k->tasks[done];
 			if (t == NULL || t->as != as || t->cpu == NULL)
 				continue;
-			r = nxk_cpu_map(t->cpu, va, vmo->host + off, len, prot);
+			r = nxk_cpu_map(t->cpu, va, vmo->mem.host + off, len, prot);
 			if (r != 0)
 				break;
 		}
@@ -103,7 +102,7 @@ int nxk_as_attach(struct nxk_as *as, struct nxk_cpu *cpu)
 		const struct nxk_mapping *m = &as->m[i];
 		if (m->vmo == NULL)
 			continue;
-		int r = nxk_cpu_map(cpu, m->va, m->vmo->host + m->off, m->len, m->prot);
+		int r = nxk_cpu_map(cpu, m->va, m->vmo->mem.host + m->off, m->len, m->prot);
 		if (r != 0)
 			return r;
 	}

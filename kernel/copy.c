@@ -4,9 +4,8 @@
  * its address space and the mapping's protection; a host caller's pointer
  * is an offset into the request's input or the reply's body.
  */
-#include <string.h>
 
-#include "kernel/kobj.h"
+#include "kobj.h"
 #include "nexus/err.h"
 #include "nexus/rights.h"
 
@@ -22,7 +21,7 @@ static int task_copy(struct nxk_as *as, uint64_t ptr, void *buf, size_t len, int
 			return -NX_EFAULT;
 		uint64_t in_map = m->va + m->len - ptr;
 		size_t n = len < in_map ? len : (size_t)in_map;
-		uint8_t *host = m->vmo->host + m->off + (ptr - m->va);
+		uint8_t *host = m->vmo->mem.host + m->off + (ptr - m->va);
 		if (out)
 			memcpy(host, p, n);
 		else

@@ -2,7 +2,7 @@
  * Per-caller handle tables. A handle is its slot index plus one, so 0 is
  * never valid and can mean "none" in an argument (as_map's guard form).
  */
-#include "kernel/kobj.h"
+#include "kobj.h"
 #include "nexus/err.h"
 
 void nxk_obj_ref(uint32_t type, void *obj)

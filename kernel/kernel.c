@@ -1,12 +1,10 @@
 /* The kernel object and its host callers. */
-#include <stdlib.h>
-#include <string.h>
 
-#include "kernel/kobj.h"
+#include "kobj.h"
 
 struct nxk *nxk_new(const struct nxk_opts *opts)
 {
-	struct nxk *k = calloc(1, sizeof(*k));
+	struct nxk *k = nxk_kalloc(sizeof(*k));
 	if (k == NULL)
 		return NULL;
 	if (opts != NULL)
@@ -29,12 +27,12 @@ void nxk_free(struct nxk *k)
 		else
 			nxk_task_reap(t);
 	}
-	free(k);
+	nxk_kfree(k);
 }
 
 struct nxk_caller *nxk_host_new(struct nxk *k, void (*wake)(void *arg), void *wake_arg)
 {
-	struct nxk_caller *c = malloc(sizeof(*c));
+	struct nxk_caller *c = nxk_kalloc(sizeof(*c));
 	if (c == NULL)
 		return NULL;
 	nxk_caller_init(c, k, NXK_CALLER_HOST);
@@ -54,13 +52,8 @@ void nxk_host_free(struct nxk_caller *c)
 			break;
 		}
 	}
-	for (struct nxk_caller **pp = &k->wake_head; *pp != NULL; pp = &(*pp)->wake_next) {
-		if (*pp == c) {
-			*pp = c->wake_next;
-			break;
-		}
-	}
+	nxk_wake_remove(k, c);
 	nxk_orphan_children(k, c);
 	nxk_handles_close_all(c);
-	free(c);
+	nxk_kfree(c);
 }

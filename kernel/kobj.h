@@ -7,16 +7,15 @@
 
 #include <stdint.h>
 
-#include "kernel/cpu.h"
-#include "kernel/kernel.h"
+#include "cpu.h"
+#include "kernel.h"
+#include "port.h"
 #include "nexus/limits.h"
 #include "nexus/task.h"
 
 struct nxk_vmo {
-	int refs; /* handles + mappings */
-	int fd;	  /* memfd, sealed against shrink and grow */
-	uint8_t *host;
-	uint64_t size; /* bytes; the host mapping spans it rounded up to a page */
+	int refs;	    /* handles + mappings */
+	struct nxk_mem mem; /* the backing, from the memory port */
 };
 
 /* A mapping, or a guard range when vmo is NULL (prot 0). */
@@ -105,7 +104,8 @@ void nxk_obj_unref(uint32_t type, void *obj);
 
 /* vmo.c */
 int nxk_vmo_create(uint64_t size, struct nxk_vmo **out);
-int nxk_vmo_from_fd(int fd, uint64_t size, int read_only, struct nxk_vmo **out);
+/* Adopts fd on success (port.h nxk_mem_import). */
+int nxk_vmo_import(int fd, int exec, struct nxk_vmo **out, int *read_only);
 void nxk_vmo_unref(struct nxk_vmo *v);
 
 /* as.c */
@@ -129,15 +129,21 @@ struct nxk_task *nxk_task_find(struct nxk *k, uint32_t pid);
 void nxk_task_end(struct nxk_task *t, uint64_t status, const struct nx_crash *crash);
 void nxk_task_reap(struct nxk_task *t);
 void nxk_task_finish(struct nxk_task *t);
+void nxk_orphan_children(struct nxk *k, struct nxk_caller *c);
+
+/* sched.c: the run queue and the slice */
+void nxk_rq_push(struct nxk *k, struct nxk_task *t);
+void nxk_rq_remove(struct nxk *k, struct nxk_task *t);
+
+/* trap.c: the ecall entry, crash records, completing blocked calls */
+int nxk_task_ecall(void *ctx);
 void nxk_crash_record(struct nxk_task *t, uint32_t cause, uint32_t access, uint64_t pc,
 		      uint64_t addr, struct nx_crash *out);
-void nxk_orphan_children(struct nxk *k, struct nxk_caller *c);
+/* Ends t with cause ENGINE (the CPU backend failed under it); returns NXK_CPU_STOP. */
+int nxk_engine_failed(struct nxk_task *t);
 void nxk_wake_waiters(struct nxk *k, uint32_t pid);
+void nxk_wake_remove(struct nxk *k, struct nxk_caller *c);
 void nxk_run_wakes(struct nxk *k);
-
-/* sched.c */
-void nxk_rq_push(struct nxk *k, struct nxk_task *t);
-int nxk_task_ecall(void *ctx);
 
 /* syscall.c */
 long nxk_dispatch(struct nxk_caller *c, unsigned nr, const uint64_t a[6]);

@@ -1,6 +1,6 @@
 /* as_create, as_map. */
-#include "kernel/kobj.h"
-#include "kernel/sys.h"
+#include "kobj.h"
+#include "sys.h"
 #include "nexus/err.h"
 #include "nexus/rights.h"
 

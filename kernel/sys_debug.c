@@ -1,6 +1,6 @@
 /* debug_putc, debug_write: bytes to the console sink. */
-#include "kernel/kobj.h"
-#include "kernel/sys.h"
+#include "kobj.h"
+#include "sys.h"
 #include "nexus/err.h"
 
 static void console(struct nxk *k, const char *buf, size_t len)

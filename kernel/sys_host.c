@@ -1,6 +1,6 @@
 /* kconnect: a fresh kernel connection for a host caller to hand on. */
-#include "kernel/kobj.h"
-#include "kernel/sys.h"
+#include "kobj.h"
+#include "sys.h"
 #include "nexus/err.h"
 
 /* (name, name len) -> 0 and the new connection's far end */

@@ -1,8 +1,7 @@
 /* yield, spawn, exit, wait, wait_nohang, getpid, task_crash, task_kill. */
-#include <string.h>
 
-#include "kernel/kobj.h"
-#include "kernel/sys.h"
+#include "kobj.h"
+#include "sys.h"
 #include "nexus/err.h"
 #include "nexus/rights.h"
 

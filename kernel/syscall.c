@@ -3,10 +3,9 @@
  * callers from nxk_host_call; a handler sees only the caller, never
  * which kind of transport brought the call.
  */
-#include <string.h>
 
-#include "kernel/kobj.h"
-#include "kernel/sys.h"
+#include "kobj.h"
+#include "sys.h"
 #include "nexus/err.h"
 #include "nexus/syscall.h"
 

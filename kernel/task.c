@@ -7,10 +7,8 @@
  * nxk_cpu_run, so ending it only marks it, and the scheduler finishes it
  * once the run returns.
  */
-#include <stdlib.h>
-#include <string.h>
 
-#include "kernel/kobj.h"
+#include "kobj.h"
 #include "nexus/err.h"
 
 void nxk_caller_init(struct nxk_caller *c, struct nxk *k, enum nxk_caller_kind kind)
@@ -34,7 +32,7 @@ static void task_free(struct nxk_task *t)
 		nxk_cpu_destroy(t->cpu);
 	if (t->as != NULL)
 		nxk_as_unref(t->as);
-	free(t);
+	nxk_kfree(t);
 }
 
 int nxk_task_spawn(struct nxk_caller *spawner, struct nxk_as *as, uint64_t entry, uint64_t sp,
@@ -46,7 +44,7 @@ int nxk_task_spawn(struct nxk_caller *spawner, struct nxk_as *as, uint64_t entry
 		slot++;
 	if (slot == NX_TASKS_MAX)
 		return -NX_EAGAIN;
-	struct nxk_task *t = calloc(1, sizeof(*t));
+	struct nxk_task *t = nxk_kalloc(sizeof(*t));
 	if (t == NULL)
 		return -NX_ENOMEM;
 	nxk_caller_init(&t->caller, k, NXK_CALLER_TASK);
@@ -64,7 +62,8 @@ int nxk_task_spawn(struct nxk_caller *spawner, struct nxk_as *as, uint64_t entry
 	as->refs++;
 	t->as = as;
 	t->pid = k->next_pid++;
-	strncpy(t->name, name, sizeof(t->name) - 1);
+	for (unsigned i = 0; i < sizeof(t->name) - 1 && name[i] != 0; i++)
+		t->name[i] = name[i];
 	t->spawner = spawner;
 	k->tasks[slot] = t;
 	nxk_rq_push(k, t);
@@ -80,33 +79,6 @@ void nxk_task_reap(struct nxk_task *t)
 		if (k->tasks[i] == t)
 			k->tasks[i] = NULL;
 	task_free(t);
-}
-
-static void rq_remove(struct nxk *k, struct nxk_task *t)
-{
-	struct nxk_task **pp = &k->rq_head;
-	k->rq_tail = NULL;
-	while (*pp != NULL) {
-		if (*pp == t) {
-			*pp = t->rq_next;
-			k->nready--;
-			continue;
-		}
-		k->rq_tail = *pp;
-		pp = &(*pp)->rq_next;
-	}
-	t->rq_next = NULL;
-}
-
-static void wake_remove(struct nxk *k, struct nxk_caller *c)
-{
-	for (struct nxk_caller **pp = &k->wake_head; *pp != NULL; pp = &(*pp)->wake_next) {
-		if (*pp == c) {
-			*pp = c->wake_next;
-			break;
-		}
-	}
-	c->woken = 0;
 }
 
 /* The engine and address space go now, the zombie stays for its spawner. */
@@ -126,8 +98,8 @@ void nxk_task_end(struct nxk_task *t, uint64_t status, const struct nx_crash *cr
 {
 	struct nxk *k = t->k;
 	if (t->state == NXK_TASK_READY)
-		rq_remove(k, t);
-	wake_remove(k, &t->caller);
+		nxk_rq_remove(k, t);
+	nxk_wake_remove(k, &t->caller);
 	t->caller.blocked = 0;
 	t->state = NXK_TASK_ZOMBIE;
 	t->status = status;
@@ -157,50 +129,5 @@ void nxk_orphan_children(struct nxk *k, struct nxk_caller *c)
 		t->spawner = NULL;
 		if (t->state == NXK_TASK_ZOMBIE && t != k->current && t->cpu == NULL)
 			nxk_task_reap(t);
-	}
-}
-
-/* Only the spawner may wait, so only the spawner can be waiting. */
-void nxk_wake_waiters(struct nxk *k, uint32_t pid)
-{
-	struct nxk_task *t = nxk_task_find(k, pid);
-	struct nxk_caller *c = t != NULL ? t->spawner : NULL;
-	if (c == NULL || !c->blocked || c->wait_pid != pid || c->woken)
-		return;
-	c->woken = 1;
-	c->wake_next = NULL;
-	struct nxk_caller **pp = &k->wake_head;
-	while (*pp != NULL)
-		pp = &(*pp)->wake_next;
-	*pp = c;
-}
-
-/*
- * Complete the waits that can now complete: a task's call is repeated
- * here and the task made ready; a host caller is told to repeat its own.
- */
-void nxk_run_wakes(struct nxk *k)
-{
-	while (k->wake_head != NULL) {
-		struct nxk_caller *c = k->wake_head;
-		k->wake_head = c->wake_next;
-		c->woken = 0;
-		c->blocked = 0;
-		if (c->kind == NXK_CALLER_HOST) {
-			c->wake(c->wake_arg);
-			continue;
-		}
-		struct nxk_task *t = c->task;
-		long r = nxk_dispatch(c, c->blk_nr, c->blk_a);
-		if (r == NXK_BLOCKED)
-			continue;
-		if (nxk_cpu_set_reg(t->cpu, 10, (uint64_t)r) != 0) {
-			struct nx_crash cr = {.cause = NX_CRASH_ENGINE};
-			memcpy(cr.name, t->name, sizeof(cr.name));
-			nxk_task_end(t, NX_WAIT_STATUS_CRASH(NX_CRASH_ENGINE), &cr);
-			continue;
-		}
-		t->state = NXK_TASK_READY;
-		nxk_rq_push(k, t);
 	}
 }

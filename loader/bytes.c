@@ -1,4 +1,4 @@
-#include "loader/bytes.h"
+#include "bytes.h"
 
 /*
  * Plain loops: with -ffreestanding -fno-builtin the compiler does not

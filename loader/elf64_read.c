@@ -1,5 +1,5 @@
-#include "loader/bytes.h"
-#include "loader/elf64.h"
+#include "bytes.h"
+#include "elf64.h"
 
 void nxl_read_ehdr(const uint8_t *p, struct elf64_ehdr *eh)
 {

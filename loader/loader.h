@@ -94,6 +94,6 @@ const char *nxl_strerror(int err);
 /* The code's short name, e.g. "NXL_E_MACHINE"; never NULL. */
 const char *nxl_errname(int err);
 
-#include "loader/loader_err.h"
+#include "loader_err.h"
 
 #endif

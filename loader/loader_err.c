@@ -1,4 +1,4 @@
-#include "loader/loader.h"
+#include "loader.h"
 
 struct nxl_errinfo {
 	const char *name;

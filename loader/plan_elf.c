@@ -5,9 +5,9 @@
  * place). Like xv6's exec, nothing half-built escapes: every refusal
  * leaves through one exit that zeroes the caller's plan.
  */
-#include "loader/bytes.h"
-#include "loader/elf64.h"
-#include "loader/loader.h"
+#include "bytes.h"
+#include "elf64.h"
+#include "loader.h"
 #include "nexus/rights.h"
 
 _Static_assert(NXL_MAP_MAX + 2 <= NX_AS_MAPPINGS_MAX,

@@ -11,8 +11,8 @@
  * Every limit is checked before the first byte is written, so a refusal
  * leaves the caller's image untouched.
  */
-#include "loader/bytes.h"
-#include "loader/loader.h"
+#include "bytes.h"
+#include "loader.h"
 #include "nexus/bootstrap.h"
 
 #define NXL_PAGE_MASK (NX_PAGE_SIZE - 1)

@@ -8,11 +8,12 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "sim/boot.h"
-#include "sim/cli.h"
-#include "sim/inspect.h"
+#include "bundle_path.h"
+#include "cli.h"
+#include "inspect.h"
+#include "opts.h"
 
-static int usage(FILE *f, int code)
+static void usage(FILE *f)
 {
 	fprintf(f, "usage: nexus-sim inspect [--trust DIR] FILE.elf|BUNDLE.nxb\n\n"
 		   "FILE.elf: validate a RISC-V ELF payload with nexus-loader and print its\n"
@@ -24,33 +25,38 @@ static int usage(FILE *f, int code)
 		   "directory), the payload digest check and the payload's loader plan.\n"
 		   "Exit 0 if everything checks, 65 with the refusal on stderr otherwise,\n"
 		   "66 if the file cannot be opened.\n");
-	return code;
 }
 
 int cmd_inspect(int argc, char **argv)
 {
-	struct stat st;
-
-	if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0))
-		return usage(stdout, 0);
-	const char *trust_dir = NULL;
-	if (argc == 4 && strcmp(argv[1], "--trust") == 0) {
-		trust_dir = argv[2];
-		argc -= 2;
-		argv += 2;
-	}
-	if (argc != 2 || argv[1][0] == '-')
-		return usage(stderr, NX_EXIT_USAGE);
+	struct sim_opts o = {0};
 	char found[PATH_MAX];
-	const char *path = argv[1];
+	struct stat st;
+	int err = sim_opts_parse(&o, argc, argv, OPT_TRUST, 1);
+
+	if (err == 0 && o.help) {
+		usage(stdout);
+		return 0;
+	}
+	if (err != 0 || o.nargs != 0) {
+		usage(stderr);
+		return NX_EXIT_USAGE;
+	}
+	const char *path = o.bundle;
 	/* A bare NAME.nxb is looked up on the bundle search path, as `run` does. */
-	if (stat(path, &st) != 0 && boot_find_bundle(argv[1], found, sizeof(found)) == 0)
+	if (stat(path, &st) != 0) {
+		if (bundle_find(o.bundle, found, sizeof(found)) != 0) {
+			bundle_say_not_found(o.bundle);
+			return NX_EXIT_NOINPUT;
+		}
 		path = found;
+	}
 	if (stat(path, &st) != 0) {
 		fprintf(stderr, "nexus-sim: %s: cannot open: %s\n", path, strerror(errno));
 		return NX_EXIT_NOINPUT;
 	}
 	if (S_ISDIR(st.st_mode))
-		return inspect_bundle(path, trust_dir);
+		return inspect_bundle(path,
+				      o.trust_dir != NULL ? o.trust_dir : bundle_default_trust());
 	return inspect_elf(path);
 }

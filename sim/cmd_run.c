@@ -2,66 +2,71 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "sim/boot.h"
-#include "sim/cli.h"
+#include "cli.h"
+#include "opts.h"
+#include "session.h"
 
 static void run_usage(FILE *f)
 {
-	fprintf(f,
-		"usage: nexus-sim run [-v] [--state DIR] [--trust DIR] BUNDLE [-- ARGS...]\n"
-		"\n"
-		"Boot the system, install BUNDLE through bundlemgrd (signature checked\n"
-		"against the trust directory), run its payload through execd with ARGS,\n"
-		"shut down, and exit with the payload's exit code (128+N if it crashed,\n"
-		"65 refused input, 66 cannot open, 70 internal error, 64 usage).\n"
-		"\n"
-		"BUNDLE is a path, or a bare NAME.nxb looked up in the current directory,\n"
-		"then in each directory of $NEXUS_BUNDLE_PATH, then in the build's bundles.\n"
-		"\n"
-		"  -v           the whole console (daemon markers, logs) on stderr\n"
-		"               (otherwise it goes to console.log in the state directory)\n"
-		"  --state DIR  keep the run's state (installed bundles, journal) in DIR\n"
-		"               (default: a fresh temporary directory, removed after)\n"
-		"  --trust DIR  trusted public keys (default: the source tree's fixtures/trust)\n"
-		"  --help       this text\n");
+	fprintf(f, "usage: nexus-sim run [-v] [--state DIR] [--trust DIR] [--env K=V]... BUNDLE\n"
+		   "                     [-- ARGS...]\n"
+		   "\n"
+		   "Boot the system, install BUNDLE through bundlemgrd (signature checked\n"
+		   "against the trust directory), run its payload through execd with ARGS,\n"
+		   "shut down, and exit with the payload's exit code (128+N if it crashed,\n"
+		   "65 refused input, 66 cannot open, 70 internal error, 64 usage).\n"
+		   "\n"
+		   "BUNDLE is a path, or a bare NAME.nxb looked up in the current directory,\n"
+		   "then in each directory of $NEXUS_BUNDLE_PATH, then in the build's bundles.\n"
+		   "\n"
+		   "  -v, --verbose  the whole console (daemon markers, logs) on stderr\n"
+		   "                 (otherwise it goes to console.log in the state directory)\n"
+		   "  --state DIR    keep the run's state (installed bundles, journal) in DIR\n"
+		   "                 (default: a fresh temporary directory, removed after)\n"
+		   "  --trust DIR    trusted public keys, every *.pub in DIR (default: the\n"
+		   "                 build's dev key, for tests and the demo only)\n"
+		   "  --env K=V      put K=V in the payload's environment (repeatable)\n"
+		   "  -h, --help     this text\n");
+}
+
+/* Arguments and environment within what one task can be given: else a usage error. */
+static int run_check_args(const struct sim_opts *o)
+{
+	size_t bytes = 0;
+
+	if (o->nargs > NX_ARGC_MAX - 1) {
+		fprintf(stderr, "nexus-sim run: %zu payload arguments, at most %d\n", o->nargs,
+			NX_ARGC_MAX - 1);
+		return NX_EXIT_USAGE;
+	}
+	for (size_t i = 0; i < o->nargs; i++)
+		bytes += strlen(o->args[i]) + 1;
+	for (size_t i = 0; i < o->nenv; i++)
+		bytes += strlen(o->env[i]) + 1;
+	if (bytes > NX_RUN_ARG_BYTES_MAX) {
+		fprintf(stderr,
+			"nexus-sim run: payload arguments and environment take %zu bytes, at most "
+			"%d\n",
+			bytes, (int)NX_RUN_ARG_BYTES_MAX);
+		return NX_EXIT_USAGE;
+	}
+	return 0;
 }
 
 int cmd_run(int argc, char **argv)
 {
-	struct boot_opts o = {0};
-	int i;
+	struct sim_opts o = {0};
+	int err = sim_opts_parse(&o, argc, argv, OPT_VERBOSE | OPT_STATE | OPT_TRUST | OPT_ENV, 1);
 
-	for (i = 1; i < argc; i++) {
-		int r;
-
-		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-			run_usage(stdout);
-			return 0;
-		}
-		if (strcmp(argv[i], "--") == 0) {
-			i++;
-			break;
-		}
-		r = boot_parse_opt(&o, argc, argv, &i);
-		if (r < 0)
-			return NX_EXIT_USAGE;
-		if (r > 0)
-			continue;
-		if (argv[i][0] == '-' || o.bundle != NULL) {
-			fprintf(stderr, "nexus-sim run: unexpected argument '%s'\n", argv[i]);
-			run_usage(stderr);
-			return NX_EXIT_USAGE;
-		}
-		o.bundle = argv[i];
+	if (err == 0 && o.help) {
+		run_usage(stdout);
+		return 0;
 	}
-	if (o.bundle == NULL) {
-		fprintf(stderr, "nexus-sim run: no bundle named\n");
+	if (err != 0) {
 		run_usage(stderr);
-		return NX_EXIT_USAGE;
+		return err;
 	}
-	if (boot_check_fault() != 0)
-		return NX_EXIT_USAGE;
-	o.args = argv + i;
-	o.nargs = (size_t)(argc - i);
-	return boot_session(&o);
+	if ((err = run_check_args(&o)) != 0 || (err = cli_check_fault()) != 0)
+		return err;
+	return session_run(&o);
 }

@@ -36,7 +36,7 @@
 #include "nexus/err.h"
 #include "nexus/rights.h"
 #include "nexus/task.h"
-#include "sim/cpu_unicorn.h"
+#include "cpu_unicorn.h"
 
 /* RISC-V exception causes as Unicorn's INTR hook reports them. */
 #define EXC_INSN_MISALIGNED 0

@@ -5,7 +5,7 @@
 #ifndef NEXUS_SIM_CPU_UNICORN_H
 #define NEXUS_SIM_CPU_UNICORN_H
 
-#include "kernel/cpu.h"
+#include "cpu.h"
 #include "nexus/limits.h"
 
 /*

@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "loader/loader.h"
+#include "loader.h"
 
 /*
  * The plan, one record per line (tests/e2e/loader_oracle.sh parses the

@@ -12,11 +12,10 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "formats/nxb.h"
-#include "sim/cli.h"
-#include "sim/inspect.h"
-
-#define INSPECT_TRUST_DEFAULT NX_DEFAULT_TRUST_DIR
+#include "nxb.h"
+#include "nxhost.h"
+#include "cli.h"
+#include "inspect.h"
 
 static void hex_line(const char *label, const uint8_t *b, size_t n, bool has)
 {
@@ -131,8 +130,6 @@ int inspect_bundle(const char *path, const char *trust_dir)
 	struct nx_fmt_err e;
 	char id[NX_KEY_ID_CHARS + 1];
 	int dfd, rc;
-	if (!trust_dir)
-		trust_dir = INSPECT_TRUST_DEFAULT;
 	if ((rc = load_trust(trust_dir, &trust)))
 		return rc;
 	if ((dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {

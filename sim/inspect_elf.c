@@ -12,8 +12,8 @@
 #include <unistd.h>
 
 #include "nexus/rights.h"
-#include "sim/cli.h"
-#include "sim/inspect.h"
+#include "cli.h"
+#include "inspect.h"
 
 static void flags_str(uint32_t pf, char s[4])
 {

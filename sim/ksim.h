@@ -15,7 +15,7 @@
 #ifndef NEXUS_SIM_KSIM_H
 #define NEXUS_SIM_KSIM_H
 
-#include "kernel/kernel.h"
+#include "kernel.h"
 
 #define KSIM_CLIENTS_MAX 64 /* kernel connections: one per daemon, with room for restarts */
 #define KSIM_WATCH_MAX 16   /* extra fds the loop polls for its owner */

@@ -4,9 +4,9 @@
 
 #include <stdint.h>
 
-#include "nexus/frame.h"
+#include "ksim.h"
 #include "nexus/task.h"
-#include "sim/ksim.h"
+#include "wire.h"
 
 /* A kernel call read from a connection, kept while it is parked. */
 struct ksim_call {
@@ -41,11 +41,12 @@ struct ksim {
 	struct ksim_watch watch[KSIM_WATCH_MAX];
 	unsigned nwatch;
 	/* One frame in, one reply body out: the loop serves one call at a time. */
-	uint8_t in[sizeof(struct nx_frame) + NX_FRAME_BODY_MAX + 1];
+	struct nx_msg *msg;
 	uint8_t out[NX_FRAME_BODY_MAX];
 };
 
 int ksock_read(struct ksim_client *cl);
 void ksock_retry(struct ksim_client *cl);
+void ksock_call_free(struct ksim_call *call);
 
 #endif

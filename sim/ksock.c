@@ -1,50 +1,22 @@
 /*
- * The daemon-facing kernel socket: frames in, kernel calls, frames out.
- * Every frame is checked against what actually arrived before its body is
- * looked at (OpenBSD imsg's habit); nothing a peer sends can end the
- * kernel process, only earn an error reply.
+ * The daemon-facing kernel socket: frames in, kernel calls, frames out,
+ * through libnxwire (the same codec and checks libnxd uses). Nothing a
+ * peer sends can end the kernel process, only earn an error reply.
  */
-#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "ksim_impl.h"
 #include "nexus/err.h"
-#include "nexus/frame.h"
-#include "sim/ksim_impl.h"
-
-/* Room for a few more fds than allowed, so extras are seen and closed. */
-#define KSOCK_CMSG_FDS (NX_FRAME_FDS_MAX + 3)
 
 static void send_reply(struct ksim_client *cl, const uint8_t id[16], long result, const void *body,
 		       size_t len, int fd)
 {
-	struct nx_frame h = {.kind = NX_FRAME_REPLY, .len = (uint32_t)len, .arg = (uint64_t)result};
-	memcpy(h.id, id, sizeof(h.id));
-	struct iovec iov[2] = {{&h, sizeof(h)}, {(void *)body, len}};
-	union {
-		struct cmsghdr c;
-		char buf[CMSG_SPACE(sizeof(int))];
-	} u;
-	struct msghdr m = {.msg_iov = iov, .msg_iovlen = len > 0 ? 2 : 1};
-	if (fd >= 0) {
-		memset(&u, 0, sizeof(u));
-		m.msg_control = u.buf;
-		m.msg_controllen = sizeof(u.buf);
-		struct cmsghdr *c = CMSG_FIRSTHDR(&m);
-		c->cmsg_level = SOL_SOCKET;
-		c->cmsg_type = SCM_RIGHTS;
-		c->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(c), &fd, sizeof(int));
-	}
-	ssize_t n;
-	do
-		n = sendmsg(cl->fd, &m, MSG_NOSIGNAL);
-	while (n < 0 && errno == EINTR);
 	/* A peer that cannot take its reply has gone: its connection ends. */
-	if (n < 0)
+	if (nx_wire_send(cl->fd, NX_FRAME_REPLY, (uint64_t)result, id, body, len, fd) != 0)
 		cl->dead = 1;
 	if (fd >= 0)
 		close(fd);
@@ -68,7 +40,7 @@ static int serve(struct ksim_client *cl, struct ksim_call *call)
 	return 0;
 }
 
-static void call_free(struct ksim_call *call)
+void ksock_call_free(struct ksim_call *call)
 {
 	if (call->fd >= 0)
 		close(call->fd);
@@ -83,95 +55,46 @@ void ksock_retry(struct ksim_client *cl)
 	if (call == NULL || serve(cl, call))
 		return;
 	cl->parked = NULL;
-	call_free(call);
-}
-
-/* The fds a message carried; -1 if it carried more than allowed (all closed). */
-static int take_fds(struct msghdr *m, int *fd)
-{
-	int n = 0, too_many = (m->msg_flags & MSG_CTRUNC) != 0;
-	*fd = -1;
-	for (struct cmsghdr *c = CMSG_FIRSTHDR(m); c != NULL; c = CMSG_NXTHDR(m, c)) {
-		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
-			continue;
-		size_t k = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-		for (size_t i = 0; i < k; i++) {
-			int f;
-			memcpy(&f, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
-			if (n++ < NX_FRAME_FDS_MAX && *fd < 0)
-				*fd = f;
-			else
-				close(f);
-		}
-	}
-	if (n > NX_FRAME_FDS_MAX || too_many) {
-		if (*fd >= 0)
-			close(*fd);
-		*fd = -1;
-		return -1;
-	}
-	return 0;
+	ksock_call_free(call);
 }
 
 /* Read and serve one frame. 0, or -1 when the peer has gone. */
 int ksock_read(struct ksim_client *cl)
 {
-	uint8_t *buf = cl->ks->in;
-	union {
-		struct cmsghdr c;
-		char buf[CMSG_SPACE(KSOCK_CMSG_FDS * sizeof(int))];
-	} u;
-	/* One byte more than the biggest valid frame: an oversized one shows as MSG_TRUNC. */
-	struct iovec iov = {buf, sizeof(struct nx_frame) + NX_FRAME_BODY_MAX + 1};
-	struct msghdr m = {.msg_iov = &iov,
-			   .msg_iovlen = 1,
-			   .msg_control = u.buf,
-			   .msg_controllen = sizeof(u.buf)};
-	ssize_t n;
-	do
-		n = recvmsg(cl->fd, &m, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
-	while (n < 0 && errno == EINTR);
-	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-		return 0;
-	if (n <= 0)
-		return -1;
-	int fd;
-	int fds_ok = take_fds(&m, &fd) == 0;
 	static const uint8_t no_id[16];
-	if ((size_t)n < sizeof(struct nx_frame)) {
-		send_reply(cl, no_id, -NX_EINVAL, NULL, 0, -1);
-		goto drop;
-	}
-	struct nx_frame h;
-	memcpy(&h, buf, sizeof(h));
-	long err = 0;
-	if ((m.msg_flags & MSG_TRUNC) || (size_t)n > sizeof(h) + NX_FRAME_BODY_MAX)
-		err = -NX_EMSGSIZE;
-	else if (h.len != (size_t)n - sizeof(h))
-		err = -NX_EINVAL;
-	else if (h.kind != NX_FRAME_KCALL)
+	struct nx_msg *m = cl->ks->msg;
+	int st = nx_wire_recv(cl->fd, m, MSG_DONTWAIT);
+
+	if (st == -NX_EAGAIN)
+		return 0;
+	if (st == 0 || st == -NX_EPIPE)
+		return -1;
+	long err = st < 0 ? st : 0;
+	if (err == 0 && m->hdr.kind != NX_FRAME_KCALL)
 		err = -NX_ENOSYS;
-	else if (h.len < sizeof(struct nx_kcall))
+	else if (err == 0 && m->len < sizeof(struct nx_kcall))
 		err = -NX_EINVAL;
-	else if (!fds_ok)
-		err = -NX_EINVAL;
-	else if (h.arg > UINT32_MAX)
+	else if (err == 0 && m->hdr.arg > UINT32_MAX)
 		err = -NX_ENOSYS;
 	if (err != 0) {
-		send_reply(cl, h.id, err, NULL, 0, -1);
-		goto drop;
+		send_reply(cl, m->have_hdr ? m->hdr.id : no_id, err, NULL, 0, -1);
+		nx_msg_release(m);
+		return 0;
 	}
 	struct ksim_call *call = calloc(1, sizeof(*call));
-	uint8_t *body = malloc(h.len);
+	uint8_t *body = malloc(m->len);
 	if (call == NULL || body == NULL) {
 		free(call);
 		free(body);
-		send_reply(cl, h.id, -NX_ENOMEM, NULL, 0, -1);
-		goto drop;
+		send_reply(cl, m->hdr.id, -NX_ENOMEM, NULL, 0, -1);
+		nx_msg_release(m);
+		return 0;
 	}
-	memcpy(body, buf + sizeof(h), h.len);
-	*call = (struct ksim_call){.nr = (unsigned)h.arg, .body = body, .len = h.len, .fd = fd};
-	memcpy(call->id, h.id, sizeof(call->id));
+	memcpy(body, m->body, m->len);
+	*call = (struct ksim_call){
+	    .nr = (unsigned)m->hdr.arg, .body = body, .len = m->len, .fd = nx_msg_take_fd(m)};
+	memcpy(call->id, m->hdr.id, sizeof(call->id));
+	nx_msg_release(m);
 	if (serve(cl, call)) {
 		if (cl->parked == NULL) {
 			cl->parked = call;
@@ -180,10 +103,6 @@ int ksock_read(struct ksim_client *cl)
 		/* The kernel allows one parked call per caller; it never parks two. */
 		send_reply(cl, call->id, -NX_EAGAIN, NULL, 0, -1);
 	}
-	call_free(call);
-	return 0;
-drop:
-	if (fd >= 0)
-		close(fd);
+	ksock_call_free(call);
 	return 0;
 }

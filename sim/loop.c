@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "nexus/err.h"
-#include "sim/ksim_impl.h"
+#include "ksim_impl.h"
 
 static void console(void *arg, const char *buf, size_t len)
 {
@@ -51,13 +51,17 @@ static int kconnect(void *arg, const char *name)
 struct ksim *ksim_new(const struct ksim_opts *opts)
 {
 	struct ksim *ks = calloc(1, sizeof(*ks));
-	if (ks == NULL)
+	if (ks == NULL || (ks->msg = malloc(sizeof(*ks->msg))) == NULL) {
+		free(ks);
 		return NULL;
+	}
+	nx_msg_init(ks->msg);
 	ks->console_fd = opts->console_fd;
 	struct nxk_opts o = {
 	    .console = console, .console_arg = ks, .kconnect = kconnect, .kconnect_arg = ks};
 	ks->k = nxk_new(&o);
 	if (ks->k == NULL) {
+		free(ks->msg);
 		free(ks);
 		return NULL;
 	}
@@ -69,12 +73,8 @@ static void client_free(struct ksim *ks, unsigned i)
 	struct ksim_client *cl = ks->clients[i];
 	ks->clients[i] = NULL;
 	nxk_host_free(cl->c);
-	if (cl->parked != NULL) {
-		if (cl->parked->fd >= 0)
-			close(cl->parked->fd);
-		free(cl->parked->body);
-		free(cl->parked);
-	}
+	if (cl->parked != NULL)
+		ksock_call_free(cl->parked);
 	close(cl->fd);
 	free(cl);
 }
@@ -85,6 +85,8 @@ void ksim_free(struct ksim *ks)
 		if (ks->clients[i] != NULL)
 			client_free(ks, i);
 	nxk_free(ks->k);
+	nx_msg_release(ks->msg);
+	free(ks->msg);
 	free(ks);
 }
 

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "sim/cli.h"
+#include "cli.h"
 
 struct command {
 	const char *name;
@@ -14,9 +14,15 @@ struct command {
 };
 
 static const struct command commands[] = {
-    {"run", cmd_run, "run [-v] [--state DIR] [--trust DIR] BUNDLE [-- ARGS...]   run a bundle"},
-    {"boot", cmd_boot, "boot [-v] [--state DIR] [--trust DIR] [--selftest]   boot and shut down"},
-    {"inspect", cmd_inspect, "inspect FILE.elf|BUNDLE.nxb   print the loader plan or the refusal"},
+    {"run", cmd_run,
+     "run [-v] [--state DIR] [--trust DIR] [--env K=V]... BUNDLE [-- ARGS...]\n"
+     "        boot, install and run a bundle; exit with its code"},
+    {"boot", cmd_boot,
+     "boot [-v] [--state DIR] [--trust DIR] [--selftest]\n"
+     "        boot every daemon, print the marker ladder, shut down"},
+    {"inspect", cmd_inspect,
+     "inspect [--trust DIR] FILE.elf|BUNDLE.nxb\n"
+     "        print the loader plan (and a bundle's manifest and signature), or the refusal"},
 };
 
 static void usage(FILE *f)
@@ -24,7 +30,8 @@ static void usage(FILE *f)
 	fprintf(f, "usage: nexus-sim COMMAND [ARGS...]\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %s\n", commands[i].summary);
-	fprintf(f, "\n'nexus-sim COMMAND --help' describes each.\n");
+	fprintf(f, "\n'nexus-sim COMMAND --help' describes each; 'nexus-sim --version' prints "
+		   "the version.\n");
 }
 
 int main(int argc, char **argv)
@@ -35,6 +42,10 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
 		usage(stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
+		printf("nexus-sim %s\n", NX_SIM_VERSION);
 		return 0;
 	}
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)

@@ -1,20 +1,15 @@
 # tools/: nxkey, nxb-pack, and the toml-dump test helper; the fixture
 # bundles they build come from fixtures/bundles.mk.
-TOOLS_LIBS := $(FORMATS_LIB) $(FORMATS_LDLIBS)
-
+$(BUILD)/tools/%.o: INC := $(INC_FORMATS)
 $(BIN)/nxkey: $(BUILD)/tools/nxkey.o $(FORMATS_LIB)
-	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $< $(TOOLS_LIBS)
-
 $(BIN)/nxb-pack: $(BUILD)/tools/nxb_pack.o $(FORMATS_LIB)
-	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $< $(TOOLS_LIBS)
-
 $(BUILD)/tests/toml-dump: $(BUILD)/tools/toml_dump.o $(FORMATS_LIB)
-	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $< $(TOOLS_LIBS)
+TOOLS := $(BIN)/nxkey $(BIN)/nxb-pack $(BUILD)/tests/toml-dump
+$(TOOLS): LIBS := -lsodium
 
-BINS += $(BIN)/nxkey $(BIN)/nxb-pack $(BUILD)/tests/toml-dump
+HOST_PROGS += $(TOOLS)
+PRODUCT += $(BIN)/nxkey $(BIN)/nxb-pack
+TEST_BINS += $(BUILD)/tests/toml-dump
 
 include fixtures/bundles.mk
 

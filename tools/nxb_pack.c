@@ -14,10 +14,11 @@
 #include <sysexits.h>
 #include <unistd.h>
 
-#include "formats/file_read.h"
-#include "formats/manifest_toml.h"
-#include "formats/nxb.h"
-#include "formats/toml.h"
+#include "file_read.h"
+#include "manifest_toml.h"
+#include "nxb.h"
+#include "keyfile.h"
+#include "toml.h"
 
 #define PACK_PATH_MAX 4096 /* bytes of the output path including the NUL */
 

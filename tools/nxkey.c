@@ -11,8 +11,9 @@
 #include <sysexits.h>
 #include <unistd.h>
 
-#include "formats/file_read.h"
-#include "formats/sig.h"
+#include "file_read.h"
+#include "sig.h"
+#include "keyfile.h"
 
 #define NXKEY_DEFAULT_COMMENT "nexus-sim signing key"
 #define NXKEY_PATH_MAX 4096 /* bytes of PREFIX plus ".key" and the NUL */

@@ -12,8 +12,8 @@
 #include <sysexits.h>
 #include <unistd.h>
 
-#include "formats/file_read.h"
-#include "formats/toml.h"
+#include "file_read.h"
+#include "toml.h"
 
 static void json_string(const char *s, size_t n)
 {

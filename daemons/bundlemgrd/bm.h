@@ -9,8 +9,8 @@
 
 #include <stddef.h>
 
-#include "formats/sig.h"
-#include "daemons/bundlemgrd/bm_store.h"
+#include "sig.h"
+#include "bstore.h"
 
 /* Who checks signatures: keystored in the daemon, a local trust set in tests. */
 struct bm_sigcheck {
@@ -21,11 +21,11 @@ struct bm_sigcheck {
 };
 
 struct bm {
-	struct bm_store store;
+	struct bstore store;
 	struct bm_sigcheck sig;
 };
 
-#define BM_ID_MAX BM_DIRNAME_MAX /* bytes of "name@version" with its NUL */
+#define BM_ID_MAX BSTORE_DIRNAME_MAX /* bytes of "name@version" with its NUL */
 
 /*
  * Verify the bundle directory `dirfd` (label names it in messages) and

@@ -12,9 +12,9 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "daemons/lib/nxd.h"
+#include "nxd.h"
 #include "nexus/svc_key.h"
-#include "daemons/bundlemgrd/bm_keys.h"
+#include "bm_keys.h"
 
 static int sealed_copy(const void *msg, size_t len)
 {
@@ -43,7 +43,7 @@ int bm_keys_verify(void *ctx, const struct nx_sig *sig, const void *msg, size_t 
 	int sock = *(int *)ctx;
 	size_t inl = len <= NX_KEY_INLINE_MAX ? len : 0;
 	uint8_t *body = malloc(sizeof(struct nx_key_verify) + inl);
-	struct nxd_msg *reply = malloc(sizeof(*reply));
+	struct nx_msg *reply = malloc(sizeof(*reply));
 	struct nx_key_verify req;
 	char hex[NX_KEY_ID_CHARS + 1];
 	int fd = -1;
@@ -73,7 +73,7 @@ int bm_keys_verify(void *ctx, const struct nx_sig *sig, const void *msg, size_t 
 		else
 			snprintf(why, cap, "keystored did not answer (%lld)", (long long)res);
 	}
-	nxd_msg_release(reply);
+	nx_msg_release(reply);
 out:
 	if (fd >= 0)
 		close(fd);

@@ -4,7 +4,7 @@
 
 #include <stddef.h>
 
-#include "formats/sig.h"
+#include "sig.h"
 
 /* A bm_sigcheck.verify over the keystored connection *(int *)ctx. */
 int bm_keys_verify(void *ctx, const struct nx_sig *sig, const void *msg, size_t len, char *why,

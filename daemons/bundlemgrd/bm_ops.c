@@ -14,17 +14,18 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "daemons/lib/nxd.h"
-#include "formats/semver.h"
-#include "loader/loader.h"
+#include "nxd.h"
+#include "semver.h"
+#include "loader.h"
 #include "nexus/err.h"
 #include "nexus/svc_bundle.h"
-#include "daemons/bundlemgrd/bm.h"
-#include "daemons/bundlemgrd/bm_verify.h"
+#include "bm.h"
+#include "bm_verify.h"
 
-static int find_newest(struct bm *bm, const char *name, struct bm_newest *n, char *msg, size_t cap)
+static int find_newest(struct bm *bm, const char *name, struct bstore_newest *n, char *msg,
+		       size_t cap)
 {
-	int err = bm_store_newest(&bm->store, name, n);
+	int err = bstore_newest(&bm->store, name, n);
 	if (err != 0) {
 		snprintf(msg, cap, "%s: reading the installed bundles: %s", name, strerror(-err));
 		return -NX_ENOSPC;
@@ -42,12 +43,12 @@ static int remove_older_cb(void *arg, const char *name, const char *version)
 {
 	struct older *o = arg;
 	struct nx_semver v;
-	char dirname[BM_DIRNAME_MAX];
+	char dirname[BSTORE_DIRNAME_MAX];
 
 	if (nx_semver_parse(version, &v) != 0 || nx_semver_cmp(&v, &o->keep) >= 0)
 		return 0;
 	snprintf(dirname, sizeof(dirname), "%s@%s", name, version);
-	if (bm_store_remove(&o->bm->store, dirname) != 0)
+	if (bstore_remove(&o->bm->store, dirname) != 0)
 		o->err = -errno;
 	else
 		o->removed++;
@@ -57,7 +58,7 @@ static int remove_older_cb(void *arg, const char *name, const char *version)
 /* Does the installed name@version hold exactly these manifest bytes (and so this payload)? */
 static int same_manifest(struct bm *bm, const struct nx_manifest *m, const struct nx_nxb *b)
 {
-	char path[BM_DIRNAME_MAX + sizeof(NX_BUNDLE_MANIFEST) + 1];
+	char path[BSTORE_DIRNAME_MAX + sizeof(NX_BUNDLE_MANIFEST) + 1];
 	struct stat st;
 	int same = 0;
 
@@ -83,7 +84,7 @@ int bm_install(struct bm *bm, int dirfd, const char *label, char id[BM_ID_MAX], 
 	       size_t cap)
 {
 	struct bm_verified *v = calloc(1, sizeof(*v));
-	struct bm_newest *n = calloc(1, sizeof(*n));
+	struct bstore_newest *n = calloc(1, sizeof(*n));
 	struct nx_semver ver;
 	uint8_t sig[NX_SIG_FILE_SIZE];
 	void *payload = MAP_FAILED;
@@ -150,12 +151,12 @@ int bm_install(struct bm *bm, int dirfd, const char *label, char id[BM_ID_MAX], 
 		}
 	}
 	nx_sig_format(&v->nxb.sig, sig);
-	const struct bm_member members[BM_MEMBERS] = {
+	const struct bstore_member members[BSTORE_MEMBERS] = {
 	    {NX_BUNDLE_MANIFEST, v->nxb.manifest, v->nxb.manifest_len},
 	    {NX_BUNDLE_SIG, sig, sizeof(sig)},
 	    {NX_BUNDLE_PAYLOAD, payload == MAP_FAILED ? NULL : payload, v->nxb.payload_size},
 	};
-	err = bm_store_commit(&bm->store, m->name, m->semver, members, msg, cap);
+	err = bstore_commit(&bm->store, m->name, m->semver, members, msg, cap);
 	if (err != 0) {
 		err = err == -EEXIST ? -NX_EEXIST : -NX_ENOSPC;
 		goto out_v;
@@ -165,7 +166,7 @@ int bm_install(struct bm *bm, int dirfd, const char *label, char id[BM_ID_MAX], 
 
 	/* Upgrade: the new version is committed; now the ones it replaces go. */
 	struct older o = {.bm = bm, .keep = ver};
-	if (bm_store_each(&bm->store, m->name, remove_older_cb, &o) != 0 || o.err != 0)
+	if (bstore_each(&bm->store, m->name, remove_older_cb, &o) != 0 || o.err != 0)
 		nxd_say("bundlemgrd: %s: removing older versions failed; newest stays in use", id);
 out_v:
 	if (payload != MAP_FAILED)
@@ -185,10 +186,10 @@ struct remove_all {
 static int remove_all_cb(void *arg, const char *name, const char *version)
 {
 	struct remove_all *r = arg;
-	char dirname[BM_DIRNAME_MAX];
+	char dirname[BSTORE_DIRNAME_MAX];
 
 	snprintf(dirname, sizeof(dirname), "%s@%s", name, version);
-	int err = bm_store_remove(&r->bm->store, dirname);
+	int err = bstore_remove(&r->bm->store, dirname);
 	if (err != 0)
 		r->err = err;
 	else
@@ -203,7 +204,7 @@ int bm_uninstall(struct bm *bm, const char *name, char *msg, size_t cap)
 	/* Removal renames while the directory is read: loop until a pass finds nothing. */
 	for (;;) {
 		int before = r.removed;
-		int err = bm_store_each(&bm->store, name, remove_all_cb, &r);
+		int err = bstore_each(&bm->store, name, remove_all_cb, &r);
 		if (err != 0 || r.err != 0) {
 			snprintf(msg, cap, "%s: uninstall failed: %s", name,
 				 strerror(-(err != 0 ? err : r.err)));
@@ -246,7 +247,7 @@ int bm_list(struct bm *bm, char *buf, size_t cap, size_t *len, char *msg, size_t
 		snprintf(msg, cap_msg, "list: out of memory");
 		return -NX_ENOMEM;
 	}
-	if ((err = bm_store_each(&bm->store, NULL, list_cb, &l)) != 0) {
+	if ((err = bstore_each(&bm->store, NULL, list_cb, &l)) != 0) {
 		snprintf(msg, cap_msg, "list: %s", strerror(-err));
 		free(l.ids);
 		return err == -E2BIG ? -NX_EMSGSIZE : -NX_ENOSPC;
@@ -272,8 +273,8 @@ int bm_get_payload(struct bm *bm, const char *name, char id[BM_ID_MAX], uint64_t
 		   size_t cap)
 {
 	struct bm_verified *v = NULL;
-	struct bm_newest n;
-	char dirname[BM_DIRNAME_MAX];
+	struct bstore_newest n;
+	char dirname[BSTORE_DIRNAME_MAX];
 	int err, dfd;
 
 	if ((err = find_newest(bm, name, &n, msg, cap)) != 0)

@@ -12,11 +12,11 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "formats/nxb.h"
+#include "nxb.h"
 #include "nexus/err.h"
 #include "nexus/svc_bundle.h"
-#include "daemons/bundlemgrd/bm.h"
-#include "daemons/bundlemgrd/bm_verify.h"
+#include "bm.h"
+#include "bm_verify.h"
 
 int bm_fmt_errno(int code)
 {

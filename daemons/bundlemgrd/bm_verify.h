@@ -2,8 +2,8 @@
 #ifndef NEXUS_BM_VERIFY_H
 #define NEXUS_BM_VERIFY_H
 
-#include "formats/nxb.h"
-#include "daemons/bundlemgrd/bm.h"
+#include "nxb.h"
+#include "bm.h"
 
 struct bm_verified {
 	struct nx_nxb nxb; /* manifest bytes, signature, decoded manifest */

@@ -10,16 +10,16 @@
 
 #include <sodium.h>
 
-#include "daemons/lib/nxd.h"
-#include "formats/manifest.h"
+#include "nxd.h"
+#include "manifest.h"
 #include "nexus/svc_bundle.h"
-#include "daemons/bundlemgrd/bm.h"
-#include "daemons/bundlemgrd/bm_keys.h"
+#include "bm.h"
+#include "bm_keys.h"
 
 static struct bm bm;
 static int keystored = -1;
 
-static int name_ok(struct nxd_conn *c, struct nxd_msg *m)
+static int name_ok(struct nxd_conn *c, struct nx_msg *m)
 {
 	/* body[len] is a NUL (libnxd), so the body reads as a string once it holds none. */
 	if (memchr(m->body, '\0', m->len) != NULL || !nx_bundle_name_ok((const char *)m->body)) {
@@ -30,7 +30,7 @@ static int name_ok(struct nxd_conn *c, struct nxd_msg *m)
 	return 1;
 }
 
-static void on_install(struct nxd_conn *c, struct nxd_msg *m, void *arg)
+static void on_install(struct nxd_conn *c, struct nx_msg *m, void *arg)
 {
 	char msg[NX_ERRMSG_MAX], id[BM_ID_MAX], label[NX_PATH_MAX];
 	(void)arg;
@@ -39,7 +39,7 @@ static void on_install(struct nxd_conn *c, struct nxd_msg *m, void *arg)
 		strcpy(label, "bundle");
 	else
 		snprintf(label, sizeof(label), "%.*s", (int)m->len, (const char *)m->body);
-	int dirfd = nxd_msg_take_fd(m);
+	int dirfd = nx_msg_take_fd(m);
 	int err = bm_install(&bm, dirfd, label, id, msg, sizeof(msg));
 	close(dirfd);
 	if (err != 0)
@@ -48,7 +48,7 @@ static void on_install(struct nxd_conn *c, struct nxd_msg *m, void *arg)
 		nxd_reply(c, &m->hdr, 0, id, strlen(id), -1);
 }
 
-static void on_uninstall(struct nxd_conn *c, struct nxd_msg *m, void *arg)
+static void on_uninstall(struct nxd_conn *c, struct nx_msg *m, void *arg)
 {
 	char msg[NX_ERRMSG_MAX];
 	(void)arg;
@@ -62,7 +62,7 @@ static void on_uninstall(struct nxd_conn *c, struct nxd_msg *m, void *arg)
 		nxd_reply(c, &m->hdr, n, NULL, 0, -1);
 }
 
-static void on_list(struct nxd_conn *c, struct nxd_msg *m, void *arg)
+static void on_list(struct nxd_conn *c, struct nx_msg *m, void *arg)
 {
 	static char buf[NX_FRAME_BODY_MAX];
 	char msg[NX_ERRMSG_MAX];
@@ -76,7 +76,7 @@ static void on_list(struct nxd_conn *c, struct nxd_msg *m, void *arg)
 		nxd_reply(c, &m->hdr, n, buf, len, -1);
 }
 
-static void on_get_payload(struct nxd_conn *c, struct nxd_msg *m, void *arg)
+static void on_get_payload(struct nxd_conn *c, struct nx_msg *m, void *arg)
 {
 	char msg[NX_ERRMSG_MAX], id[BM_ID_MAX];
 	uint64_t size = 0;
@@ -94,10 +94,10 @@ static void on_get_payload(struct nxd_conn *c, struct nxd_msg *m, void *arg)
 }
 
 static const struct nxd_handler handlers[] = {
-    {NX_BUNDLE_INSTALL, on_install, 0, NX_PATH_MAX - 1, NXD_FD_REQUIRED},
-    {NX_BUNDLE_UNINSTALL, on_uninstall, 1, NX_BUNDLE_NAME_MAX - 1, NXD_FD_NONE},
-    {NX_BUNDLE_LIST, on_list, 0, 0, NXD_FD_NONE},
-    {NX_BUNDLE_GET_PAYLOAD, on_get_payload, 1, NX_BUNDLE_NAME_MAX - 1, NXD_FD_NONE},
+    {{NX_BUNDLE_INSTALL, 0, NX_PATH_MAX - 1, NX_FD_REQUIRED}, on_install},
+    {{NX_BUNDLE_UNINSTALL, 1, NX_BUNDLE_NAME_MAX - 1, NX_FD_NONE}, on_uninstall},
+    {{NX_BUNDLE_LIST, 0, 0, NX_FD_NONE}, on_list},
+    {{NX_BUNDLE_GET_PAYLOAD, 1, NX_BUNDLE_NAME_MAX - 1, NX_FD_NONE}, on_get_payload},
 };
 
 /*
@@ -113,7 +113,7 @@ int main(void)
 {
 	struct nxd *d = nxd_start(NX_SVC_BUNDLEMGRD, NXD_START_DIR);
 
-	int err = bm_store_open(&bm.store, nxd_dir_fd(d), &bm_io_host);
+	int err = bstore_open(&bm.store, nxd_dir_fd(d), &bstore_io_host);
 	if (err != 0)
 		fatalx("state directory: %s", strerror(-err));
 	nxd_say("bundlemgrd: slot a active");

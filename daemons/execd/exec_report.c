@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "daemons/execd/exec_report.h"
+#include "exec_report.h"
 
 int exec_end_code(uint64_t status, const struct nx_crash *cr)
 {

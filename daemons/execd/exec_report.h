@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "daemons/lib/nxd.h"
+#include "nxd.h"
 #include "nexus/task.h"
 
 #define EXEC_REPORT_FIELDS 7	 /* addr, cause, code, event, name, pc, pid */

@@ -1,8 +1,8 @@
 /* The NX_EXEC_RUN request: every string accounted for, nothing trailing. */
 #include <string.h>
 
-#include "daemons/execd/exec_req.h"
-#include "daemons/vfsd/vfs_path.h"
+#include "exec_req.h"
+#include "vfs_path.h"
 #include "nexus/err.h"
 #include "nexus/svc_bundle.h"
 #include "nexus/svc_exec.h"

@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "formats/manifest.h"
+#include "manifest.h"
 #include "nexus/limits.h"
 
 struct exec_req {

@@ -15,10 +15,10 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "daemons/execd/exec_report.h"
-#include "daemons/execd/exec_req.h"
-#include "daemons/lib/elf_spawn.h"
-#include "daemons/lib/nxd.h"
+#include "exec_report.h"
+#include "exec_req.h"
+#include "elf_spawn.h"
+#include "nxd.h"
 #include "nexus/svc_bundle.h"
 #include "nexus/svc_exec.h"
 #include "nexus/syscall.h"
@@ -28,7 +28,7 @@
 
 static struct nxd *execd;
 static int bundlemgrd = -1;
-static struct nxd_msg payload_reply;
+static struct nx_msg payload_reply;
 
 /* The running task and the request to answer when it ends. */
 static struct {
@@ -66,13 +66,13 @@ static void finish(void)
 	run.conn = NULL;
 }
 
-static void on_waited(void *arg, struct nxd_msg *reply)
+static void on_waited(void *arg, struct nx_msg *reply)
 {
 	struct nx_exec_result res = {.pid = run.pid};
 	uint32_t status;
 	(void)arg;
 
-	if (reply == NULL || nxd_result(reply) != (int64_t)run.pid ||
+	if (reply == NULL || nx_msg_result(reply) != (int64_t)run.pid ||
 	    reply->len < EXECD_STATUS_OFF + sizeof(status)) {
 		nxd_reply_err(run.conn, &run.req, -NX_EPIPE, "%s: pid %llu: kernel wait failed",
 			      run.name, (unsigned long long)run.pid);
@@ -113,11 +113,11 @@ static long spawn(const struct exec_req *r, const char *name, char *msg, size_t 
 			 (const char *)payload_reply.body);
 		if (payload_reply.hdr.kind != NX_FRAME_REPLY || payload_reply.len == 0)
 			snprintf(msg, cap, "%s: bundlemgrd did not hand out the payload", name);
-		nxd_msg_release(&payload_reply);
+		nx_msg_release(&payload_reply);
 		return size;
 	}
-	int fd = nxd_msg_take_fd(&payload_reply);
-	nxd_msg_release(&payload_reply);
+	int fd = nx_msg_take_fd(&payload_reply);
+	nx_msg_release(&payload_reply);
 	int seals = fd < 0 ? -1 : fcntl(fd, F_GET_SEALS);
 	if (seals < 0 || (seals & NX_BUNDLE_SEALS) != NX_BUNDLE_SEALS || size == 0) {
 		snprintf(msg, cap, "%s: payload from bundlemgrd is not a sealed memfd", name);
@@ -160,7 +160,7 @@ static long spawn(const struct exec_req *r, const char *name, char *msg, size_t 
 	return ret;
 }
 
-static void on_run(struct nxd_conn *c, struct nxd_msg *m, void *arg)
+static void on_run(struct nxd_conn *c, struct nx_msg *m, void *arg)
 {
 	static struct exec_req r;
 	char name[NX_BUNDLE_NAME_MAX], msg[NX_ERRMSG_MAX];
@@ -203,14 +203,14 @@ static void on_run(struct nxd_conn *c, struct nxd_msg *m, void *arg)
 }
 
 static const struct nxd_handler handlers[] = {
-    {NX_EXEC_RUN, on_run, sizeof(struct nx_exec_req) + 2, NX_FRAME_BODY_MAX, NXD_FD_NONE},
+    {{NX_EXEC_RUN, sizeof(struct nx_exec_req) + 2, NX_FRAME_BODY_MAX, NX_FD_NONE}, on_run},
 };
 
 /* Beyond libnxd's base list: none; the payload arrives as an fd and is only mapped. */
 int main(void)
 {
 	execd = nxd_start(NX_SVC_EXECD, 0);
-	nxd_msg_init(&payload_reply);
+	nx_msg_init(&payload_reply);
 	bundlemgrd = nxd_connect(execd, NX_SVC_BUNDLEMGRD);
 	if (bundlemgrd < 0)
 		fatalx("cannot connect to %s (%d)", NX_SVC_BUNDLEMGRD, bundlemgrd);

@@ -8,9 +8,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "daemons/init/init.h"
+#include "init.h"
 
-static void ctl_config(struct nxd_conn *c, struct nxd_msg *m, void *arg)
+static void ctl_config(struct nxd_conn *c, struct nx_msg *m, void *arg)
 {
 	struct init *in = arg;
 	int *slot = m->hdr.arg == NX_CTL_CFG_TRUST_DIR	 ? &in->trust_fd
@@ -30,10 +30,10 @@ static void ctl_config(struct nxd_conn *c, struct nxd_msg *m, void *arg)
 	}
 	if (*slot >= 0)
 		close(*slot);
-	*slot = nxd_msg_take_fd(m);
+	*slot = nx_msg_take_fd(m);
 }
 
-static void ctl_boot(struct nxd_conn *c, struct nxd_msg *m, void *arg)
+static void ctl_boot(struct nxd_conn *c, struct nx_msg *m, void *arg)
 {
 	struct init *in = arg;
 
@@ -73,12 +73,13 @@ static void ctl_boot(struct nxd_conn *c, struct nxd_msg *m, void *arg)
 	init_arm_timer(in);
 }
 
-static void ctl_run(struct nxd_conn *c, struct nxd_msg *m, void *arg)
+/* body: struct nx_ctl_run, then exactly 1 + argc + envc NUL-terminated strings. */
+static void ctl_run(struct nxd_conn *c, struct nx_msg *m, void *arg)
 {
 	struct init *in = arg;
-	const char *label = (const char *)m->body;
-	size_t llen = strnlen(label, m->len);
-	uint32_t nargs = 0;
+	struct nx_ctl_run hdr;
+	const uint8_t *p = m->body + sizeof(hdr);
+	size_t rest = m->len - sizeof(hdr), nstr = 0;
 
 	if (!in->booted || in->shutting || in->run != NULL) {
 		(void)nxd_reply_err(c, &m->hdr, -NX_EAGAIN,
@@ -86,23 +87,28 @@ static void ctl_run(struct nxd_conn *c, struct nxd_msg *m, void *arg)
 						    : "the system is not up");
 		return;
 	}
-	/* label NUL, then each argument NUL-terminated: the body must end in a NUL. */
-	if (llen == m->len || m->body[m->len - 1] != 0) {
-		(void)nxd_reply_err(c, &m->hdr, -NX_EINVAL, "RUN body is not NUL-terminated");
+	memcpy(&hdr, m->body, sizeof(hdr));
+	if (hdr.argc > NX_ARGC_MAX - 1 || hdr.envc > NX_ENVC_MAX) {
+		(void)nxd_reply_err(c, &m->hdr, -NX_EMSGSIZE,
+				    "more than %d arguments or %d environment strings",
+				    NX_ARGC_MAX - 1, NX_ENVC_MAX);
 		return;
 	}
-	for (size_t i = llen + 1; i < m->len; i++)
-		nargs += m->body[i] == 0;
-	if (nargs > NX_ARGC_MAX - 1) {
-		(void)nxd_reply_err(c, &m->hdr, -NX_EMSGSIZE, "more than %d arguments",
-				    NX_ARGC_MAX - 1);
+	for (size_t i = 0; i < rest; i++)
+		nstr += p[i] == 0;
+	if (rest == 0 || p[rest - 1] != 0 || nstr != 1 + (size_t)hdr.argc + hdr.envc) {
+		(void)nxd_reply_err(c, &m->hdr, -NX_EINVAL,
+				    "RUN body is not the label, %u arguments and %u environment "
+				    "strings",
+				    hdr.argc, hdr.envc);
 		return;
 	}
-	run_start(in, &m->hdr, nxd_msg_take_fd(m), label, m->body + llen + 1, m->len - llen - 1,
-		  nargs);
+	size_t llen = strlen((const char *)p) + 1;
+	run_start(in, &m->hdr, nx_msg_take_fd(m), (const char *)p, p + llen, rest - llen, hdr.argc,
+		  hdr.envc);
 }
 
-static void ctl_shutdown(struct nxd_conn *c, struct nxd_msg *m, void *arg)
+static void ctl_shutdown(struct nxd_conn *c, struct nx_msg *m, void *arg)
 {
 	struct init *in = arg;
 
@@ -113,9 +119,9 @@ static void ctl_shutdown(struct nxd_conn *c, struct nxd_msg *m, void *arg)
 }
 
 const struct nxd_handler init_ctl_table[] = {
-    {NX_CTL_CONFIG, ctl_config, 0, 0, NXD_FD_REQUIRED},
-    {NX_CTL_BOOT, ctl_boot, 0, 0, NXD_FD_NONE},
-    {NX_CTL_RUN, ctl_run, 2, NX_FRAME_BODY_MAX, NXD_FD_REQUIRED},
-    {NX_CTL_SHUTDOWN, ctl_shutdown, 0, 0, NXD_FD_NONE},
+    {{NX_CTL_CONFIG, 0, 0, NX_FD_REQUIRED}, ctl_config},
+    {{NX_CTL_BOOT, 0, 0, NX_FD_NONE}, ctl_boot},
+    {{NX_CTL_RUN, sizeof(struct nx_ctl_run) + 1, NX_FRAME_BODY_MAX, NX_FD_REQUIRED}, ctl_run},
+    {{NX_CTL_SHUTDOWN, 0, 0, NX_FD_NONE}, ctl_shutdown},
 };
 const size_t init_ctl_n = sizeof(init_ctl_table) / sizeof(init_ctl_table[0]);

@@ -10,8 +10,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "daemons/init/restart.h"
-#include "daemons/lib/nxd.h"
+#include "restart.h"
+#include "nxd.h"
 
 #define INIT_STOP_GRACE_MS 2000 /* a daemon told to stop is killed after this */
 
@@ -84,8 +84,12 @@ extern const struct nxd_handler init_ctl_table[];
 extern const size_t init_ctl_n;
 
 /* run.c */
+/*
+ * Install the bundle in dirfd (closed here) and run it; `strs` holds
+ * the arguments then the environment strings, each NUL-terminated.
+ */
 void run_start(struct init *in, const struct nx_frame *req, int dirfd, const char *label,
-	       const uint8_t *args, size_t argslen, uint32_t nargs);
+	       const uint8_t *strs, size_t len, uint32_t argc, uint32_t envc);
 void run_abort(struct init *in);
 
 #endif

@@ -9,7 +9,8 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
-#include "daemons/init/init.h"
+#include "init.h"
+#include "nxhost.h"
 
 static void init_on_ctl_close(void *arg, struct nxd_conn *c)
 {
@@ -19,20 +20,6 @@ static void init_on_ctl_close(void *arg, struct nxd_conn *c)
 	/* nexus-sim is gone: stop everything, there is nobody to report to. */
 	in->ctl = NULL;
 	init_shutdown(in);
-}
-
-static void init_exe_dir(struct init *in)
-{
-	ssize_t n = readlink("/proc/self/exe", in->exe_dir, sizeof(in->exe_dir) - 1);
-	char *slash;
-
-	if (n <= 0 || (size_t)n >= sizeof(in->exe_dir) - 1)
-		fatal("cannot read /proc/self/exe");
-	in->exe_dir[n] = 0;
-	slash = strrchr(in->exe_dir, '/');
-	if (slash == NULL)
-		fatalx("odd executable path %s", in->exe_dir);
-	*slash = 0;
 }
 
 int main(void)
@@ -47,7 +34,8 @@ int main(void)
 	signal(SIGPIPE, SIG_IGN);
 	if (close_range(NXD_FD_INIT + 1, ~0U, 0) != 0)
 		fatal("close_range");
-	init_exe_dir(&in);
+	if (nx_exe_dir(in.exe_dir, sizeof(in.exe_dir)) != 0)
+		fatal("cannot find its own executable");
 	in.trust_fd = in.state_fd = -1;
 	in.fault = getenv("NEXUS_FAULT");
 	in.nsvc = init_nservices;

@@ -1,5 +1,5 @@
 /* The throttle is pure arithmetic on a clock the caller reads, so it is testable. */
-#include "daemons/init/restart.h"
+#include "restart.h"
 
 void restart_started(struct restart *r, uint64_t now)
 {

@@ -8,8 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "daemons/init/init.h"
-#include "formats/manifest.h"
+#include "init.h"
+#include "manifest.h"
 #include "nexus/svc_bundle.h"
 #include "nexus/svc_exec.h"
 
@@ -18,9 +18,9 @@ struct run {
 	struct nx_frame req;
 	struct nxd_conn *conn; /* to bundlemgrd, then to execd */
 	int ended;	       /* answered: late completions are ignored */
-	uint32_t nargs;
-	size_t argslen;
-	uint8_t *args;
+	uint32_t argc, envc;
+	size_t strslen;
+	uint8_t *strs; /* the arguments, then the environment */
 	char name[NX_BUNDLE_NAME_MAX + NX_PATH_MAX];
 };
 
@@ -34,7 +34,7 @@ static void run_end(struct run *r)
 	/* Completes the pending call (if any) with NULL, which sees r->ended. */
 	if (c != NULL)
 		nxd_conn_drop(c);
-	free(r->args);
+	free(r->strs);
 	free(r);
 	in->run = NULL;
 	init_arm_timer(in);
@@ -44,8 +44,8 @@ static void run_fail(struct run *r, int64_t err, const void *msg, size_t len)
 {
 	if (len > NX_ERRMSG_MAX)
 		len = NX_ERRMSG_MAX;
-	(void)nxd_send(nxd_conn_fd(r->in->ctl), NX_CTL_RESULT, (uint64_t)err, r->req.id, msg, len,
-		       -1);
+	(void)nx_wire_send(nxd_conn_fd(r->in->ctl), NX_CTL_RESULT, (uint64_t)err, r->req.id, msg,
+			   len, -1);
 	run_end(r);
 }
 
@@ -57,7 +57,7 @@ static void run_failf(struct run *r, int err, const char *text)
 /* A connection to a service through samgrd, owned by the loop. */
 static struct nxd_conn *run_connect(struct run *r, const char *svc)
 {
-	struct nxd_msg *m = malloc(sizeof(*m));
+	struct nx_msg *m = malloc(sizeof(*m));
 	struct nxd_conn *c = NULL;
 	int64_t res;
 	int fd;
@@ -66,10 +66,10 @@ static struct nxd_conn *run_connect(struct run *r, const char *svc)
 		free(m);
 		return NULL;
 	}
-	nxd_msg_init(m);
+	nx_msg_init(m);
 	res = nxd_call(r->in->registry, -1, NX_SAMGR_CONNECT, 0, svc, strlen(svc), -1, m);
-	fd = nxd_msg_take_fd(m);
-	nxd_msg_release(m);
+	fd = nx_msg_take_fd(m);
+	nx_msg_release(m);
 	free(m);
 	if (res < 0 || fd < 0) {
 		if (fd >= 0)
@@ -80,7 +80,7 @@ static struct nxd_conn *run_connect(struct run *r, const char *svc)
 	return c;
 }
 
-static void run_exec_done(void *arg, struct nxd_msg *reply)
+static void run_exec_done(void *arg, struct nx_msg *reply)
 {
 	struct run *r = arg;
 	struct nx_ctl_result res;
@@ -92,8 +92,8 @@ static void run_exec_done(void *arg, struct nxd_msg *reply)
 		run_failf(r, NX_EPIPE, "execd went away during the run");
 		return;
 	}
-	if (nxd_result(reply) < 0) {
-		run_fail(r, nxd_result(reply), reply->body, reply->len);
+	if (nx_msg_result(reply) < 0) {
+		run_fail(r, nx_msg_result(reply), reply->body, reply->len);
 		return;
 	}
 	if (reply->len != sizeof(struct nx_exec_result)) {
@@ -102,15 +102,16 @@ static void run_exec_done(void *arg, struct nxd_msg *reply)
 	}
 	_Static_assert(sizeof(res) == sizeof(struct nx_exec_result), "exec and ctl results agree");
 	memcpy(&res, reply->body, sizeof(res));
-	(void)nxd_send(nxd_conn_fd(r->in->ctl), NX_CTL_RESULT, 0, r->req.id, &res, sizeof(res), -1);
+	(void)nx_wire_send(nxd_conn_fd(r->in->ctl), NX_CTL_RESULT, 0, r->req.id, &res, sizeof(res),
+			   -1);
 	run_end(r);
 }
 
 static void run_exec(struct run *r)
 {
-	struct nx_exec_req er = {.argc = r->nargs + 1, .envc = 0};
+	struct nx_exec_req er = {.argc = r->argc + 1, .envc = r->envc};
 	size_t nlen = strlen(r->name) + 1;
-	size_t len = sizeof(er) + 2 * nlen + r->argslen;
+	size_t len = sizeof(er) + 2 * nlen + r->strslen;
 	uint8_t *body;
 	int err;
 
@@ -125,19 +126,19 @@ static void run_exec(struct run *r)
 		run_failf(r, NX_EPIPE, "cannot connect to execd");
 		return;
 	}
-	/* target, then argv[0] = the installed name, then the user's arguments. */
+	/* target, then argv[0] = the installed name, the user's arguments, the environment. */
 	memcpy(body, &er, sizeof(er));
 	memcpy(body + sizeof(er), r->name, nlen);
 	memcpy(body + sizeof(er) + nlen, r->name, nlen);
-	if (r->argslen > 0)
-		memcpy(body + sizeof(er) + 2 * nlen, r->args, r->argslen);
+	if (r->strslen > 0)
+		memcpy(body + sizeof(er) + 2 * nlen, r->strs, r->strslen);
 	err = nxd_call_async(r->conn, NX_EXEC_RUN, 0, body, len, -1, run_exec_done, r);
 	free(body);
 	if (err != 0)
 		run_failf(r, NX_EPIPE, "cannot send the run request to execd");
 }
 
-static void run_install_done(void *arg, struct nxd_msg *reply)
+static void run_install_done(void *arg, struct nx_msg *reply)
 {
 	struct run *r = arg;
 	char *at;
@@ -149,8 +150,8 @@ static void run_install_done(void *arg, struct nxd_msg *reply)
 		run_failf(r, NX_EPIPE, "bundlemgrd went away during the install");
 		return;
 	}
-	if (nxd_result(reply) < 0) {
-		run_fail(r, nxd_result(reply), reply->body, reply->len);
+	if (nx_msg_result(reply) < 0) {
+		run_fail(r, nx_msg_result(reply), reply->body, reply->len);
 		return;
 	}
 	/* "name@version" */
@@ -172,24 +173,25 @@ static void run_install_done(void *arg, struct nxd_msg *reply)
 }
 
 void run_start(struct init *in, const struct nx_frame *req, int dirfd, const char *label,
-	       const uint8_t *args, size_t argslen, uint32_t nargs)
+	       const uint8_t *strs, size_t len, uint32_t argc, uint32_t envc)
 {
 	struct run *r = calloc(1, sizeof(*r));
 	int err;
 
-	if (r == NULL || (argslen > 0 && (r->args = malloc(argslen)) == NULL)) {
+	if (r == NULL || (len > 0 && (r->strs = malloc(len)) == NULL)) {
 		free(r);
 		close(dirfd);
-		(void)nxd_send(nxd_conn_fd(in->ctl), NX_CTL_RESULT, (uint64_t) - (int64_t)NX_ENOMEM,
-			       req->id, NULL, 0, -1);
+		(void)nx_wire_send(nxd_conn_fd(in->ctl), NX_CTL_RESULT,
+				   (uint64_t) - (int64_t)NX_ENOMEM, req->id, NULL, 0, -1);
 		return;
 	}
 	r->in = in;
 	r->req = *req;
-	r->nargs = nargs;
-	r->argslen = argslen;
-	if (argslen > 0)
-		memcpy(r->args, args, argslen);
+	r->argc = argc;
+	r->envc = envc;
+	r->strslen = len;
+	if (len > 0)
+		memcpy(r->strs, strs, len);
 	in->run = r;
 	r->conn = run_connect(r, NX_SVC_BUNDLEMGRD);
 	if (r->conn == NULL) {

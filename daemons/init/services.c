@@ -12,8 +12,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "daemons/init/init.h"
-#include "daemons/lib/kcall_impl.h"
+#include "init.h"
+#include "nxhost.h"
 #include "nexus/syscall.h"
 
 /* Start order is table order; stop order is the reverse. */
@@ -49,8 +49,7 @@ static int svc_kconnect(struct init *in, const char *name)
 {
 	uint64_t a[6] = {0, strlen(name), 0, 0, 0, 0};
 	int fd = -1;
-	long r = nxd_kcall_conn(in->kernel, NXD_FD_KERNEL, NX_SYS_KCONNECT, a, name, strlen(name),
-				NULL, 0, -1, &fd);
+	long r = nxd_kcall_on(in->kernel, NX_SYS_KCONNECT, a, name, strlen(name), NULL, 0, -1, &fd);
 
 	if (r < 0 || fd < 0) {
 		if (fd >= 0)
@@ -60,40 +59,7 @@ static int svc_kconnect(struct init *in, const char *name)
 	return fd;
 }
 
-/* In the child: move each fd to its place, whatever numbers they had. */
-static _Noreturn void svc_exec(const char *path, const char *name, const int src[4],
-			       const char *fault)
-{
-	int tmp[4];
-	char env0[64];
-	char *argv[] = {(char *)name, NULL};
-	char *envp[] = {env0, NULL};
-	sigset_t none;
-
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	signal(SIGPIPE, SIG_DFL);
-	for (int i = 0; i < 4; i++) {
-		tmp[i] = -1;
-		if (src[i] >= 0 && (tmp[i] = fcntl(src[i], F_DUPFD, 10)) < 0)
-			_exit(127);
-	}
-	for (int i = 0; i < 4; i++)
-		if (tmp[i] >= 0 && dup2(tmp[i], NXD_FD_KERNEL + i) < 0)
-			_exit(127);
-	if (close_range(NXD_FD_KERNEL + 4, ~0U, 0) != 0)
-		_exit(127);
-	for (int i = 0; i < 4; i++)
-		if (tmp[i] < 0)
-			close(NXD_FD_KERNEL + i);
-	if (fault != NULL)
-		snprintf(env0, sizeof(env0), "NEXUS_FAULT=%s", fault);
-	execve(path, argv, fault != NULL ? envp : envp + 1);
-	dprintf(STDERR_FILENO, "init: cannot exec %s: %s\n", path, strerror(errno));
-	_exit(127);
-}
-
-static void svc_on_ready(struct nxd_conn *c, struct nxd_msg *m, void *arg)
+static void svc_on_ready(struct nxd_conn *c, struct nx_msg *m, void *arg)
 {
 	struct init *in = arg;
 	struct svc *s = NULL;
@@ -126,7 +92,7 @@ static void svc_on_chan_close(void *arg, struct nxd_conn *c)
 }
 
 static const struct nxd_handler svc_chan_table[] = {
-    {NX_SVC_READY, svc_on_ready, 1, NX_SVC_NAME_MAX - 1, NXD_FD_NONE},
+    {{NX_SVC_READY, 1, NX_SVC_NAME_MAX - 1, NX_FD_NONE}, svc_on_ready},
 };
 
 /* samgrd is running: hand it every registry connection made before it was. */
@@ -137,8 +103,8 @@ static void svc_attach_pending(struct init *in, struct svc *samgrd)
 
 		if (s->pending_attach < 0)
 			continue;
-		if (nxd_send(nxd_conn_fd(samgrd->chan), NX_SVC_ATTACH, 0, NULL, s->def->name,
-			     strlen(s->def->name), s->pending_attach) != 0)
+		if (nx_wire_send(nxd_conn_fd(samgrd->chan), NX_SVC_ATTACH, 0, NULL, s->def->name,
+				 strlen(s->def->name), s->pending_attach) != 0)
 			nxd_say("init: cannot attach %s to samgrd", s->def->name);
 		close(s->pending_attach);
 		s->pending_attach = -1;
@@ -152,7 +118,8 @@ static int svc_attach_init(struct init *in, struct svc *samgrd)
 
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) != 0)
 		return -1;
-	if (nxd_send(nxd_conn_fd(samgrd->chan), NX_SVC_ATTACH, 0, NULL, "init", 4, sp[0]) != 0) {
+	if (nx_wire_send(nxd_conn_fd(samgrd->chan), NX_SVC_ATTACH, 0, NULL, "init", 4, sp[0]) !=
+	    0) {
 		close(sp[0]);
 		close(sp[1]);
 		return -1;
@@ -199,8 +166,16 @@ int svc_start(struct init *in, struct svc *s)
 		nxd_say("init: cannot start %s: fork: %s", name, strerror(errno));
 		goto bad;
 	}
-	if (pid == 0)
-		svc_exec(path, name, src, s->fault ? in->fault : NULL);
+	if (pid == 0) {
+		const char *fault = s->fault ? in->fault : NULL;
+		char env0[64];
+		char *argv[] = {(char *)name, NULL};
+		char *envp[] = {env0, NULL};
+
+		if (fault != NULL)
+			snprintf(env0, sizeof(env0), "NEXUS_FAULT=%s", fault);
+		nx_exec_fds(path, argv, fault != NULL ? envp : envp + 1, NXD_FD_KERNEL, src, 4);
+	}
 	/* The fault is injected once: the restarted daemon must come up. */
 	s->fault = 0;
 	close(k);

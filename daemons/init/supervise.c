@@ -14,7 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "daemons/init/init.h"
+#include "init.h"
 
 uint64_t init_now_ms(void)
 {
@@ -40,8 +40,8 @@ void init_boot_fail(struct init *in, int err, const char *fmt, ...)
 	nxd_say("init: boot failed: %s", msg);
 	in->booting = 0;
 	if (in->ctl != NULL)
-		(void)nxd_send(nxd_conn_fd(in->ctl), NX_CTL_READY, (uint64_t)(int64_t)-err,
-			       in->boot_req.id, msg, (size_t)n, -1);
+		(void)nx_wire_send(nxd_conn_fd(in->ctl), NX_CTL_READY, (uint64_t)(int64_t)-err,
+				   in->boot_req.id, msg, (size_t)n, -1);
 }
 
 void init_boot_next(struct init *in)
@@ -52,7 +52,8 @@ void init_boot_next(struct init *in)
 		in->booting = 0;
 		in->booted = 1;
 		nxd_say("init: ready");
-		(void)nxd_send(nxd_conn_fd(in->ctl), NX_CTL_READY, 0, in->boot_req.id, NULL, 0, -1);
+		(void)nx_wire_send(nxd_conn_fd(in->ctl), NX_CTL_READY, 0, in->boot_req.id, NULL, 0,
+				   -1);
 		return;
 	}
 	if (svc_start(in, &in->svc[in->next]) != 0)
@@ -87,7 +88,7 @@ static void init_stop_next(struct init *in)
 		s->state = SVC_STOPPING;
 		in->stop_deadline = init_now_ms() + INIT_STOP_GRACE_MS;
 		if (s->chan == NULL ||
-		    nxd_send(nxd_conn_fd(s->chan), NX_SVC_STOP, 0, NULL, NULL, 0, -1) != 0) {
+		    nx_wire_send(nxd_conn_fd(s->chan), NX_SVC_STOP, 0, NULL, NULL, 0, -1) != 0) {
 			/* No channel to ask on: no reason to wait for the grace period. */
 			kill(s->pid, SIGKILL);
 			in->killed++;
@@ -96,8 +97,8 @@ static void init_stop_next(struct init *in)
 	}
 	/* Every daemon is reaped. */
 	if (in->have_shut_req && in->ctl != NULL)
-		(void)nxd_send(nxd_conn_fd(in->ctl), NX_CTL_DOWN, in->killed, in->shut_req.id, NULL,
-			       0, -1);
+		(void)nx_wire_send(nxd_conn_fd(in->ctl), NX_CTL_DOWN, in->killed, in->shut_req.id,
+				   NULL, 0, -1);
 	nxd_loop_stop(in->loop, 0);
 }
 

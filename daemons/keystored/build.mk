@@ -1,8 +1,7 @@
 # daemons/keystored: the trusted keys and signature verification.
 KEYSTORED_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(wildcard daemons/keystored/*.c))
-
-$(DAEMON_DIR)/keystored: $(KEYSTORED_OBJS) $(NXD_LIB) $(FORMATS_LIB)
-	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(DAEMON_SYSLIBS)
-
-BINS += $(DAEMON_DIR)/keystored
+$(BUILD)/daemons/keystored/%.o: INC := $(call inc_daemon,keystored)
+$(DAEMON_DIR)/keystored: $(KEYSTORED_OBJS) $(NXD_DEPS)
+$(DAEMON_DIR)/keystored: LIBS := $(DAEMON_SYSLIBS)
+HOST_PROGS += $(DAEMON_DIR)/keystored
+PRODUCT += $(DAEMON_DIR)/keystored

@@ -13,8 +13,10 @@
 
 #include <sodium.h>
 
-#include "daemons/lib/nxd.h"
-#include "formats/sig.h"
+#include "nxd.h"
+#include "keyfile.h"
+#include "nxhost.h"
+#include "sig.h"
 #include "nexus/svc_key.h"
 
 static struct nx_trust trust;
@@ -52,7 +54,7 @@ static int read_sealed(int fd, uint64_t len, uint8_t **out, const char **why)
 	return 0;
 }
 
-static void on_verify(struct nxd_conn *c, struct nxd_msg *m, void *arg)
+static void on_verify(struct nxd_conn *c, struct nx_msg *m, void *arg)
 {
 	struct nx_key_verify req;
 	struct nx_sig sig;
@@ -107,7 +109,7 @@ static void on_verify(struct nxd_conn *c, struct nxd_msg *m, void *arg)
 		nxd_reply(c, &m->hdr, 0, NULL, 0, -1);
 }
 
-static void on_list(struct nxd_conn *c, struct nxd_msg *m, void *arg)
+static void on_list(struct nxd_conn *c, struct nx_msg *m, void *arg)
 {
 	char buf[NX_KEY_TRUSTED_MAX * (NX_KEY_ID_CHARS + 1)];
 	size_t off = 0;
@@ -124,9 +126,10 @@ static void on_list(struct nxd_conn *c, struct nxd_msg *m, void *arg)
 }
 
 static const struct nxd_handler handlers[] = {
-    {NX_KEY_VERIFY, on_verify, sizeof(struct nx_key_verify),
-     sizeof(struct nx_key_verify) + NX_KEY_INLINE_MAX, NXD_FD_OPTIONAL},
-    {NX_KEY_LIST, on_list, 0, 0, NXD_FD_NONE},
+    {{NX_KEY_VERIFY, sizeof(struct nx_key_verify), sizeof(struct nx_key_verify) + NX_KEY_INLINE_MAX,
+      NX_FD_OPTIONAL},
+     on_verify},
+    {{NX_KEY_LIST, 0, 0, NX_FD_NONE}, on_list},
 };
 
 /* Beyond libnxd's base list: reading a big message from its sealed memfd. */

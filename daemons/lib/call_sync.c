@@ -6,14 +6,14 @@
 #include <poll.h>
 #include <stdlib.h>
 
-#include "daemons/lib/loop_impl.h"
-#include "daemons/lib/nxd.h"
+#include "loop_impl.h"
+#include "nxd.h"
 #include "nexus/err.h"
 
 int64_t nxd_call(struct nxd_conn *c, int fd, uint32_t kind, uint64_t arg, const void *body,
-		 size_t len, int fd_in, struct nxd_msg *reply)
+		 size_t len, int fd_in, struct nx_msg *reply)
 {
-	struct nxd_msg *m = reply;
+	struct nx_msg *m = reply;
 	uint8_t id[16];
 	int64_t res;
 	int st;
@@ -25,15 +25,15 @@ int64_t nxd_call(struct nxd_conn *c, int fd, uint32_t kind, uint64_t arg, const 
 	}
 	if (m == NULL && (m = malloc(sizeof(*m))) == NULL)
 		return -NX_ENOMEM;
-	nxd_msg_init(m);
-	nxd_id_new(id);
-	st = nxd_send(fd, kind, arg, id, body, len, fd_in);
+	nx_msg_init(m);
+	nx_id_new(id);
+	st = nx_wire_send(fd, kind, arg, id, body, len, fd_in);
 	if (st != 0) {
 		res = st;
 		goto out;
 	}
 	for (;;) {
-		st = nxd_recv(fd, m);
+		st = nx_wire_recv(fd, m, 0);
 		if (st == 0 || st == -NX_EPIPE) {
 			if (c != NULL)
 				nxd_conn_drop(c);
@@ -46,12 +46,12 @@ int64_t nxd_call(struct nxd_conn *c, int fd, uint32_t kind, uint64_t arg, const 
 			(void)poll(&p, 1, -1);
 			continue;
 		}
-		if (st == 1 && m->hdr.kind == NX_FRAME_REPLY && nxd_id_eq(m->hdr.id, id)) {
-			res = nxd_result(m);
+		if (st == 1 && m->hdr.kind == NX_FRAME_REPLY && nx_id_eq(m->hdr.id, id)) {
+			res = nx_msg_result(m);
 			goto out;
 		}
 		if (st < 0 && m->have_hdr && m->hdr.kind == NX_FRAME_REPLY &&
-		    nxd_id_eq(m->hdr.id, id)) {
+		    nx_id_eq(m->hdr.id, id)) {
 			res = st;
 			goto out;
 		}
@@ -63,7 +63,7 @@ int64_t nxd_call(struct nxd_conn *c, int fd, uint32_t kind, uint64_t arg, const 
 	}
 out:
 	if (m != reply) {
-		nxd_msg_release(m);
+		nx_msg_release(m);
 		free(m);
 	}
 	return res;

@@ -9,8 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "daemons/lib/loop_impl.h"
-#include "daemons/lib/nxd.h"
+#include "loop_impl.h"
+#include "nxd.h"
 
 #define CONSOLE_LINE_MAX 1024 /* bytes of one console line; longer ones are cut */
 

@@ -2,7 +2,7 @@
 #ifndef NXD_DAEMON_IMPL_H
 #define NXD_DAEMON_IMPL_H
 
-#include "daemons/lib/nxd.h"
+#include "nxd.h"
 
 struct nxd {
 	char name[NX_SVC_NAME_MAX];

@@ -13,10 +13,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "daemons/lib/daemon_impl.h"
-#include "daemons/lib/kcall_impl.h"
-#include "daemons/lib/loop_impl.h"
-#include "daemons/lib/nxd_log.h"
+#include "daemon_impl.h"
+#include "loop_impl.h"
+#include "nxd_log.h"
 #include "nexus/err.h"
 
 static void start_need_seqpacket(int fd, const char *what)
@@ -40,7 +39,7 @@ static void start_need_dir(int fd)
 		fatalx("fd %d is not a directory", fd);
 }
 
-static void start_on_stop(struct nxd_conn *c, struct nxd_msg *m, void *arg)
+static void start_on_stop(struct nxd_conn *c, struct nx_msg *m, void *arg)
 {
 	struct nxd *d = arg;
 
@@ -59,7 +58,7 @@ static void start_on_init_close(void *arg, struct nxd_conn *c)
 }
 
 static const struct nxd_handler start_init_table[] = {
-    {NX_SVC_STOP, start_on_stop, 0, 0, NXD_FD_NONE},
+    {{NX_SVC_STOP, 0, 0, NX_FD_NONE}, start_on_stop},
 };
 
 struct nxd *nxd_start(const char *name, unsigned flags)
@@ -148,7 +147,7 @@ void nxd_set_init_table(struct nxd *d, const struct nxd_handler *table, size_t n
 	d->init->arg = arg;
 }
 
-void nxd_handle_stop(struct nxd_conn *c, struct nxd_msg *m, void *arg)
+void nxd_handle_stop(struct nxd_conn *c, struct nx_msg *m, void *arg)
 {
 	start_on_stop(c, m, arg);
 }
@@ -161,7 +160,7 @@ void nxd_ready(struct nxd *d)
 		fatalx("ready before the sandbox is installed");
 	/* Printed first so the ladder reads "<svc>: ready" then "init: up <svc>". */
 	nxd_say("%s: ready", d->name);
-	err = nxd_send(NXD_FD_INIT, NX_SVC_READY, 0, NULL, d->name, strlen(d->name), -1);
+	err = nx_wire_send(NXD_FD_INIT, NX_SVC_READY, 0, NULL, d->name, strlen(d->name), -1);
 	if (err != 0)
 		fatalx("cannot tell init it is ready: error %d", -err);
 }
@@ -178,8 +177,7 @@ int nxd_serve(struct nxd *d)
 long nxd_kcall(struct nxd *d, unsigned nr, const uint64_t a[6], const void *in, size_t inlen,
 	       void *out, size_t outcap, int fd_in, int *fd_out)
 {
-	return nxd_kcall_conn(d->kernel, NXD_FD_KERNEL, nr, a, in, inlen, out, outcap, fd_in,
-			      fd_out);
+	return nxd_kcall_on(d->kernel, nr, a, in, inlen, out, outcap, fd_in, fd_out);
 }
 
 static long start_kcall_thunk(void *ctx, unsigned nr, const uint64_t a[6], const void *in,

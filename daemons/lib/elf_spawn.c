@@ -10,8 +10,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "daemons/lib/elf_spawn.h"
-#include "loader/loader.h"
+#include "elf_spawn.h"
+#include "loader.h"
 #include "nexus/err.h"
 #include "nexus/rights.h"
 #include "nexus/syscall.h"

@@ -8,15 +8,15 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "daemons/lib/kcall_impl.h"
-#include "daemons/lib/nxd.h"
+#include "nxd.h"
 #include "nexus/err.h"
 
-long nxd_kcall_conn(struct nxd_conn *c, int sock, unsigned nr, const uint64_t a[6], const void *in,
-		    size_t inlen, void *out, size_t outcap, int fd_in, int *fd_out)
+static long kcall_frame(struct nxd_conn *c, int sock, unsigned nr, const uint64_t a[6],
+			const void *in, size_t inlen, void *out, size_t outcap, int fd_in,
+			int *fd_out)
 {
 	struct nx_kcall k;
-	struct nxd_msg *reply;
+	struct nx_msg *reply;
 	uint8_t *body;
 	int64_t res;
 
@@ -37,7 +37,7 @@ long nxd_kcall_conn(struct nxd_conn *c, int sock, unsigned nr, const uint64_t a[
 	memcpy(body, &k, sizeof(k));
 	if (inlen > 0)
 		memcpy(body + sizeof(k), in, inlen);
-	nxd_msg_init(reply);
+	nx_msg_init(reply);
 	res = nxd_call(c, sock, NX_FRAME_KCALL, nr, body, sizeof(k) + inlen, fd_in, reply);
 	if (reply->have_hdr && reply->hdr.kind == NX_FRAME_REPLY) {
 		size_t n = reply->len < outcap ? reply->len : outcap;
@@ -45,16 +45,22 @@ long nxd_kcall_conn(struct nxd_conn *c, int sock, unsigned nr, const uint64_t a[
 		if (n > 0 && out != NULL)
 			memcpy(out, reply->body, n);
 		if (fd_out != NULL)
-			*fd_out = nxd_msg_take_fd(reply);
+			*fd_out = nx_msg_take_fd(reply);
 	}
-	nxd_msg_release(reply);
+	nx_msg_release(reply);
 	free(reply);
 	free(body);
 	return (long)res;
 }
 
+long nxd_kcall_on(struct nxd_conn *kernel, unsigned nr, const uint64_t a[6], const void *in,
+		  size_t inlen, void *out, size_t outcap, int fd_in, int *fd_out)
+{
+	return kcall_frame(kernel, -1, nr, a, in, inlen, out, outcap, fd_in, fd_out);
+}
+
 long nxd_kcall_sock(int sock, unsigned nr, const uint64_t a[6], const void *in, size_t inlen,
 		    void *out, size_t outcap, int fd_in, int *fd_out)
 {
-	return nxd_kcall_conn(NULL, sock, nr, a, in, inlen, out, outcap, fd_in, fd_out);
+	return kcall_frame(NULL, sock, nr, a, in, inlen, out, outcap, fd_in, fd_out);
 }

@@ -5,8 +5,8 @@
  */
 #include <unistd.h>
 
-#include "daemons/lib/daemon_impl.h"
-#include "daemons/lib/nxd_log.h"
+#include "daemon_impl.h"
+#include "nxd_log.h"
 #include "nexus/err.h"
 
 int nxd_log(struct nxd *d, int level, const char *msg, const struct nxd_field *fields,
@@ -22,14 +22,14 @@ int nxd_log(struct nxd *d, int level, const char *msg, const struct nxd_field *f
 		return -NX_EINVAL;
 	if (d->log_fd < 0)
 		return -NX_EPIPE;
-	err = nxd_send(d->log_fd, NX_LOG_RECORD, (uint64_t)level, NULL, buf, (size_t)len, -1);
+	err = nx_wire_send(d->log_fd, NX_LOG_RECORD, (uint64_t)level, NULL, buf, (size_t)len, -1);
 	if (err == -NX_EPIPE) {
 		close(d->log_fd);
 		d->log_fd = nxd_connect(d, "logd");
 		if (d->log_fd < 0)
 			return d->log_fd;
-		err =
-		    nxd_send(d->log_fd, NX_LOG_RECORD, (uint64_t)level, NULL, buf, (size_t)len, -1);
+		err = nx_wire_send(d->log_fd, NX_LOG_RECORD, (uint64_t)level, NULL, buf,
+				   (size_t)len, -1);
 	}
 	return err;
 }

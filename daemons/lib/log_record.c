@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "daemons/lib/nxd_log.h"
+#include "nxd_log.h"
 #include "nexus/err.h"
 
 static int log_is_name(const char *s, size_t max)

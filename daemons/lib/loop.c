@@ -12,8 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "daemons/lib/loop_impl.h"
-#include "daemons/lib/nxd.h"
+#include "loop_impl.h"
+#include "nxd.h"
 #include "nexus/err.h"
 
 struct nxd_loop *nxd_loop_new(void)
@@ -27,7 +27,7 @@ struct nxd_loop *nxd_loop_new(void)
 		free(l);
 		return NULL;
 	}
-	nxd_msg_init(l->msg);
+	nx_msg_init(l->msg);
 	l->tick_ms = -1;
 	return l;
 }
@@ -79,7 +79,7 @@ void nxd_loop_free(struct nxd_loop *l)
 		nxd_conn_drop(l->conns[i]);
 		free(l->conns[i]);
 	}
-	nxd_msg_release(l->msg);
+	nx_msg_release(l->msg);
 	free(l->msg);
 	free(l);
 }
@@ -135,7 +135,7 @@ int nxd_reply(struct nxd_conn *c, const struct nx_frame *req, int64_t result, co
 {
 	if (c->dead)
 		return -NX_EPIPE;
-	return nxd_send(c->fd, NX_FRAME_REPLY, (uint64_t)result, req->id, body, len, fd);
+	return nx_wire_send(c->fd, NX_FRAME_REPLY, (uint64_t)result, req->id, body, len, fd);
 }
 
 int nxd_reply_err(struct nxd_conn *c, const struct nx_frame *req, int err, const char *fmt, ...)
@@ -167,8 +167,8 @@ int nxd_call_async(struct nxd_conn *c, uint32_t kind, uint64_t arg, const void *
 			p = &c->calls[i];
 	if (p == NULL)
 		return -NX_EAGAIN;
-	nxd_id_new(p->id);
-	err = nxd_send(c->fd, kind, arg, p->id, body, len, fd);
+	nx_id_new(p->id);
+	err = nx_wire_send(c->fd, kind, arg, p->id, body, len, fd);
 	if (err != 0)
 		return err;
 	p->done = done;
@@ -211,12 +211,12 @@ void nxd_loop_set_tick(struct nxd_loop *l, int timeout_ms, void (*tick)(void *ar
 }
 
 /* A reply: complete the call it answers. One nobody asked for is a broken peer. */
-static void conn_complete(struct nxd_conn *c, struct nxd_msg *m)
+static void conn_complete(struct nxd_conn *c, struct nx_msg *m)
 {
 	for (size_t i = 0; i < NXD_CALLS_MAX; i++) {
 		struct nxd_pending p = c->calls[i];
 
-		if (p.used && nxd_id_eq(p.id, m->hdr.id)) {
+		if (p.used && nx_id_eq(p.id, m->hdr.id)) {
 			c->calls[i].used = 0;
 			p.done(p.arg, m);
 			return;
@@ -227,7 +227,7 @@ static void conn_complete(struct nxd_conn *c, struct nxd_msg *m)
 	nxd_conn_drop(c);
 }
 
-void nxd_conn_handle(struct nxd_conn *c, struct nxd_msg *m, int status)
+void nxd_conn_handle(struct nxd_conn *c, struct nx_msg *m, int status)
 {
 	const struct nxd_handler *h;
 	const char *why;
@@ -259,7 +259,7 @@ void nxd_conn_handle(struct nxd_conn *c, struct nxd_msg *m, int status)
 	h->fn(c, m, c->arg);
 }
 
-void nxd_conn_enqueue(struct nxd_conn *c, struct nxd_msg *m, int status)
+void nxd_conn_enqueue(struct nxd_conn *c, struct nx_msg *m, int status)
 {
 	struct nxd_queued *q = malloc(offsetof(struct nxd_queued, msg.body) + m->len + 1);
 
@@ -271,7 +271,7 @@ void nxd_conn_enqueue(struct nxd_conn *c, struct nxd_msg *m, int status)
 	}
 	q->next = NULL;
 	q->status = status;
-	memcpy(&q->msg, m, offsetof(struct nxd_msg, body) + m->len + 1);
+	memcpy(&q->msg, m, offsetof(struct nx_msg, body) + m->len + 1);
 	m->fd = -1;
 	if (c->qtail != NULL)
 		c->qtail->next = q;
@@ -290,17 +290,17 @@ static int loop_drain_queues(struct nxd_loop *l)
 
 		while (!c->dead && c->qhead != NULL) {
 			struct nxd_queued *q = c->qhead;
-			struct nxd_msg *m = l->msg;
+			struct nx_msg *m = l->msg;
 			int status = q->status;
 
 			c->qhead = q->next;
 			if (c->qhead == NULL)
 				c->qtail = NULL;
-			nxd_msg_release(m);
-			memcpy(m, &q->msg, offsetof(struct nxd_msg, body) + q->msg.len + 1);
+			nx_msg_release(m);
+			memcpy(m, &q->msg, offsetof(struct nx_msg, body) + q->msg.len + 1);
 			free(q);
 			nxd_conn_handle(c, m, status);
-			nxd_msg_release(m);
+			nx_msg_release(m);
 			any = 1;
 		}
 	}
@@ -325,7 +325,7 @@ static void loop_reap(struct nxd_loop *l)
 
 static void loop_read(struct nxd_loop *l, struct nxd_conn *c)
 {
-	int st = nxd_recv(c->fd, l->msg);
+	int st = nx_wire_recv(c->fd, l->msg, 0);
 
 	if (st == -NX_EAGAIN)
 		return;
@@ -334,7 +334,7 @@ static void loop_read(struct nxd_loop *l, struct nxd_conn *c)
 		return;
 	}
 	nxd_conn_handle(c, l->msg, st);
-	nxd_msg_release(l->msg);
+	nx_msg_release(l->msg);
 }
 
 int nxd_loop_run(struct nxd_loop *l)

@@ -2,7 +2,7 @@
 #ifndef NXD_LOOP_IMPL_H
 #define NXD_LOOP_IMPL_H
 
-#include "daemons/lib/nxd_loop.h"
+#include "nxd_loop.h"
 #include "nexus/limits.h"
 
 struct nxd_pending {
@@ -15,8 +15,8 @@ struct nxd_pending {
 /* A frame that arrived during a synchronous call, handled by the loop later. */
 struct nxd_queued {
 	struct nxd_queued *next;
-	int status;	    /* what nxd_recv returned for it */
-	struct nxd_msg msg; /* allocated only up to body[len] */
+	int status;	   /* what nx_wire_recv returned for it */
+	struct nx_msg msg; /* allocated only up to body[len] */
 };
 
 struct nxd_conn {
@@ -49,13 +49,13 @@ struct nxd_loop {
 	int tick_ms;
 	void (*tick)(void *arg);
 	void *tick_arg;
-	struct nxd_msg *msg; /* receive buffer: NX_FRAME_BODY_MAX is too big for the stack */
+	struct nx_msg *msg; /* receive buffer: NX_FRAME_BODY_MAX is too big for the stack */
 };
 
-/* Handle one frame as the loop would (status as nxd_recv returned it). */
-void nxd_conn_handle(struct nxd_conn *c, struct nxd_msg *m, int status);
+/* Handle one frame as the loop would (status as nx_wire_recv returned it). */
+void nxd_conn_handle(struct nxd_conn *c, struct nx_msg *m, int status);
 /* Keep a frame for the loop; takes m's fd. */
-void nxd_conn_enqueue(struct nxd_conn *c, struct nxd_msg *m, int status);
+void nxd_conn_enqueue(struct nxd_conn *c, struct nx_msg *m, int status);
 
 /* The name fatal() and the loop's console lines use. */
 const char *nxd_progname(void);

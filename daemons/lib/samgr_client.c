@@ -8,13 +8,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "daemons/lib/daemon_impl.h"
+#include "daemon_impl.h"
 #include "nexus/err.h"
 
-static void samgr_on_accept(struct nxd_conn *c, struct nxd_msg *m, void *arg)
+static void samgr_on_accept(struct nxd_conn *c, struct nx_msg *m, void *arg)
 {
 	struct nxd *d = arg;
-	int fd = nxd_msg_take_fd(m);
+	int fd = nx_msg_take_fd(m);
 
 	(void)c;
 	if (d->svc_table == NULL) {
@@ -43,7 +43,7 @@ static void samgr_on_close(void *arg, struct nxd_conn *c)
 }
 
 static const struct nxd_handler samgr_table[] = {
-    {NX_SAMGR_ACCEPT, samgr_on_accept, 1, NX_SVC_NAME_MAX - 1, NXD_FD_REQUIRED},
+    {{NX_SAMGR_ACCEPT, 1, NX_SVC_NAME_MAX - 1, NX_FD_REQUIRED}, samgr_on_accept},
 };
 
 struct nxd_conn *nxd_samgr_attach(struct nxd *d)
@@ -72,13 +72,13 @@ int nxd_register(struct nxd *d, const struct nxd_handler *table, size_t n, void 
 	return 0;
 }
 
-static void samgr_registered(void *arg, struct nxd_msg *reply)
+static void samgr_registered(void *arg, struct nx_msg *reply)
 {
 	struct nxd *d = arg;
 
 	if (reply == NULL)
 		fatalx("samgrd went away before answering REGISTER");
-	if (nxd_result(reply) < 0)
+	if (nx_msg_result(reply) < 0)
 		fatalx("samgrd refused to register %s: %.*s", d->name, (int)reply->len,
 		       (const char *)reply->body);
 }
@@ -101,21 +101,21 @@ int nxd_register_early(struct nxd *d, const struct nxd_handler *table, size_t n,
 
 int nxd_connect(struct nxd *d, const char *service)
 {
-	struct nxd_msg *m;
+	struct nx_msg *m;
 	int64_t r;
 	int fd;
 
-	if (!nxd_svc_name_ok(service, strnlen(service, NX_SVC_NAME_MAX)))
+	if (!nx_svc_name_ok(service, strnlen(service, NX_SVC_NAME_MAX)))
 		return -NX_EINVAL;
 	if (d->samgr == NULL)
 		return -NX_EPIPE;
 	m = malloc(sizeof(*m));
 	if (m == NULL)
 		return -NX_ENOMEM;
-	nxd_msg_init(m);
+	nx_msg_init(m);
 	r = nxd_call(d->samgr, -1, NX_SAMGR_CONNECT, 0, service, strlen(service), -1, m);
-	fd = nxd_msg_take_fd(m);
-	nxd_msg_release(m);
+	fd = nx_msg_take_fd(m);
+	nx_msg_release(m);
 	free(m);
 	if (r < 0) {
 		if (fd >= 0)

@@ -10,7 +10,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "daemons/lib/daemon_impl.h"
+#include "daemon_impl.h"
 
 /* The loop, framing, the console, malloc and exit. */
 static const int sandbox_base[] = {

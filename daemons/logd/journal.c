@@ -6,7 +6,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include "daemons/logd/journal.h"
+#include "journal.h"
 
 int journal_open(struct journal *j, int dirfd)
 {

@@ -2,7 +2,7 @@
 #ifndef LOGD_JOURNAL_H
 #define LOGD_JOURNAL_H
 
-#include "daemons/lib/nxd_log.h"
+#include "nxd_log.h"
 
 #define JOURNAL_NAME "journal" /* in the state directory */
 #define JOURNAL_LINE_MAX 8192  /* bytes of a formatted record; a record body is at most 4 KiB */

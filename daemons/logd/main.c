@@ -10,13 +10,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "daemons/lib/nxd.h"
-#include "daemons/lib/nxd_log.h"
-#include "daemons/logd/journal.h"
+#include "nxd.h"
+#include "nxd_log.h"
+#include "journal.h"
 
 static struct journal journal;
 
-static void logd_record(struct nxd_conn *c, struct nxd_msg *m, void *arg)
+static void logd_record(struct nxd_conn *c, struct nx_msg *m, void *arg)
 {
 	struct nxd_log_rec r;
 	const char *why;
@@ -36,7 +36,7 @@ static void logd_record(struct nxd_conn *c, struct nxd_msg *m, void *arg)
 }
 
 static const struct nxd_handler logd_table[] = {
-    {NX_LOG_RECORD, logd_record, 2, NX_LOG_RECORD_MAX, NXD_FD_NONE},
+    {{NX_LOG_RECORD, 2, NX_LOG_RECORD_MAX, NX_FD_NONE}, logd_record},
 };
 
 int main(void)

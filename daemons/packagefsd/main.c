@@ -10,14 +10,14 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "daemons/lib/nxd.h"
-#include "daemons/packagefsd/pkgfs.h"
+#include "nxd.h"
+#include "pkgfs.h"
 #include "nexus/svc_bundle.h"
 #include "nexus/svc_vfs.h"
 
 static int slot_fd = -1;
 
-static void on_resolve(struct nxd_conn *c, struct nxd_msg *m, void *arg)
+static void on_resolve(struct nxd_conn *c, struct nx_msg *m, void *arg)
 {
 	char msg[NX_ERRMSG_MAX], out[NX_PATH_MAX];
 	(void)arg;
@@ -33,7 +33,7 @@ static void on_resolve(struct nxd_conn *c, struct nxd_msg *m, void *arg)
 		nxd_reply(c, &m->hdr, 0, out, strlen(out), -1);
 }
 
-static void on_open(struct nxd_conn *c, struct nxd_msg *m, void *arg)
+static void on_open(struct nxd_conn *c, struct nx_msg *m, void *arg)
 {
 	char msg[NX_ERRMSG_MAX];
 	uint64_t size = 0;
@@ -55,7 +55,7 @@ static void on_open(struct nxd_conn *c, struct nxd_msg *m, void *arg)
 	close(mfd);
 }
 
-static void on_read(struct nxd_conn *c, struct nxd_msg *m, void *arg)
+static void on_read(struct nxd_conn *c, struct nx_msg *m, void *arg)
 {
 	static uint8_t buf[NX_VFS_READ_MAX];
 	struct nx_vfs_read rq;
@@ -90,7 +90,7 @@ static void on_read(struct nxd_conn *c, struct nxd_msg *m, void *arg)
 		nxd_reply(c, &m->hdr, n, buf, (size_t)n, -1);
 }
 
-static void on_stat(struct nxd_conn *c, struct nxd_msg *m, void *arg)
+static void on_stat(struct nxd_conn *c, struct nx_msg *m, void *arg)
 {
 	struct nx_vfs_stat st = {0};
 	char msg[NX_ERRMSG_MAX];
@@ -108,11 +108,12 @@ static void on_stat(struct nxd_conn *c, struct nxd_msg *m, void *arg)
 }
 
 static const struct nxd_handler handlers[] = {
-    {NX_PKGFS_RESOLVE, on_resolve, 1, NX_PATH_MAX - 1, NXD_FD_NONE},
-    {NX_PKGFS_OPEN, on_open, 1, NX_PATH_MAX - 1, NXD_FD_NONE},
-    {NX_PKGFS_READ, on_read, sizeof(struct nx_vfs_read) + 1,
-     sizeof(struct nx_vfs_read) + NX_PATH_MAX - 1, NXD_FD_NONE},
-    {NX_PKGFS_STAT, on_stat, 1, NX_PATH_MAX - 1, NXD_FD_NONE},
+    {{NX_PKGFS_RESOLVE, 1, NX_PATH_MAX - 1, NX_FD_NONE}, on_resolve},
+    {{NX_PKGFS_OPEN, 1, NX_PATH_MAX - 1, NX_FD_NONE}, on_open},
+    {{NX_PKGFS_READ, sizeof(struct nx_vfs_read) + 1, sizeof(struct nx_vfs_read) + NX_PATH_MAX - 1,
+      NX_FD_NONE},
+     on_read},
+    {{NX_PKGFS_STAT, 1, NX_PATH_MAX - 1, NX_FD_NONE}, on_stat},
 };
 
 /*

@@ -10,23 +10,23 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "daemons/bundlemgrd/bm_store.h"
-#include "daemons/packagefsd/pkgfs.h"
-#include "daemons/vfsd/vfs_path.h"
-#include "formats/semver.h"
+#include "bstore.h"
+#include "pkgfs.h"
+#include "vfs_path.h"
+#include "semver.h"
 #include "nexus/err.h"
 #include "nexus/svc_bundle.h"
 
 int pkgfs_resolve(int slot_fd, const char *name, char out[NX_PATH_MAX], char *msg, size_t cap)
 {
-	struct bm_store st = {.slot_fd = slot_fd, .staging_fd = -1, .io = &bm_io_host};
-	struct bm_newest n;
+	struct bstore st = {.slot_fd = slot_fd, .staging_fd = -1, .io = &bstore_io_host};
+	struct bstore_newest n;
 
 	if (!vfs_path_name_ok(name)) {
 		snprintf(msg, cap, "'%s': not a package name", name);
 		return -NX_EINVAL;
 	}
-	int err = bm_store_newest(&st, name, &n);
+	int err = bstore_newest(&st, name, &n);
 	if (err != 0) {
 		snprintf(msg, cap, "%s: reading the installed packages: %s", name, strerror(-err));
 		return -NX_ENOMEM;

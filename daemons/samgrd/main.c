@@ -11,8 +11,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "daemons/lib/nxd.h"
-#include "daemons/samgrd/registry.h"
+#include "nxd.h"
+#include "registry.h"
 
 static struct registry reg;
 
@@ -22,7 +22,7 @@ static void samgrd_on_close(void *arg, struct nxd_conn *c)
 	registry_forget(&reg, c);
 }
 
-static void samgrd_register(struct nxd_conn *c, struct nxd_msg *m, void *arg)
+static void samgrd_register(struct nxd_conn *c, struct nx_msg *m, void *arg)
 {
 	int err = registry_register(&reg, c, (const char *)m->body, m->len);
 
@@ -39,14 +39,14 @@ static void samgrd_register(struct nxd_conn *c, struct nxd_msg *m, void *arg)
 		(void)nxd_reply(c, &m->hdr, 0, NULL, 0, -1);
 }
 
-static void samgrd_connect(struct nxd_conn *c, struct nxd_msg *m, void *arg)
+static void samgrd_connect(struct nxd_conn *c, struct nx_msg *m, void *arg)
 {
 	struct nxd_conn *svc;
 	const char *peer = nxd_conn_peer(c);
 	int sp[2], err;
 
 	(void)arg;
-	if (!nxd_svc_name_ok(m->body, m->len)) {
+	if (!nx_svc_name_ok(m->body, m->len)) {
 		(void)nxd_reply_err(c, &m->hdr, -NX_EINVAL, "bad service name");
 		return;
 	}
@@ -61,7 +61,7 @@ static void samgrd_connect(struct nxd_conn *c, struct nxd_msg *m, void *arg)
 		return;
 	}
 	/* The service end first: a client must never hold a half-made connection. */
-	err = nxd_send(nxd_conn_fd(svc), NX_SAMGR_ACCEPT, 0, NULL, peer, strlen(peer), sp[0]);
+	err = nx_wire_send(nxd_conn_fd(svc), NX_SAMGR_ACCEPT, 0, NULL, peer, strlen(peer), sp[0]);
 	close(sp[0]);
 	if (err != 0) {
 		close(sp[1]);
@@ -74,18 +74,18 @@ static void samgrd_connect(struct nxd_conn *c, struct nxd_msg *m, void *arg)
 }
 
 static const struct nxd_handler samgrd_table[] = {
-    {NX_SAMGR_REGISTER, samgrd_register, 1, NX_SVC_NAME_MAX - 1, NXD_FD_NONE},
-    {NX_SAMGR_CONNECT, samgrd_connect, 1, NX_SVC_NAME_MAX - 1, NXD_FD_NONE},
+    {{NX_SAMGR_REGISTER, 1, NX_SVC_NAME_MAX - 1, NX_FD_NONE}, samgrd_register},
+    {{NX_SAMGR_CONNECT, 1, NX_SVC_NAME_MAX - 1, NX_FD_NONE}, samgrd_connect},
 };
 
-static void samgrd_attach(struct nxd_conn *c, struct nxd_msg *m, void *arg)
+static void samgrd_attach(struct nxd_conn *c, struct nx_msg *m, void *arg)
 {
 	struct nxd *d = arg;
 	struct nxd_conn *pc;
-	int fd = nxd_msg_take_fd(m);
+	int fd = nx_msg_take_fd(m);
 
 	(void)c;
-	if (!nxd_svc_name_ok(m->body, m->len)) {
+	if (!nx_svc_name_ok(m->body, m->len)) {
 		close(fd);
 		nxd_say("samgrd: init attached a connection with a bad name; closed");
 		return;
@@ -105,8 +105,8 @@ static void samgrd_attach(struct nxd_conn *c, struct nxd_msg *m, void *arg)
 }
 
 static const struct nxd_handler samgrd_init_table[] = {
-    {NX_SVC_STOP, nxd_handle_stop, 0, 0, NXD_FD_NONE},
-    {NX_SVC_ATTACH, samgrd_attach, 1, NX_SVC_NAME_MAX - 1, NXD_FD_REQUIRED},
+    {{NX_SVC_STOP, 0, 0, NX_FD_NONE}, nxd_handle_stop},
+    {{NX_SVC_ATTACH, 1, NX_SVC_NAME_MAX - 1, NX_FD_REQUIRED}, samgrd_attach},
 };
 
 static const int samgrd_syscalls[] = {__NR_socketpair};

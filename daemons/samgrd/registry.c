@@ -4,14 +4,14 @@
  */
 #include <string.h>
 
-#include "daemons/lib/nxd.h"
-#include "daemons/samgrd/registry.h"
+#include "nxd.h"
+#include "registry.h"
 
 int registry_register(struct registry *r, struct nxd_conn *c, const char *name, size_t len)
 {
 	size_t free_slot = REGISTRY_MAX;
 
-	if (!nxd_svc_name_ok(name, len))
+	if (!nx_svc_name_ok(name, len))
 		return -NX_EINVAL;
 	if (strlen(nxd_conn_peer(c)) != len || memcmp(nxd_conn_peer(c), name, len) != 0)
 		return -NX_EPERM;

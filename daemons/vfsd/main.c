@@ -9,15 +9,15 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "daemons/lib/nxd.h"
-#include "daemons/vfsd/vfs_path.h"
+#include "nxd.h"
+#include "vfs_path.h"
 #include "nexus/svc_vfs.h"
 
 static int pkgfs = -1;
-static struct nxd_msg reply;
+static struct nx_msg reply;
 
 /* Check and resolve the path; 0 with the /packages/ form in out, or an error already replied. */
-static int resolve(struct nxd_conn *c, struct nxd_msg *m, const char *path, size_t len,
+static int resolve(struct nxd_conn *c, struct nx_msg *m, const char *path, size_t len,
 		   char out[NX_PATH_MAX])
 {
 	struct vfs_path p;
@@ -35,18 +35,18 @@ static int resolve(struct nxd_conn *c, struct nxd_msg *m, const char *path, size
 		if (r < 0) {
 			nxd_reply_err(c, &m->hdr, (int)r, "%.*s", (int)reply.len,
 				      (const char *)reply.body);
-			nxd_msg_release(&reply);
+			nx_msg_release(&reply);
 			return (int)r;
 		}
 		char *at = memchr(reply.body, '@', reply.len);
 		if (at == NULL || reply.len >= NX_PATH_MAX) {
-			nxd_msg_release(&reply);
+			nx_msg_release(&reply);
 			nxd_reply_err(c, &m->hdr, -NX_EINVAL,
 				      "packagefsd: malformed resolve reply");
 			return -NX_EINVAL;
 		}
 		snprintf(p.version, sizeof(p.version), "%s", at + 1);
-		nxd_msg_release(&reply);
+		nx_msg_release(&reply);
 	}
 	if ((err = vfs_path_format(&p, out, NX_PATH_MAX)) != 0) {
 		nxd_reply_err(c, &m->hdr, err, "'%.*s': resolved path too long (NX_PATH_MAX)",
@@ -57,7 +57,7 @@ static int resolve(struct nxd_conn *c, struct nxd_msg *m, const char *path, size
 }
 
 /* Forward to packagefsd and relay its reply, fd included. */
-static void forward(struct nxd_conn *c, struct nxd_msg *m, uint32_t kind, const void *body,
+static void forward(struct nxd_conn *c, struct nx_msg *m, uint32_t kind, const void *body,
 		    size_t len)
 {
 	int64_t r = nxd_call(NULL, pkgfs, kind, 0, body, len, -1, &reply);
@@ -65,10 +65,10 @@ static void forward(struct nxd_conn *c, struct nxd_msg *m, uint32_t kind, const 
 		nxd_reply_err(c, &m->hdr, (int)r, "packagefsd did not answer");
 	else
 		nxd_reply(c, &m->hdr, r, reply.body, reply.len, reply.fd);
-	nxd_msg_release(&reply);
+	nx_msg_release(&reply);
 }
 
-static void on_path(struct nxd_conn *c, struct nxd_msg *m, void *arg)
+static void on_path(struct nxd_conn *c, struct nx_msg *m, void *arg)
 {
 	char path[NX_PATH_MAX];
 	uint32_t kind = m->hdr.kind == NX_VFS_OPEN ? NX_PKGFS_OPEN : NX_PKGFS_STAT;
@@ -78,7 +78,7 @@ static void on_path(struct nxd_conn *c, struct nxd_msg *m, void *arg)
 		forward(c, m, kind, path, strlen(path));
 }
 
-static void on_read(struct nxd_conn *c, struct nxd_msg *m, void *arg)
+static void on_read(struct nxd_conn *c, struct nx_msg *m, void *arg)
 {
 	uint8_t body[sizeof(struct nx_vfs_read) + NX_PATH_MAX];
 	char path[NX_PATH_MAX];
@@ -94,17 +94,18 @@ static void on_read(struct nxd_conn *c, struct nxd_msg *m, void *arg)
 }
 
 static const struct nxd_handler handlers[] = {
-    {NX_VFS_OPEN, on_path, 1, NX_PATH_MAX - 1, NXD_FD_NONE},
-    {NX_VFS_STAT, on_path, 1, NX_PATH_MAX - 1, NXD_FD_NONE},
-    {NX_VFS_READ, on_read, sizeof(struct nx_vfs_read) + 1,
-     sizeof(struct nx_vfs_read) + NX_PATH_MAX - 1, NXD_FD_NONE},
+    {{NX_VFS_OPEN, 1, NX_PATH_MAX - 1, NX_FD_NONE}, on_path},
+    {{NX_VFS_STAT, 1, NX_PATH_MAX - 1, NX_FD_NONE}, on_path},
+    {{NX_VFS_READ, sizeof(struct nx_vfs_read) + 1, sizeof(struct nx_vfs_read) + NX_PATH_MAX - 1,
+      NX_FD_NONE},
+     on_read},
 };
 
 int main(void)
 {
 	struct nxd *d = nxd_start(NX_SVC_VFSD, 0);
 
-	nxd_msg_init(&reply);
+	nx_msg_init(&reply);
 	pkgfs = nxd_connect(d, NX_SVC_PACKAGEFSD);
 	if (pkgfs < 0)
 		fatalx("cannot connect to %s (%d)", NX_SVC_PACKAGEFSD, pkgfs);

@@ -22,6 +22,10 @@
 #define NX_ARGC_MAX 256		     /* argv entries */
 #define NX_ENVC_MAX 256		     /* envp entries */
 #define NX_ARG_BYTES_MAX (64U << 10) /* bytes of argv+env strings with their NULs */
+#define NX_RUN_ARG_BYTES_MAX                                                                       \
+	(NX_ARG_BYTES_MAX - 2 * NX_PATH_MAX) /* bytes of a run's arguments and environment with    \
+						their NULs: room for argv[0] and the target in     \
+						the one request frame that carries them */
 
 /* ELF payloads (nexus-loader). */
 #define NX_ELF_FILE_MAX (50ULL << 20)	/* bytes; the .nxb payload cap too */

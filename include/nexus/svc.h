@@ -55,8 +55,24 @@ static inline int nx_err_is_refusal(int64_t err)
 
 /*
  * Service names: 1..NX_SVC_NAME_MAX-1 bytes of [a-z0-9._-], sent without
- * a NUL as the whole body of the frames that carry one.
+ * a NUL as the whole body of the frames that carry one. The one rule
+ * samgrd, init, nexus-sim and clients share.
  */
+static inline int nx_svc_name_ok(const void *s, size_t len)
+{
+	const unsigned char *p = s;
+
+	if (len == 0 || len >= NX_SVC_NAME_MAX)
+		return 0;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char ch = p[i];
+
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '.' ||
+		      ch == '_' || ch == '-'))
+			return 0;
+	}
+	return 1;
+}
 
 /* ---- Init channel: fd 4 of every daemon, init on the other end. ---- */
 #define NX_SVC_READY 0x0201 /* daemon -> init: registered and serving; no reply */
@@ -114,11 +130,12 @@ static inline int nx_err_is_refusal(int64_t err)
  */
 #define NX_CTL_READY 0x0503
 /*
- * sim -> init: fd = the bundle directory (O_DIRECTORY), body = the
- * bundle's label as the user named it (for messages), then the payload's
- * arguments after argv[0] (at most NX_ARGC_MAX - 1), each NUL-terminated.
- * init installs the bundle through bundlemgrd and runs it through execd
- * with argv[0] = the installed name.
+ * sim -> init: fd = the bundle directory (O_DIRECTORY), body = struct
+ * nx_ctl_run, then NUL-terminated strings: the bundle's label as the user
+ * named it (for messages), argc arguments after argv[0] (at most
+ * NX_ARGC_MAX - 1) and envc environment strings "K=V" (at most
+ * NX_ENVC_MAX), nothing after. init installs the bundle through
+ * bundlemgrd and runs it through execd with argv[0] = the installed name.
  */
 #define NX_CTL_RUN 0x0504
 /*
@@ -131,6 +148,15 @@ static inline int nx_err_is_refusal(int64_t err)
 #define NX_CTL_SHUTDOWN 0x0506
 /* init -> sim, answering SHUTDOWN: arg = daemons that had to be killed. */
 #define NX_CTL_DOWN 0x0507
+
+struct nx_ctl_run {
+	uint32_t argc; /* arguments after the label */
+	uint32_t envc; /* environment strings after the arguments */
+};
+
+_Static_assert(sizeof(struct nx_ctl_run) == 8, "nx_ctl_run size");
+_Static_assert(offsetof(struct nx_ctl_run, argc) == 0, "nx_ctl_run.argc");
+_Static_assert(offsetof(struct nx_ctl_run, envc) == 4, "nx_ctl_run.envc");
 
 struct nx_ctl_result {
 	uint64_t status;       /* wait status word (nexus/task.h) */

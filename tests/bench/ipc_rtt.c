@@ -17,8 +17,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "daemons/lib/nxd_frame.h"
-#include "daemons/lib/nxd_loop.h"
+#include "wire.h"
+#include "nxd_loop.h"
 #include "nexus/frame.h"
 
 #define RTT_KIND 0x7f01u /* a kind of this benchmark's own */
@@ -41,7 +41,7 @@ static void raw_echo(int fd)
 			break;
 }
 
-static void on_ping(struct nxd_conn *c, struct nxd_msg *m, void *arg)
+static void on_ping(struct nxd_conn *c, struct nx_msg *m, void *arg)
 {
 	(void)arg;
 	nxd_reply(c, &m->hdr, 0, NULL, 0, -1);
@@ -55,7 +55,7 @@ static void on_close(void *arg, struct nxd_conn *c)
 
 static void nxd_echo(int fd)
 {
-	static const struct nxd_handler table[] = {{RTT_KIND, on_ping, 0, 0, NXD_FD_NONE}};
+	static const struct nxd_handler table[] = {{{RTT_KIND, 0, 0, NX_FD_NONE}, on_ping}};
 	struct nxd_loop *l = nxd_loop_new();
 
 	if (l == NULL)

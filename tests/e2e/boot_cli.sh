@@ -22,14 +22,14 @@ expect() { # expect CODE PATTERN -- command...
 expect 0 "usage: nexus-sim boot" -- "$BIN/nexus-sim" boot --help
 expect 0 "usage: nexus-sim run" -- "$BIN/nexus-sim" run --help
 expect 64 "not available yet" -- "$BIN/nexus-sim" boot --selftest
-expect 64 "unexpected argument" -- "$BIN/nexus-sim" boot --bogus
+expect 64 "unknown option '--bogus'" -- "$BIN/nexus-sim" boot --bogus
 expect 64 "needs a directory" -- "$BIN/nexus-sim" boot --state
 expect 64 "no bundle named" -- "$BIN/nexus-sim" run
 expect 64 "unexpected argument" -- "$BIN/nexus-sim" run a.nxb b.nxb
 expect 66 "cannot open trust directory" -- "$BIN/nexus-sim" boot --trust "$t/none"
 expect 66 "bundle nosuch.nxb not found" -- "$BIN/nexus-sim" run nosuch.nxb
 expect 66 "cannot open bundle" -- "$BIN/nexus-sim" run "$t/none.nxb"
-expect 64 "expected seccomp:<daemon>" -- env NEXUS_FAULT=bogus "$BIN/nexus-sim" boot
+expect 64 "expected seccomp:<daemon> or hang:<daemon>" -- env NEXUS_FAULT=bogus "$BIN/nexus-sim" boot
 expect 70 "names no known fault" -- env NEXUS_FAULT=seccomp:nosuchd "$BIN/nexus-sim" boot
 [ "$fail" -eq 0 ] && echo "boot/run command lines ok"
 exit "$fail"

@@ -12,47 +12,37 @@
 FUZZ_DIR := $(BUILD)/fuzz
 FUZZ_OBJ := $(FUZZ_DIR)/obj
 FUZZ_SEEDS := $(FUZZ_DIR)/seeds
-FUZZ_CFLAGS := $(CFLAGS) -fsanitize=fuzzer-no-link,address,undefined \
-	-fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_CFLAGS = $(NX_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined \
+	-fno-sanitize-recover=all -fno-omit-frame-pointer $(INC_TESTS)
 FUZZ_LDFLAGS := -fsanitize=fuzzer,address,undefined
 FUZZ_TARGETS := loader manifest toml frame ksock
 
-$(FUZZ_OBJ)/%.o: %.c | deps
+$(FUZZ_OBJ)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(FUZZ_CFLAGS) -c $< -o $@
+	$(CC) $(FUZZ_CFLAGS) $(CFLAGS) -c $< -o $@
 
 fuzz_objs = $(patsubst %.c,$(FUZZ_OBJ)/%.o,$(1))
 FUZZ_LOADER_OBJS := $(call fuzz_objs,$(wildcard loader/*.c))
 FUZZ_FORMATS_OBJS := $(call fuzz_objs,$(wildcard formats/*.c))
-FUZZ_FRAME_OBJS := $(call fuzz_objs,daemons/lib/frame_io.c daemons/lib/dispatch.c)
-FUZZ_KSOCK_OBJS := $(call fuzz_objs,$(wildcard kernel/*.c) sim/ksock.c sim/loop.c \
-	sim/cpu_unicorn.c)
+FUZZ_FRAME_OBJS := $(call fuzz_objs,$(wildcard wire/*.c) daemons/lib/dispatch.c)
+FUZZ_KSOCK_OBJS := $(call fuzz_objs,$(wildcard kernel/*.c) $(wildcard wire/*.c) sim/ksock.c \
+	sim/loop.c sim/cpu_unicorn.c sim/port_linux.c)
 
 $(FUZZ_DIR)/fuzz_loader: $(FUZZ_OBJ)/tests/fuzz/fuzz_loader.o $(FUZZ_LOADER_OBJS)
-	@mkdir -p $(dir $@)
-	$(CC) $(FUZZ_LDFLAGS) -o $@ $^
-
 $(FUZZ_DIR)/fuzz_manifest: $(FUZZ_OBJ)/tests/fuzz/fuzz_manifest.o $(FUZZ_FORMATS_OBJS)
-	@mkdir -p $(dir $@)
-	$(CC) $(FUZZ_LDFLAGS) -o $@ $^ $(FORMATS_LDLIBS)
-
 $(FUZZ_DIR)/fuzz_toml: $(FUZZ_OBJ)/tests/fuzz/fuzz_toml.o $(FUZZ_FORMATS_OBJS)
-	@mkdir -p $(dir $@)
-	$(CC) $(FUZZ_LDFLAGS) -o $@ $^ $(FORMATS_LDLIBS)
-
 $(FUZZ_DIR)/fuzz_frame: $(FUZZ_OBJ)/tests/fuzz/fuzz_frame.o $(FUZZ_FRAME_OBJS)
-	@mkdir -p $(dir $@)
-	$(CC) $(FUZZ_LDFLAGS) -o $@ $^
-
 $(FUZZ_DIR)/fuzz_ksock: $(FUZZ_OBJ)/tests/fuzz/fuzz_ksock.o $(FUZZ_KSOCK_OBJS)
-	@mkdir -p $(dir $@)
-	$(CC) $(FUZZ_LDFLAGS) -o $@ $^ $(UNICORN_LIBS)
+$(FUZZ_DIR)/fuzz_manifest $(FUZZ_DIR)/fuzz_toml: LIBS := -lsodium
+$(FUZZ_DIR)/fuzz_ksock: LIBS := $(UNICORN_LIBS)
+FUZZERS := $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
+$(FUZZERS): NX_LDFLAGS := $(FUZZ_LDFLAGS)
+HOST_PROGS += $(FUZZERS)
 
 # A host tool, built like the rest of the tests (no fuzzer runtime).
 FUZZ_SEEDGEN := $(FUZZ_DIR)/seedgen
 $(FUZZ_SEEDGEN): $(BUILD)/tests/fuzz/seedgen.o
-	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^
+HOST_PROGS += $(FUZZ_SEEDGEN)
 
 # Loader seeds: every fixture ELF stripped to its loadable part (section
 # contents do not matter to the loader, and small inputs mutate faster),
@@ -100,5 +90,5 @@ $(FUZZ_SEEDS)/frame.ok $(FUZZ_SEEDS)/ksock.ok: $(FUZZ_SEEDS)/%.ok: $(FUZZ_SEEDGE
 	$(FUZZ_SEEDGEN) $* $(FUZZ_SEEDS)/$*
 	@touch $@
 
-BINS += $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%) $(FUZZ_TARGETS:%=$(FUZZ_SEEDS)/%.ok)
+FUZZ_BINS += $(FUZZERS) $(FUZZ_TARGETS:%=$(FUZZ_SEEDS)/%.ok)
 E2E_TESTS += tests/e2e/fuzz_short.sh

@@ -1,9 +1,9 @@
 /*
- * libFuzzer target for libnxd's frame reader. The input goes as one
- * SOCK_SEQPACKET datagram through a socketpair into nxd_recv, with 0-3
+ * libFuzzer target for libnxwire's frame reader and libnxd's dispatch. The input goes as one
+ * SOCK_SEQPACKET datagram through a socketpair into nx_wire_recv, with 0-3
  * fds attached (the low bits of the first id byte say how many), then
  * through nxd_dispatch_check with a small table. The result must be the
- * one nxd_frame.h documents for those bytes, and no received fd may
+ * one wire.h documents for those bytes, and no received fd may
  * outlive the message.
  */
 #include <fcntl.h>
@@ -12,9 +12,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "daemons/lib/nxd_frame.h"
+#include "nxd_loop.h"
 #include "nexus/err.h"
-#include "tests/fuzz/fuzz_check.h"
+#include "fuzz_check.h"
 
 #define FZ_FDS_MAX 3 /* fds attached at most: past NX_FRAME_FDS_MAX */
 #define FZ_ID_FDS 16 /* byte of the frame whose low bits give the fd count */
@@ -23,7 +23,7 @@
 
 static int sv[2] = {-1, -1}, devnull = -1;
 /* The table needs a handler; the harness checks shapes and never calls it. */
-static void fz_handler(struct nxd_conn *c, struct nxd_msg *m, void *arg)
+static void fz_handler(struct nxd_conn *c, struct nx_msg *m, void *arg)
 {
 	(void)c;
 	(void)m;
@@ -32,11 +32,11 @@ static void fz_handler(struct nxd_conn *c, struct nxd_msg *m, void *arg)
 
 /* One kind per shape rule, plus the reply kind every daemon sees. */
 static const struct nxd_handler table[] = {
-    {0x10, fz_handler, 0, 0, NXD_FD_NONE},
-    {0x11, fz_handler, 8, 8, NXD_FD_NONE},
-    {0x12, fz_handler, 1, NX_FRAME_BODY_MAX, NXD_FD_REQUIRED},
-    {0x13, fz_handler, 0, 64, NXD_FD_OPTIONAL},
-    {NX_FRAME_REPLY, fz_handler, 0, NX_FRAME_BODY_MAX, NXD_FD_OPTIONAL},
+    {{0x10, 0, 0, NX_FD_NONE}, fz_handler},
+    {{0x11, 8, 8, NX_FD_NONE}, fz_handler},
+    {{0x12, 1, NX_FRAME_BODY_MAX, NX_FD_REQUIRED}, fz_handler},
+    {{0x13, 0, 64, NX_FD_OPTIONAL}, fz_handler},
+    {{NX_FRAME_REPLY, 0, NX_FRAME_BODY_MAX, NX_FD_OPTIONAL}, fz_handler},
 };
 #define TABLE_N (sizeof(table) / sizeof(table[0]))
 
@@ -72,7 +72,7 @@ static void send_input(const uint8_t *data, size_t size, int nfds)
 		   "could not send the input as one datagram");
 }
 
-/* What nxd_recv must return for this datagram (nxd_frame.h). */
+/* What nx_wire_recv must return for this datagram (wire.h). */
 static int expected_recv(const uint8_t *data, size_t size, int nfds)
 {
 	struct nx_frame h;
@@ -91,15 +91,15 @@ static int expected_recv(const uint8_t *data, size_t size, int nfds)
 	return 1;
 }
 
-static int expected_dispatch(const struct nxd_msg *m)
+static int expected_dispatch(const struct nx_msg *m)
 {
 	for (size_t i = 0; i < TABLE_N; i++) {
-		if (table[i].kind != m->hdr.kind)
+		const struct nx_wire_rule *r = &table[i].rule;
+		if (r->kind != m->hdr.kind)
 			continue;
-		if (m->len < table[i].min_len || m->len > table[i].max_len)
+		if (m->len < r->min_len || m->len > r->max_len)
 			return -NX_EINVAL;
-		if ((table[i].fd == NXD_FD_REQUIRED && m->fd < 0) ||
-		    (table[i].fd == NXD_FD_NONE && m->fd >= 0))
+		if ((r->fd == NX_FD_REQUIRED && m->fd < 0) || (r->fd == NX_FD_NONE && m->fd >= 0))
 			return -NX_EINVAL;
 		return 0;
 	}
@@ -108,7 +108,7 @@ static int expected_dispatch(const struct nxd_msg *m)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static struct nxd_msg m;
+	static struct nx_msg m;
 	const struct nxd_handler *h;
 	const char *why = NULL;
 
@@ -120,10 +120,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int lowest_free = fuzz_lowest_fd(devnull);
 	int nfds = size > FZ_ID_FDS ? data[FZ_ID_FDS] % (FZ_FDS_MAX + 1) : 0;
 	send_input(data, size, nfds);
-	nxd_msg_init(&m);
-	int r = nxd_recv(sv[1], &m);
+	nx_msg_init(&m);
+	int r = nx_wire_recv(sv[1], &m, 0);
 	FUZZ_CHECK(r == expected_recv(data, size, nfds),
-		   "nxd_recv result differs from its contract");
+		   "nx_wire_recv result differs from its contract");
 	FUZZ_CHECK(m.have_hdr == (size >= sizeof(struct nx_frame)), "have_hdr wrong");
 	if (r != 1) {
 		FUZZ_CHECK(m.fd == -1 && m.len == 0, "refused frame kept an fd or a body");
@@ -138,11 +138,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		int got = nxd_dispatch_check(table, TABLE_N, &m, &h, &why);
 		FUZZ_CHECK(got == want, "nxd_dispatch_check result wrong");
 		if (got == 0)
-			FUZZ_CHECK(h != NULL && h->kind == m.hdr.kind, "wrong handler");
+			FUZZ_CHECK(h != NULL && h->rule.kind == m.hdr.kind, "wrong handler");
 		else
 			FUZZ_CHECK(h == NULL && why != NULL, "refusal without a reason");
 	}
-	nxd_msg_release(&m);
+	nx_msg_release(&m);
 	fuzz_check_no_fd_leak(devnull, lowest_free);
 	return 0;
 }

@@ -3,7 +3,8 @@
  * sim/loop.c over the real kernel and its Unicorn backend). The input is
  * a sequence of datagrams, each a 16-bit little-endian length and that
  * many bytes (cut short at the end of the input; an empty one ends the
- * sequence), sent on a fresh kernel connection like a daemon's.
+ * sequence), sent on a fresh kernel connection like a daemon's. Replies
+ * are read with libnxwire, the checked reader every daemon uses.
  *
  * ksim has no single-step call, but its public API bounds a run: after
  * the datagrams the harness shuts its sending side, the kernel serves
@@ -20,13 +21,15 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "nexus/frame.h"
-#include "sim/ksim.h"
-#include "tests/fuzz/fuzz_check.h"
+#include <stdlib.h>
+
+#include "fuzz_check.h"
+#include "ksim.h"
+#include "nexus/err.h"
+#include "wire.h"
 
 /* Datagrams per input: under the socket's queue of unread datagrams, so sending never blocks. */
 #define FZ_FRAMES_MAX 8
-#define FZ_CMSG_FDS 4 /* room for more fds than a reply may carry */
 
 struct fz_run {
 	struct ksim *ks;
@@ -34,77 +37,38 @@ struct fz_run {
 	uint8_t ids[FZ_FRAMES_MAX][16];
 	size_t sent;
 	size_t replies;
-	uint8_t buf[sizeof(struct nx_frame) + NX_FRAME_BODY_MAX + 1];
+	struct nx_msg *m;
 };
 
 static int devnull = -1;
 
-/* A reply's fds (an exported VMO, a fresh kernel connection) are the harness's to close. */
-static int close_fds(struct msghdr *mh)
-{
-	int n = 0;
-
-	for (struct cmsghdr *c = CMSG_FIRSTHDR(mh); c != NULL; c = CMSG_NXTHDR(mh, c)) {
-		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
-			continue;
-		size_t k = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-		for (size_t i = 0; i < k; i++) {
-			int fd;
-
-			memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
-			close(fd);
-			n++;
-		}
-	}
-	return n;
-}
-
-static void check_reply(struct fz_run *run, size_t n, int nfds)
-{
-	static const uint8_t no_id[16];
-	struct nx_frame h;
-	int known = 0;
-
-	FUZZ_CHECK(n >= sizeof(h), "reply shorter than a frame header");
-	memcpy(&h, run->buf, sizeof(h));
-	FUZZ_CHECK(h.kind == NX_FRAME_REPLY, "reply kind is not NX_FRAME_REPLY");
-	FUZZ_CHECK(h.len == n - sizeof(h) && h.len <= NX_FRAME_BODY_MAX, "reply len wrong");
-	FUZZ_CHECK(nfds <= NX_FRAME_FDS_MAX, "reply carries too many fds");
-	for (size_t i = 0; i < run->sent; i++)
-		known |= memcmp(h.id, run->ids[i], sizeof(h.id)) == 0;
-	FUZZ_CHECK(known || memcmp(h.id, no_id, sizeof(h.id)) == 0,
-		   "reply id echoes no frame that was sent");
-	run->replies++;
-}
-
+/* Each reply through the same checked reader the daemons use: it must be well-formed. */
 static void drain(void *arg, int fd, short revents)
 {
 	struct fz_run *run = arg;
-	union {
-		struct cmsghdr align;
-		char buf[CMSG_SPACE(FZ_CMSG_FDS * sizeof(int))];
-	} cm;
+	static const uint8_t no_id[16];
 
-	(void)revents;
 	for (;;) {
-		struct iovec iov = {run->buf, sizeof(run->buf)};
-		struct msghdr mh = {.msg_iov = &iov,
-				    .msg_iovlen = 1,
-				    .msg_control = cm.buf,
-				    .msg_controllen = sizeof(cm.buf)};
-		ssize_t n = recvmsg(fd, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+		int st = nx_wire_recv(fd, run->m, MSG_DONTWAIT);
 
-		if (n < 0) {
+		if (st == -NX_EAGAIN) {
 			/* Nothing more yet: the kernel still has frames to serve. */
 			if (!(revents & (POLLHUP | POLLERR)))
 				return;
 			break;
 		}
-		int nfds = close_fds(&mh);
-		if (n == 0 && nfds == 0)
+		if (st == 0)
 			break;
-		FUZZ_CHECK(!(mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC)), "reply over the frame cap");
-		check_reply(run, (size_t)n, nfds);
+		FUZZ_CHECK(st == 1, "the kernel sent a malformed reply");
+		FUZZ_CHECK(run->m->hdr.kind == NX_FRAME_REPLY, "reply kind is not NX_FRAME_REPLY");
+		int known = 0;
+		for (size_t i = 0; i < run->sent; i++)
+			known |= nx_id_eq(run->m->hdr.id, run->ids[i]);
+		FUZZ_CHECK(known || nx_id_eq(run->m->hdr.id, no_id),
+			   "reply id echoes no frame that was sent");
+		/* A reply's fd (an exported VMO, a fresh kernel connection) is closed here. */
+		nx_msg_release(run->m);
+		run->replies++;
 	}
 	ksim_stop(run->ks, 0);
 }
@@ -142,6 +106,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (devnull < 0) {
 		devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
 		FUZZ_CHECK(devnull >= 0, "cannot open /dev/null");
+		run.m = malloc(sizeof(*run.m));
+		FUZZ_CHECK(run.m != NULL, "out of memory");
+		nx_msg_init(run.m);
 	}
 	/* Taken per input: libFuzzer opens fds of its own between inputs (its symbolizer pipes). */
 	int lowest_free = fuzz_lowest_fd(devnull);

@@ -9,10 +9,10 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "loader/loader.h"
+#include "loader.h"
 #include "nexus/bootstrap.h"
 #include "nexus/rights.h"
-#include "tests/fuzz/fuzz_check.h"
+#include "fuzz_check.h"
 
 /* Strings a stack input may carry: past both caps, so refusals are reached. */
 #define FZ_STRINGS_MAX (NX_ARGC_MAX + NX_ENVC_MAX + 8)

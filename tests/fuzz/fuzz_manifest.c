@@ -6,8 +6,8 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "formats/manifest.h"
-#include "tests/fuzz/fuzz_check.h"
+#include "manifest.h"
+#include "fuzz_check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

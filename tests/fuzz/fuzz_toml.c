@@ -8,10 +8,10 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "formats/manifest.h"
-#include "formats/manifest_toml.h"
-#include "formats/toml.h"
-#include "tests/fuzz/fuzz_check.h"
+#include "manifest.h"
+#include "manifest_toml.h"
+#include "toml.h"
+#include "fuzz_check.h"
 
 static void check_pool_str(const struct nx_toml_doc *d, uint32_t off, const char *what)
 {

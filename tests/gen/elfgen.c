@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 
 #include "nexus/limits.h"
-#include "tests/gen/elfgen.h"
+#include "elfgen.h"
 
 static int usage(FILE *f, int code)
 {

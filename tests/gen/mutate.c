@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "nexus/limits.h"
-#include "tests/gen/elfgen.h"
+#include "elfgen.h"
 
 #define GEN_PHDR_CAP (NX_ELF_PHNUM_MAX + 8)
 #define GEN_PAGE NX_PAGE_SIZE

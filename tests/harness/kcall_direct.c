@@ -3,7 +3,7 @@
 #include <unistd.h>
 
 #include "nexus/err.h"
-#include "tests/harness/kcall_direct.h"
+#include "kcall_direct.h"
 
 static void direct_wake(void *arg)
 {

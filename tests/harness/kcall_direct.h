@@ -6,8 +6,8 @@
 #ifndef NEXUS_HARNESS_KCALL_DIRECT_H
 #define NEXUS_HARNESS_KCALL_DIRECT_H
 
-#include "daemons/lib/kcall.h"
-#include "kernel/kernel.h"
+#include "kcall.h"
+#include "kernel.h"
 
 struct nxh_direct {
 	struct nxk *k;

@@ -18,14 +18,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "daemons/lib/elf_spawn.h"
-#include "kernel/cpu.h"
-#include "kernel/kernel.h"
+#include "elf_spawn.h"
+#include "cpu.h"
+#include "kernel.h"
 #include "nexus/err.h"
 #include "nexus/syscall.h"
 #include "nexus/task.h"
-#include "sim/cli.h"
-#include "tests/harness/kcall_direct.h"
+#include "cli.h"
+#include "kcall_direct.h"
 
 /* Tasks one command line may start; the kernel's own cap is NX_TASKS_MAX. */
 #define NXRUN_TASKS_MAX NX_TASKS_MAX

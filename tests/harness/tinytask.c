@@ -4,7 +4,7 @@
 #include "nexus/err.h"
 #include "nexus/rights.h"
 #include "nexus/syscall.h"
-#include "tests/harness/tinytask.h"
+#include "tinytask.h"
 
 static void tiny_console(void *arg, const char *buf, size_t len)
 {

@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 #include "nexus/task.h"
-#include "tests/harness/kcall_direct.h"
+#include "kcall_direct.h"
 
 /* An in-process kernel whose console output is kept in out. */
 struct tiny_env {

@@ -7,13 +7,13 @@
 #ifndef NEXUS_TESTS_BM_FAULTY_IO_H
 #define NEXUS_TESTS_BM_FAULTY_IO_H
 
-#include "daemons/bundlemgrd/bm_store.h"
+#include "bstore.h"
 
 struct bm_faulty {
 	int calls, fail_at, err, short_writes;
 };
 
 extern struct bm_faulty bm_faulty;
-extern const struct bm_io bm_io_faulty;
+extern const struct bstore_io bm_io_faulty;
 
 #endif

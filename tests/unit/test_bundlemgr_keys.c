@@ -23,9 +23,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "daemons/bundlemgrd/bm_keys.h"
-#include "daemons/lib/nxd.h"
-#include "formats/sig.h"
+#include "bm_keys.h"
+#include "nxd.h"
+#include "nxhost.h"
+#include "keyfile.h"
+#include "sig.h"
 #include "nexus/svc.h"
 #include "nexus/svc_key.h"
 
@@ -33,7 +35,7 @@
 
 static pid_t pid;
 static int kernel_end, init_end, samgr_end, log_end = -1, client = -1;
-static struct nxd_msg m;
+static struct nx_msg m;
 static struct nx_seckey dev, untrusted;
 
 static void on_deadline(int sig)
@@ -61,7 +63,7 @@ static int group_setup(void **state)
 
 	signal(SIGALRM, on_deadline);
 	alarm(DEADLINE_S);
-	nxd_msg_init(&m);
+	nx_msg_init(&m);
 	int keys = open("fixtures/keys", O_RDONLY | O_DIRECTORY);
 	assert_true(keys >= 0);
 	assert_int_equal(nx_seckey_load(keys, "dev.key", &dev, &e), 0);
@@ -77,18 +79,10 @@ static int group_setup(void **state)
 	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
-		/* Lift every source above the targets first so no dup2 clobbers another. */
 		int src[4] = {k[1], i[1], trust, s[1]};
-		for (int n = 0; n < 4; n++)
-			if ((src[n] = fcntl(src[n], F_DUPFD, 100)) < 0)
-				_exit(127);
-		for (int n = 0; n < 4; n++)
-			if (dup2(src[n], 3 + n) < 0)
-				_exit(127);
 		char *const argv[] = {"keystored", NULL};
 		char *const envp[] = {NULL};
-		execve(path, argv, envp);
-		_exit(127);
+		nx_exec_fds(path, argv, envp, 3, src, 4);
 	}
 	close(k[1]);
 	close(i[1]);
@@ -100,24 +94,25 @@ static int group_setup(void **state)
 
 	/* samgrd's part: its logd connection, then its registration. */
 	for (;;) {
-		assert_int_equal(nxd_recv(samgr_end, &m), 1);
+		assert_int_equal(nx_wire_recv(samgr_end, &m, 0), 1);
 		if (m.hdr.kind == NX_SAMGR_REGISTER) {
 			assert_memory_equal(m.body, NX_SVC_KEYSTORED, m.len);
 			assert_int_equal(
-			    nxd_send(samgr_end, NX_FRAME_REPLY, 0, m.hdr.id, NULL, 0, -1), 0);
+			    nx_wire_send(samgr_end, NX_FRAME_REPLY, 0, m.hdr.id, NULL, 0, -1), 0);
 			break;
 		}
 		assert_int_equal(m.hdr.kind, NX_SAMGR_CONNECT);
 		pair(sv);
 		log_end = sv[0];
-		assert_int_equal(nxd_send(samgr_end, NX_FRAME_REPLY, 0, m.hdr.id, NULL, 0, sv[1]),
-				 0);
+		assert_int_equal(
+		    nx_wire_send(samgr_end, NX_FRAME_REPLY, 0, m.hdr.id, NULL, 0, sv[1]), 0);
 		close(sv[1]);
 	}
-	assert_int_equal(nxd_recv(init_end, &m), 1);
+	assert_int_equal(nx_wire_recv(init_end, &m, 0), 1);
 	assert_int_equal(m.hdr.kind, NX_SVC_READY);
 	pair(sv);
-	assert_int_equal(nxd_send(samgr_end, NX_SAMGR_ACCEPT, 0, NULL, "bundlemgrd", 10, sv[0]), 0);
+	assert_int_equal(nx_wire_send(samgr_end, NX_SAMGR_ACCEPT, 0, NULL, "bundlemgrd", 10, sv[0]),
+			 0);
 	close(sv[0]);
 	client = sv[1];
 	return 0;
@@ -130,7 +125,7 @@ static int group_teardown(void **state)
 	nx_seckey_wipe(&dev);
 	nx_seckey_wipe(&untrusted);
 	close(client);
-	assert_int_equal(nxd_send(init_end, NX_SVC_STOP, 0, NULL, NULL, 0, -1), 0);
+	assert_int_equal(nx_wire_send(init_end, NX_SVC_STOP, 0, NULL, NULL, 0, -1), 0);
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
 		fail_msg("keystored ended with status 0x%x", status);

@@ -22,10 +22,11 @@
 
 #include <sodium.h>
 
-#include "tests/unit/bm_faulty_io.h"
-#include "daemons/bundlemgrd/bm.h"
-#include "formats/manifest.h"
-#include "formats/nxb.h"
+#include "bm_faulty_io.h"
+#include "bm.h"
+#include "keyfile.h"
+#include "manifest.h"
+#include "nxb.h"
 #include "nexus/err.h"
 #include "nexus/svc.h"
 #include "nexus/svc_bundle.h"
@@ -104,7 +105,7 @@ static int setup(void **state)
 	f->state_fd = openat(root, "state", O_RDONLY | O_DIRECTORY);
 	f->src_fd = openat(root, "src", O_RDONLY | O_DIRECTORY);
 	close(root);
-	assert_int_equal(bm_store_open(&f->bm.store, f->state_fd, &bm_io_host), 0);
+	assert_int_equal(bstore_open(&f->bm.store, f->state_fd, &bstore_io_host), 0);
 	f->bm.sig.verify = local_verify;
 	*state = f;
 	return 0;
@@ -114,7 +115,7 @@ static int teardown(void **state)
 {
 	struct fixture *f = *state;
 	char cmd[128];
-	bm_store_close(&f->bm.store);
+	bstore_close(&f->bm.store);
 	close(f->state_fd);
 	close(f->src_fd);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", f->dir);

@@ -19,14 +19,14 @@
 #include <unistd.h>
 
 #include "nexus/svc_bundle.h"
-#include "tests/unit/bm_faulty_io.h"
-#include "daemons/bundlemgrd/bm_store.h"
+#include "bm_faulty_io.h"
+#include "bstore.h"
 
 static const uint8_t manifest[] = "manifest bytes";
 static const uint8_t sig[] = "sig bytes";
 static const uint8_t payload[] = "\177ELF payload bytes";
 
-static const struct bm_member members[BM_MEMBERS] = {
+static const struct bstore_member members[BSTORE_MEMBERS] = {
     {NX_BUNDLE_MANIFEST, manifest, sizeof(manifest)},
     {NX_BUNDLE_SIG, sig, sizeof(sig)},
     {NX_BUNDLE_PAYLOAD, payload, sizeof(payload)},
@@ -87,39 +87,38 @@ static void read_back(int state_fd, const char *path, const uint8_t *want, size_
 static void test_bm_store_commit_writes_members(void **state)
 {
 	struct fixture *f = *state;
-	struct bm_store st;
+	struct bstore st;
 	char msg[256];
 
-	assert_int_equal(bm_store_open(&st, f->state_fd, &bm_io_faulty), 0);
-	assert_int_equal(bm_store_commit(&st, "demo.hello", "1.0.0", members, msg, sizeof(msg)), 0);
+	assert_int_equal(bstore_open(&st, f->state_fd, &bm_io_faulty), 0);
+	assert_int_equal(bstore_commit(&st, "demo.hello", "1.0.0", members, msg, sizeof(msg)), 0);
 	read_back(f->state_fd, "slot-a/demo.hello@1.0.0/manifest.nxb", manifest, sizeof(manifest));
 	read_back(f->state_fd, "slot-a/demo.hello@1.0.0/manifest.sig", sig, sizeof(sig));
 	read_back(f->state_fd, "slot-a/demo.hello@1.0.0/payload.elf", payload, sizeof(payload));
 	assert_int_equal(count_entries(f->state_fd, NX_BUNDLE_STAGING_DIR), 0);
-	bm_store_close(&st);
+	bstore_close(&st);
 }
 
 /* Fail each host call of a commit in turn: every failure leaves nothing. */
 static void test_bm_store_commit_failure_leaves_nothing(void **state)
 {
 	struct fixture *f = *state;
-	struct bm_store st;
+	struct bstore st;
 	char msg[256];
 	int total;
 
-	assert_int_equal(bm_store_open(&st, f->state_fd, &bm_io_faulty), 0);
+	assert_int_equal(bstore_open(&st, f->state_fd, &bm_io_faulty), 0);
 	bm_faulty.calls = 0;
 	bm_faulty.fail_at = 0;
-	assert_int_equal(bm_store_commit(&st, "a", "1.0.0", members, msg, sizeof(msg)), 0);
+	assert_int_equal(bstore_commit(&st, "a", "1.0.0", members, msg, sizeof(msg)), 0);
 	total = bm_faulty.calls;
-	assert_int_equal(bm_store_remove(&st, "a@1.0.0"), 0);
+	assert_int_equal(bstore_remove(&st, "a@1.0.0"), 0);
 	/* mkdir, 3 x (open, >= 2 writes, fsync), fsync dir, rename, fsync slot. */
 	assert_true(total >= 1 + 3 * 4 + 3);
 	for (int k = 1; k <= total; k++) {
 		bm_faulty.calls = 0;
 		bm_faulty.fail_at = k;
-		assert_int_equal(bm_store_commit(&st, "a", "1.0.0", members, msg, sizeof(msg)),
-				 -EIO);
+		assert_int_equal(bstore_commit(&st, "a", "1.0.0", members, msg, sizeof(msg)), -EIO);
 		assert_non_null(strstr(msg, "a@1.0.0"));
 		assert_int_equal(count_entries(f->state_fd, NX_BUNDLE_SLOT_DIR), 0);
 		assert_int_equal(count_entries(f->state_fd, NX_BUNDLE_STAGING_DIR), 0);
@@ -127,38 +126,38 @@ static void test_bm_store_commit_failure_leaves_nothing(void **state)
 	/* One past the last call: nothing fails, the bundle is there. */
 	bm_faulty.calls = 0;
 	bm_faulty.fail_at = total + 1;
-	assert_int_equal(bm_store_commit(&st, "a", "1.0.0", members, msg, sizeof(msg)), 0);
+	assert_int_equal(bstore_commit(&st, "a", "1.0.0", members, msg, sizeof(msg)), 0);
 	assert_int_equal(count_entries(f->state_fd, NX_BUNDLE_SLOT_DIR), 1);
-	bm_store_close(&st);
+	bstore_close(&st);
 }
 
 static void test_bm_store_commit_never_replaces(void **state)
 {
 	struct fixture *f = *state;
-	struct bm_store st;
+	struct bstore st;
 	char msg[256];
 
-	assert_int_equal(bm_store_open(&st, f->state_fd, &bm_io_host), 0);
-	assert_int_equal(bm_store_commit(&st, "a", "1.0.0", members, msg, sizeof(msg)), 0);
-	assert_int_equal(bm_store_commit(&st, "a", "1.0.0", members, msg, sizeof(msg)), -EEXIST);
+	assert_int_equal(bstore_open(&st, f->state_fd, &bstore_io_host), 0);
+	assert_int_equal(bstore_commit(&st, "a", "1.0.0", members, msg, sizeof(msg)), 0);
+	assert_int_equal(bstore_commit(&st, "a", "1.0.0", members, msg, sizeof(msg)), -EEXIST);
 	assert_int_equal(count_entries(f->state_fd, NX_BUNDLE_SLOT_DIR), 1);
 	assert_int_equal(count_entries(f->state_fd, NX_BUNDLE_STAGING_DIR), 0);
-	bm_store_close(&st);
+	bstore_close(&st);
 }
 
 static void test_bm_store_open_cleans_interrupted_install(void **state)
 {
 	struct fixture *f = *state;
-	struct bm_store st;
+	struct bstore st;
 
 	assert_int_equal(mkdirat(f->state_fd, "staging", 0700), 0);
 	assert_int_equal(mkdirat(f->state_fd, "staging/x@1.0.0.99", 0700), 0);
 	int fd = openat(f->state_fd, "staging/x@1.0.0.99/payload.elf", O_CREAT | O_WRONLY, 0600);
 	assert_true(fd >= 0);
 	close(fd);
-	assert_int_equal(bm_store_open(&st, f->state_fd, &bm_io_host), 0);
+	assert_int_equal(bstore_open(&st, f->state_fd, &bstore_io_host), 0);
 	assert_int_equal(count_entries(f->state_fd, NX_BUNDLE_STAGING_DIR), 0);
-	bm_store_close(&st);
+	bstore_close(&st);
 }
 
 static int collect(void *arg, const char *name, const char *version)
@@ -174,20 +173,20 @@ static int collect(void *arg, const char *name, const char *version)
 static void test_bm_store_each_filters_by_name(void **state)
 {
 	struct fixture *f = *state;
-	struct bm_store st;
+	struct bstore st;
 	char msg[256], seen[256] = "";
 
-	assert_int_equal(bm_store_open(&st, f->state_fd, &bm_io_host), 0);
-	assert_int_equal(bm_store_commit(&st, "a", "1.0.0", members, msg, sizeof(msg)), 0);
-	assert_int_equal(bm_store_commit(&st, "b", "2.0.0", members, msg, sizeof(msg)), 0);
-	assert_int_equal(bm_store_each(&st, "b", collect, seen), 0);
+	assert_int_equal(bstore_open(&st, f->state_fd, &bstore_io_host), 0);
+	assert_int_equal(bstore_commit(&st, "a", "1.0.0", members, msg, sizeof(msg)), 0);
+	assert_int_equal(bstore_commit(&st, "b", "2.0.0", members, msg, sizeof(msg)), 0);
+	assert_int_equal(bstore_each(&st, "b", collect, seen), 0);
 	assert_string_equal(seen, "b@2.0.0;");
 	seen[0] = '\0';
-	assert_int_equal(bm_store_remove(&st, "b@2.0.0"), 0);
-	assert_int_equal(bm_store_each(&st, NULL, collect, seen), 0);
+	assert_int_equal(bstore_remove(&st, "b@2.0.0"), 0);
+	assert_int_equal(bstore_each(&st, NULL, collect, seen), 0);
 	assert_string_equal(seen, "a@1.0.0;");
 	assert_int_equal(count_entries(f->state_fd, NX_BUNDLE_STAGING_DIR), 0);
-	bm_store_close(&st);
+	bstore_close(&st);
 }
 
 static int count_cb(void *arg, const char *name, const char *version)
@@ -201,21 +200,21 @@ static int count_cb(void *arg, const char *name, const char *version)
 static void test_bm_store_each_installed_limit(void **state)
 {
 	struct fixture *f = *state;
-	struct bm_store st;
+	struct bstore st;
 	char path[64];
 	int n = 0;
 
-	assert_int_equal(bm_store_open(&st, f->state_fd, &bm_io_host), 0);
+	assert_int_equal(bstore_open(&st, f->state_fd, &bstore_io_host), 0);
 	for (int i = 0; i < NX_BUNDLE_INSTALLED_MAX; i++) {
 		snprintf(path, sizeof(path), "slot-a/p%d@1.0.0", i);
 		assert_int_equal(mkdirat(f->state_fd, path, 0700), 0);
 	}
-	assert_int_equal(bm_store_each(&st, NULL, count_cb, &n), 0);
+	assert_int_equal(bstore_each(&st, NULL, count_cb, &n), 0);
 	assert_int_equal(n, NX_BUNDLE_INSTALLED_MAX);
 	assert_int_equal(mkdirat(f->state_fd, "slot-a/over@1.0.0", 0700), 0);
 	n = 0;
-	assert_int_equal(bm_store_each(&st, NULL, count_cb, &n), -E2BIG);
-	bm_store_close(&st);
+	assert_int_equal(bstore_each(&st, NULL, count_cb, &n), -E2BIG);
+	bstore_close(&st);
 }
 
 int main(void)

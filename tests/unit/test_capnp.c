@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "formats/capnp.h"
+#include "capnp.h"
 
 /* Pointer words, as the encoding spec defines them. */
 static uint64_t sptr(int32_t off, uint16_t dw, uint16_t pc)

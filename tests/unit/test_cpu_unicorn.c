@@ -15,8 +15,8 @@
 #include "nexus/err.h"
 #include "nexus/rights.h"
 #include "nexus/syscall.h"
-#include "tests/harness/rvcode.h"
-#include "tests/harness/tinytask.h"
+#include "rvcode.h"
+#include "tinytask.h"
 
 static struct tiny_env *env_new(void)
 {

@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "daemons/execd/exec_report.h"
-#include "daemons/execd/exec_req.h"
+#include "exec_report.h"
+#include "exec_req.h"
 #include "nexus/err.h"
 #include "nexus/svc_exec.h"
 

@@ -22,12 +22,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "daemons/lib/elf_spawn.h"
+#include "elf_spawn.h"
 #include "nexus/err.h"
 #include "nexus/frame.h"
 #include "nexus/syscall.h"
 #include "nexus/task.h"
-#include "sim/ksim.h"
+#include "ksim.h"
 
 /* The child's side: one request id counter, frames by hand. */
 static uint8_t next_id;
@@ -179,7 +179,7 @@ static int child(int s)
 	int two[2] = {0, 1};
 	if (send_frame(s, NX_FRAME_KCALL, sizeof(k), NX_SYS_GETPID, &k, sizeof(k), two, 2, 6) !=
 		0 ||
-	    recv_reply(s, NULL, NULL, 0, NULL) != -NX_EINVAL)
+	    recv_reply(s, NULL, NULL, 0, NULL) != -NX_EBADF)
 		return 6;
 	/* 7: vmo_import with its fd missing. */
 	if (call(s, NX_SYS_VMO_IMPORT, 0, 0, NULL, 0) != -NX_EBADF)

@@ -18,8 +18,8 @@
 #include "nexus/limits.h"
 #include "nexus/rights.h"
 #include "nexus/syscall.h"
-#include "tests/harness/rvcode.h"
-#include "tests/harness/tinytask.h"
+#include "rvcode.h"
+#include "tinytask.h"
 
 static int setup(void **state)
 {

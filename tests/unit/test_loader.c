@@ -15,9 +15,9 @@
 
 #include <cmocka.h>
 
-#include "loader/loader.h"
+#include "loader.h"
 #include "nexus/rights.h"
-#include "tests/gen/elfgen.h"
+#include "elfgen.h"
 
 static uint8_t *fixture;
 static size_t fixture_len;

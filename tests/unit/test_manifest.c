@@ -14,9 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "formats/capnp.h"
-#include "formats/manifest.h"
-#include "formats/semver.h"
+#include "capnp.h"
+#include "manifest.h"
+#include "semver.h"
 
 static uint8_t buf[NX_MANIFEST_MAX];
 

@@ -20,7 +20,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "formats/nxb.h"
+#include "nxb.h"
+#include "keyfile.h"
 
 #define PAYLOAD_LEN 5000
 

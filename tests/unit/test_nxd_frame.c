@@ -14,12 +14,12 @@
 
 #include <cmocka.h>
 
-#include "daemons/lib/nxd_frame.h"
+#include "nxd_loop.h"
 #include "nexus/err.h"
 
 struct pair {
 	int a, b;
-	struct nxd_msg *m;
+	struct nx_msg *m;
 };
 
 static int setup(void **state)
@@ -33,7 +33,7 @@ static int setup(void **state)
 	p->b = sv[1];
 	p->m = malloc(sizeof(*p->m));
 	assert_non_null(p->m);
-	nxd_msg_init(p->m);
+	nx_msg_init(p->m);
 	*state = p;
 	return 0;
 }
@@ -42,7 +42,7 @@ static int teardown(void **state)
 {
 	struct pair *p = *state;
 
-	nxd_msg_release(p->m);
+	nx_msg_release(p->m);
 	free(p->m);
 	close(p->a);
 	close(p->b);
@@ -107,17 +107,17 @@ static void test_frame_roundtrip_hands_over_fd(void **state)
 	uint8_t id[16];
 	int pp[2], fd;
 
-	nxd_id_new(id);
+	nx_id_new(id);
 	assert_int_equal(pipe(pp), 0);
-	assert_int_equal(nxd_send(p->a, 0x777, 42, id, "hello", 5, pp[1]), 0);
+	assert_int_equal(nx_wire_send(p->a, 0x777, 42, id, "hello", 5, pp[1]), 0);
 	close(pp[1]);
-	assert_int_equal(nxd_recv(p->b, p->m), 1);
+	assert_int_equal(nx_wire_recv(p->b, p->m, 0), 1);
 	assert_int_equal(p->m->hdr.kind, 0x777);
 	assert_int_equal(p->m->hdr.arg, 42);
 	assert_int_equal(p->m->len, 5);
 	assert_memory_equal(p->m->body, "hello", 6); /* NUL-terminated in place */
-	assert_true(nxd_id_eq(p->m->hdr.id, id));
-	fd = nxd_msg_take_fd(p->m);
+	assert_true(nx_id_eq(p->m->hdr.id, id));
+	fd = nx_msg_take_fd(p->m);
 	assert_true(fd >= 0);
 	assert_int_equal(p->m->fd, -1);
 	/* The handed-over fd is the pipe's write end: it still works. */
@@ -132,7 +132,7 @@ static void test_frame_refuses_short_frame(void **state)
 	uint8_t junk[31] = {1};
 
 	send_raw(p->a, junk, sizeof(junk), 0);
-	assert_int_equal(nxd_recv(p->b, p->m), -NX_EINVAL);
+	assert_int_equal(nx_wire_recv(p->b, p->m, 0), -NX_EINVAL);
 	assert_false(p->m->have_hdr);
 }
 
@@ -145,11 +145,11 @@ static void test_frame_refuses_len_mismatch(void **state)
 	h->kind = 0x777;
 	h->len = 11; /* one more than sent */
 	send_raw(p->a, buf, sizeof(buf), 0);
-	assert_int_equal(nxd_recv(p->b, p->m), -NX_EINVAL);
+	assert_int_equal(nx_wire_recv(p->b, p->m, 0), -NX_EINVAL);
 	assert_true(p->m->have_hdr);
 	h->len = 9; /* one fewer */
 	send_raw(p->a, buf, sizeof(buf), 0);
-	assert_int_equal(nxd_recv(p->b, p->m), -NX_EINVAL);
+	assert_int_equal(nx_wire_recv(p->b, p->m, 0), -NX_EINVAL);
 }
 
 static void test_frame_body_at_cap_passes(void **state)
@@ -160,8 +160,8 @@ static void test_frame_body_at_cap_passes(void **state)
 
 	assert_non_null(body);
 	setsockopt(p->a, SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
-	assert_int_equal(nxd_send(p->a, 0x777, 0, NULL, body, NX_FRAME_BODY_MAX, -1), 0);
-	assert_int_equal(nxd_recv(p->b, p->m), 1);
+	assert_int_equal(nx_wire_send(p->a, 0x777, 0, NULL, body, NX_FRAME_BODY_MAX, -1), 0);
+	assert_int_equal(nx_wire_recv(p->b, p->m, 0), 1);
 	assert_int_equal(p->m->len, NX_FRAME_BODY_MAX);
 	free(body);
 }
@@ -176,7 +176,7 @@ static void test_frame_refuses_body_over_cap(void **state)
 
 	assert_non_null(buf);
 	/* The sender refuses it first... */
-	assert_int_equal(nxd_send(p->a, 0x777, 0, NULL, buf, NX_FRAME_BODY_MAX + 1, -1),
+	assert_int_equal(nx_wire_send(p->a, 0x777, 0, NULL, buf, NX_FRAME_BODY_MAX + 1, -1),
 			 -NX_EMSGSIZE);
 	/* ...and a peer that skips the check is refused by the receiver. */
 	h->kind = 0x777;
@@ -184,7 +184,7 @@ static void test_frame_refuses_body_over_cap(void **state)
 	setsockopt(p->a, SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
 	send_raw(p->a, buf, len, 1);
 	int before = count_fds();
-	assert_int_equal(nxd_recv(p->b, p->m), -NX_EMSGSIZE);
+	assert_int_equal(nx_wire_recv(p->b, p->m, 0), -NX_EMSGSIZE);
 	assert_int_equal(p->m->fd, -1);
 	assert_int_equal(count_fds(), before);
 	free(buf);
@@ -198,7 +198,7 @@ static void test_frame_refuses_extra_fds_and_closes_them(void **state)
 
 	send_raw(p->a, &h, sizeof(h), 3);
 	before = count_fds();
-	assert_int_equal(nxd_recv(p->b, p->m), -NX_EBADF);
+	assert_int_equal(nx_wire_recv(p->b, p->m, 0), -NX_EBADF);
 	assert_int_equal(p->m->fd, -1);
 	assert_int_equal(count_fds(), before);
 }
@@ -211,10 +211,10 @@ static void test_frame_release_closes_untaken_fd(void **state)
 
 	send_raw(p->a, &h, sizeof(h), 1);
 	before = count_fds();
-	assert_int_equal(nxd_recv(p->b, p->m), 1);
+	assert_int_equal(nx_wire_recv(p->b, p->m, 0), 1);
 	assert_true(p->m->fd >= 0);
 	assert_int_equal(count_fds(), before + 1);
-	nxd_msg_release(p->m);
+	nx_msg_release(p->m);
 	assert_int_equal(count_fds(), before);
 }
 
@@ -224,7 +224,7 @@ static void test_frame_eof_is_zero(void **state)
 
 	close(p->a);
 	p->a = -1;
-	assert_int_equal(nxd_recv(p->b, p->m), 0);
+	assert_int_equal(nx_wire_recv(p->b, p->m, 0), 0);
 }
 
 static void test_frame_ids_differ(void **state)
@@ -232,13 +232,13 @@ static void test_frame_ids_differ(void **state)
 	uint8_t a[16], b[16];
 
 	(void)state;
-	nxd_id_new(a);
-	nxd_id_new(b);
-	assert_false(nxd_id_eq(a, b));
-	assert_true(nxd_id_eq(a, a));
+	nx_id_new(a);
+	nx_id_new(b);
+	assert_false(nx_id_eq(a, b));
+	assert_true(nx_id_eq(a, a));
 }
 
-static void dummy(struct nxd_conn *c, struct nxd_msg *m, void *arg)
+static void dummy(struct nxd_conn *c, struct nx_msg *m, void *arg)
 {
 	(void)c;
 	(void)m;
@@ -246,9 +246,9 @@ static void dummy(struct nxd_conn *c, struct nxd_msg *m, void *arg)
 }
 
 static const struct nxd_handler table[] = {
-    {0x10, dummy, 0, 0, NXD_FD_NONE},
-    {0x11, dummy, 2, 4, NXD_FD_REQUIRED},
-    {0x12, dummy, 0, 8, NXD_FD_OPTIONAL},
+    {{0x10, 0, 0, NX_FD_NONE}, dummy},
+    {{0x11, 2, 4, NX_FD_REQUIRED}, dummy},
+    {{0x12, 0, 8, NX_FD_OPTIONAL}, dummy},
 };
 
 static void test_dispatch_checks_kind_len_and_fd(void **state)
@@ -256,9 +256,9 @@ static void test_dispatch_checks_kind_len_and_fd(void **state)
 	struct pair *p = *state;
 	const struct nxd_handler *h;
 	const char *why;
-	struct nxd_msg *m = p->m;
+	struct nx_msg *m = p->m;
 
-	nxd_msg_init(m);
+	nx_msg_init(m);
 	m->hdr.kind = 0x13;
 	assert_int_equal(nxd_dispatch_check(table, 3, m, &h, &why), -NX_ENOSYS);
 	assert_null(h);

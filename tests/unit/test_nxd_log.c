@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "daemons/lib/nxd_log.h"
+#include "nxd_log.h"
 
 static int roundtrip(const char *scope, const char *msg, const struct nxd_field *f, size_t n,
 		     int level, char *line, size_t cap)

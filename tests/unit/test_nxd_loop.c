@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "daemons/lib/nxd.h"
+#include "nxd.h"
 
 #define K_ECHO 0x7701
 #define K_STOP 0x7702
@@ -26,18 +26,18 @@ struct fx {
 	struct nxd_loop *l;
 	struct nxd_conn *c;
 	int peer; /* the test's end */
-	struct nxd_msg *m;
+	struct nx_msg *m;
 	int order[8];
 	int norder;
 };
 
-static void h_echo(struct nxd_conn *c, struct nxd_msg *m, void *arg)
+static void h_echo(struct nxd_conn *c, struct nx_msg *m, void *arg)
 {
 	(void)arg;
 	assert_int_equal(nxd_reply(c, &m->hdr, 7, m->body, m->len, -1), 0);
 }
 
-static void h_stop(struct nxd_conn *c, struct nxd_msg *m, void *arg)
+static void h_stop(struct nxd_conn *c, struct nx_msg *m, void *arg)
 {
 	struct fx *f = arg;
 
@@ -46,7 +46,7 @@ static void h_stop(struct nxd_conn *c, struct nxd_msg *m, void *arg)
 	nxd_loop_stop(f->l, 5);
 }
 
-static void h_needfd(struct nxd_conn *c, struct nxd_msg *m, void *arg)
+static void h_needfd(struct nxd_conn *c, struct nx_msg *m, void *arg)
 {
 	(void)arg;
 	assert_true(m->fd >= 0);
@@ -54,9 +54,9 @@ static void h_needfd(struct nxd_conn *c, struct nxd_msg *m, void *arg)
 }
 
 static const struct nxd_handler table[] = {
-    {K_ECHO, h_echo, 0, 16, NXD_FD_NONE},
-    {K_STOP, h_stop, 0, 0, NXD_FD_NONE},
-    {K_NEEDFD, h_needfd, 0, 0, NXD_FD_REQUIRED},
+    {{K_ECHO, 0, 16, NX_FD_NONE}, h_echo},
+    {{K_STOP, 0, 0, NX_FD_NONE}, h_stop},
+    {{K_NEEDFD, 0, 0, NX_FD_REQUIRED}, h_needfd},
 };
 
 static int setup(void **state)
@@ -72,7 +72,7 @@ static int setup(void **state)
 	assert_non_null(f->c);
 	f->peer = sv[1];
 	f->m = malloc(sizeof(*f->m));
-	nxd_msg_init(f->m);
+	nx_msg_init(f->m);
 	*state = f;
 	return 0;
 }
@@ -84,7 +84,7 @@ static int teardown(void **state)
 	nxd_loop_free(f->l);
 	if (f->peer >= 0)
 		close(f->peer);
-	nxd_msg_release(f->m);
+	nx_msg_release(f->m);
 	free(f->m);
 	free(f);
 	return 0;
@@ -93,16 +93,16 @@ static int teardown(void **state)
 static void send_req(struct fx *f, uint32_t kind, const void *body, size_t len, int fd,
 		     uint8_t id[16])
 {
-	nxd_id_new(id);
-	assert_int_equal(nxd_send(f->peer, kind, 0, id, body, len, fd), 0);
+	nx_id_new(id);
+	assert_int_equal(nx_wire_send(f->peer, kind, 0, id, body, len, fd), 0);
 }
 
 static int64_t read_reply(struct fx *f, const uint8_t id[16])
 {
-	assert_int_equal(nxd_recv(f->peer, f->m), 1);
+	assert_int_equal(nx_wire_recv(f->peer, f->m, 0), 1);
 	assert_int_equal(f->m->hdr.kind, NX_FRAME_REPLY);
-	assert_true(nxd_id_eq(f->m->hdr.id, id));
-	return nxd_result(f->m);
+	assert_true(nx_id_eq(f->m->hdr.id, id));
+	return nx_msg_result(f->m);
 }
 
 static void test_loop_unknown_kind_gets_error_and_conn_survives(void **state)
@@ -130,7 +130,7 @@ static void test_loop_malformed_frame_gets_error_reply(void **state)
 
 	h->kind = K_ECHO;
 	h->len = 5; /* 4 arrive */
-	nxd_id_new(h->id);
+	nx_id_new(h->id);
 	assert_int_equal(send(f->peer, buf, sizeof(buf), 0), (ssize_t)sizeof(buf));
 	send_req(f, K_STOP, NULL, 0, -1, s);
 	assert_int_equal(nxd_loop_run(f->l), 5);
@@ -159,11 +159,11 @@ static void test_loop_body_over_range_and_missing_fd_refused(void **state)
 	assert_int_equal(read_reply(f, s), 0);
 }
 
-static void done_stop(void *arg, struct nxd_msg *reply)
+static void done_stop(void *arg, struct nx_msg *reply)
 {
 	struct fx *f = arg;
 
-	f->order[f->norder++] = reply != NULL ? (int)nxd_result(reply) : -1;
+	f->order[f->norder++] = reply != NULL ? (int)nx_msg_result(reply) : -1;
 	nxd_loop_stop(f->l, 9);
 }
 
@@ -172,9 +172,9 @@ static void test_loop_async_call_completes(void **state)
 	struct fx *f = *state;
 
 	assert_int_equal(nxd_call_async(f->c, K_LATER, 0, "q", 1, -1, done_stop, f), 0);
-	assert_int_equal(nxd_recv(f->peer, f->m), 1);
+	assert_int_equal(nx_wire_recv(f->peer, f->m, 0), 1);
 	assert_int_equal(f->m->hdr.kind, K_LATER);
-	assert_int_equal(nxd_send(f->peer, NX_FRAME_REPLY, 33, f->m->hdr.id, NULL, 0, -1), 0);
+	assert_int_equal(nx_wire_send(f->peer, NX_FRAME_REPLY, 33, f->m->hdr.id, NULL, 0, -1), 0);
 	assert_int_equal(nxd_loop_run(f->l), 9);
 	assert_int_equal(f->norder, 1);
 	assert_int_equal(f->order[0], 33);
@@ -200,14 +200,14 @@ static void test_loop_sync_call_queues_overtaking_request(void **state)
 	assert_true(pid >= 0);
 	if (pid == 0) {
 		/* The peer: answer the call, but send a request of its own first. */
-		struct nxd_msg *m = malloc(sizeof(*m));
+		struct nx_msg *m = malloc(sizeof(*m));
 
-		nxd_msg_init(m);
-		if (nxd_recv(f->peer, m) != 1 || m->hdr.kind != K_LATER)
+		nx_msg_init(m);
+		if (nx_wire_recv(f->peer, m, 0) != 1 || m->hdr.kind != K_LATER)
 			_exit(1);
-		nxd_id_new(s);
-		if (nxd_send(f->peer, K_STOP, 0, s, NULL, 0, -1) != 0 ||
-		    nxd_send(f->peer, NX_FRAME_REPLY, 44, m->hdr.id, "ok", 2, -1) != 0)
+		nx_id_new(s);
+		if (nx_wire_send(f->peer, K_STOP, 0, s, NULL, 0, -1) != 0 ||
+		    nx_wire_send(f->peer, NX_FRAME_REPLY, 44, m->hdr.id, "ok", 2, -1) != 0)
 			_exit(2);
 		_exit(0);
 	}
@@ -247,15 +247,15 @@ static void test_loop_sync_call_on_bare_socket_refuses_stray_frame(void **state)
 	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
-		struct nxd_msg *m = malloc(sizeof(*m));
+		struct nx_msg *m = malloc(sizeof(*m));
 		uint8_t id[16];
 
-		nxd_msg_init(m);
-		if (nxd_recv(sv[1], m) != 1)
+		nx_msg_init(m);
+		if (nx_wire_recv(sv[1], m, 0) != 1)
 			_exit(1);
-		nxd_id_new(id);
+		nx_id_new(id);
 		/* A reply to some other request. */
-		_exit(nxd_send(sv[1], NX_FRAME_REPLY, 0, id, NULL, 0, -1) == 0 ? 0 : 2);
+		_exit(nx_wire_send(sv[1], NX_FRAME_REPLY, 0, id, NULL, 0, -1) == 0 ? 0 : 2);
 	}
 	assert_int_equal(nxd_call(NULL, sv[0], K_LATER, 0, NULL, 0, -1, NULL), -NX_EINVAL);
 	int st;

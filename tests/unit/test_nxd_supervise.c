@@ -12,9 +12,9 @@
 
 #include <cmocka.h>
 
-#include "daemons/init/restart.h"
-#include "daemons/lib/nxd.h"
-#include "daemons/samgrd/registry.h"
+#include "restart.h"
+#include "nxd.h"
+#include "registry.h"
 
 static void test_restart_waits_gap_after_last_start(void **state)
 {
@@ -84,11 +84,11 @@ static void test_svc_name_limit(void **state)
 
 	(void)state;
 	memset(name, 'a', sizeof(name));
-	assert_true(nxd_svc_name_ok(name, NX_SVC_NAME_MAX - 1));
-	assert_false(nxd_svc_name_ok(name, NX_SVC_NAME_MAX));
-	assert_false(nxd_svc_name_ok(name, 0));
-	assert_false(nxd_svc_name_ok("a/b", 3));
-	assert_false(nxd_svc_name_ok("a\0b", 3));
+	assert_true(nx_svc_name_ok(name, NX_SVC_NAME_MAX - 1));
+	assert_false(nx_svc_name_ok(name, NX_SVC_NAME_MAX));
+	assert_false(nx_svc_name_ok(name, 0));
+	assert_false(nx_svc_name_ok("a/b", 3));
+	assert_false(nx_svc_name_ok("a\0b", 3));
 }
 
 int main(void)

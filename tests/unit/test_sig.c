@@ -16,7 +16,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "formats/sig.h"
+#include "sig.h"
+#include "keyfile.h"
+#include "nxhost.h"
 
 struct vector {
 	const char *seed, *pk, *msg, *sig;

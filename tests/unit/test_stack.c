@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "loader/loader.h"
+#include "loader.h"
 #include "nexus/bootstrap.h"
 
 #define TOP NX_STACK_TOP

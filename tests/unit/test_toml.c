@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "formats/manifest_toml.h"
-#include "formats/toml.h"
+#include "manifest_toml.h"
+#include "toml.h"
 
 static struct nx_toml_doc doc;
 static struct nx_fmt_err err;

@@ -22,7 +22,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "daemons/lib/nxd.h"
+#include "nxd.h"
+#include "nxhost.h"
 #include "nexus/svc.h"
 #include "nexus/svc_bundle.h"
 #include "nexus/svc_vfs.h"
@@ -36,7 +37,7 @@ struct daemon {
 static char dir[64];
 static struct daemon pkgfs, vfsd;
 static int client = -1;
-static struct nxd_msg m;
+static struct nx_msg m;
 
 /*
  * A daemon that hangs must fail the test, not hang it: past the deadline
@@ -82,19 +83,10 @@ static void start(struct daemon *d, const char *name, int dirfd)
 	d->pid = fork();
 	assert_true(d->pid >= 0);
 	if (d->pid == 0) {
-		/* Lift every source above the targets first so no dup2 clobbers another. */
 		int src[4] = {k[1], i[1], dirfd, s[1]};
-		for (int n = 0; n < 4; n++)
-			if (src[n] >= 0 && (src[n] = fcntl(src[n], F_DUPFD, 100)) < 0)
-				_exit(127);
-		/* dup2 clears close-on-exec on the copies. */
-		for (int n = 0; n < 4; n++)
-			if (src[n] >= 0 && dup2(src[n], 3 + n) < 0)
-				_exit(127);
 		char *const argv[] = {(char *)name, NULL};
 		char *const envp[] = {NULL};
-		execve(path, argv, envp);
-		_exit(127);
+		nx_exec_fds(path, argv, envp, 3, src, 4);
 	}
 	close(k[1]);
 	close(i[1]);
@@ -110,26 +102,27 @@ static uint32_t serve_samgr(struct daemon *d, struct daemon *accepting)
 {
 	int sv[2];
 
-	assert_int_equal(nxd_recv(d->samgr, &m), 1);
+	assert_int_equal(nx_wire_recv(d->samgr, &m, 0), 1);
 	uint32_t kind = m.hdr.kind;
 	if (kind == NX_SAMGR_CONNECT && m.len == 4 && memcmp(m.body, "logd", 4) == 0) {
 		pair(sv);
 		d->log = sv[0];
-		assert_int_equal(nxd_send(d->samgr, NX_FRAME_REPLY, 0, m.hdr.id, NULL, 0, sv[1]),
-				 0);
+		assert_int_equal(
+		    nx_wire_send(d->samgr, NX_FRAME_REPLY, 0, m.hdr.id, NULL, 0, sv[1]), 0);
 		close(sv[1]);
 	} else if (kind == NX_SAMGR_CONNECT) {
 		assert_non_null(accepting);
 		pair(sv);
 		assert_int_equal(
-		    nxd_send(accepting->samgr, NX_SAMGR_ACCEPT, 0, NULL, "vfsd", 4, sv[0]), 0);
-		assert_int_equal(nxd_send(d->samgr, NX_FRAME_REPLY, 0, m.hdr.id, NULL, 0, sv[1]),
-				 0);
+		    nx_wire_send(accepting->samgr, NX_SAMGR_ACCEPT, 0, NULL, "vfsd", 4, sv[0]), 0);
+		assert_int_equal(
+		    nx_wire_send(d->samgr, NX_FRAME_REPLY, 0, m.hdr.id, NULL, 0, sv[1]), 0);
 		close(sv[0]);
 		close(sv[1]);
 	} else {
 		assert_int_equal(kind, NX_SAMGR_REGISTER);
-		assert_int_equal(nxd_send(d->samgr, NX_FRAME_REPLY, 0, m.hdr.id, NULL, 0, -1), 0);
+		assert_int_equal(nx_wire_send(d->samgr, NX_FRAME_REPLY, 0, m.hdr.id, NULL, 0, -1),
+				 0);
 	}
 	return kind;
 }
@@ -138,7 +131,7 @@ static void until_ready(struct daemon *d, struct daemon *accepting)
 {
 	while (serve_samgr(d, accepting) != NX_SAMGR_REGISTER)
 		;
-	assert_int_equal(nxd_recv(d->init, &m), 1);
+	assert_int_equal(nx_wire_recv(d->init, &m, 0), 1);
 	assert_int_equal(m.hdr.kind, NX_SVC_READY);
 }
 
@@ -149,7 +142,7 @@ static int group_setup(void **state)
 
 	signal(SIGALRM, on_deadline);
 	alarm(DEADLINE_S);
-	nxd_msg_init(&m);
+	nx_msg_init(&m);
 	strcpy(dir, "/tmp/test_vfs_daemons.XXXXXX");
 	assert_non_null(mkdtemp(dir));
 	int st = open(dir, O_RDONLY | O_DIRECTORY);
@@ -165,7 +158,7 @@ static int group_setup(void **state)
 	until_ready(&vfsd, &pkgfs);
 	/* Our own connection to vfsd, as samgrd would broker it. */
 	pair(sv);
-	assert_int_equal(nxd_send(vfsd.samgr, NX_SAMGR_ACCEPT, 0, NULL, "test", 4, sv[0]), 0);
+	assert_int_equal(nx_wire_send(vfsd.samgr, NX_SAMGR_ACCEPT, 0, NULL, "test", 4, sv[0]), 0);
 	close(sv[0]);
 	client = sv[1];
 	return 0;
@@ -174,7 +167,7 @@ static int group_setup(void **state)
 static void stop(struct daemon *d)
 {
 	int status;
-	assert_int_equal(nxd_send(d->init, NX_SVC_STOP, 0, NULL, NULL, 0, -1), 0);
+	assert_int_equal(nx_wire_send(d->init, NX_SVC_STOP, 0, NULL, NULL, 0, -1), 0);
 	assert_int_equal(waitpid(d->pid, &status, 0), d->pid);
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
 		fail_msg("daemon pid %d ended with status 0x%x (signal %d)", (int)d->pid, status,
@@ -200,7 +193,7 @@ static int group_teardown(void **state)
 
 static int64_t call(uint32_t kind, const void *body, size_t len)
 {
-	nxd_msg_release(&m);
+	nx_msg_release(&m);
 	return nxd_call(NULL, client, kind, 0, body, len, -1, &m);
 }
 
@@ -213,7 +206,7 @@ static void test_vfsd_open_alias_gives_sealed_newest(void **state)
 	assert_int_equal(call(NX_VFS_OPEN, p, strlen(p)), strlen("newest"));
 	assert_int_equal(m.len, strlen("/packages/demo@1.10.0/payload.elf"));
 	assert_memory_equal(m.body, "/packages/demo@1.10.0/payload.elf", m.len);
-	int fd = nxd_msg_take_fd(&m);
+	int fd = nx_msg_take_fd(&m);
 	assert_true(fd >= 0);
 	assert_int_equal(fcntl(fd, F_GET_SEALS), NX_BUNDLE_SEALS);
 	assert_int_equal(pread(fd, buf, sizeof(buf), 0), 6);
@@ -272,10 +265,10 @@ static void test_vfsd_survives_malformed_frames(void **state)
 
 	/* Unknown kind, then an empty path: error replies, and the daemon keeps serving. */
 	assert_int_equal(call(0x09ff, "x", 1), -NX_ENOSYS);
-	assert_int_equal(nxd_send(client, NX_VFS_OPEN, 0, id, NULL, 0, -1), 0);
-	nxd_msg_release(&m);
-	assert_int_equal(nxd_recv(client, &m), 1);
-	assert_true(nxd_result(&m) < 0);
+	assert_int_equal(nx_wire_send(client, NX_VFS_OPEN, 0, id, NULL, 0, -1), 0);
+	nx_msg_release(&m);
+	assert_int_equal(nx_wire_recv(client, &m, 0), 1);
+	assert_true(nx_msg_result(&m) < 0);
 	assert_int_equal(call(NX_VFS_STAT, "pkg:/demo/payload.elf", 21), 0);
 	int status;
 	assert_int_equal(waitpid(vfsd.pid, &status, WNOHANG), 0);

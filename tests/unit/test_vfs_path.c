@@ -7,7 +7,7 @@
 #include <cmocka.h>
 
 #include "nexus/err.h"
-#include "daemons/vfsd/vfs_path.h"
+#include "vfs_path.h"
 
 static int parse(const char *s, struct vfs_path *p, const char **why)
 {

@@ -17,7 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "daemons/packagefsd/pkgfs.h"
+#include "pkgfs.h"
 #include "nexus/err.h"
 #include "nexus/svc_bundle.h"
 

@@ -20,9 +20,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "daemons/lib/kcall.h"
-#include "daemons/lib/nxd_frame.h"
-#include "daemons/lib/nxd_loop.h"
+#include "kcall.h"
+#include "wire.h"
+#include "nxd_loop.h"
 #include "nexus/svc.h"
 
 #define NXD_FD_KERNEL 3
@@ -74,9 +74,6 @@ __attribute__((warn_unused_result)) int nxd_register(struct nxd *d, const struct
 __attribute__((warn_unused_result)) int
 nxd_register_early(struct nxd *d, const struct nxd_handler *table, size_t n, void *arg);
 
-/* A service name: 1..NX_SVC_NAME_MAX-1 bytes of [a-z0-9._-]. */
-int nxd_svc_name_ok(const void *s, size_t len);
-
 /*
  * CONNECT to a registered service through samgrd. Returns a fresh
  * SOCK_SEQPACKET fd (the caller's) or -NX_E* (-NX_ESRCH: not registered).
@@ -92,7 +89,7 @@ __attribute__((warn_unused_result)) int nxd_connect(struct nxd *d, const char *s
 struct nxd_conn *nxd_init_conn(struct nxd *d);
 struct nxd_conn *nxd_kernel_conn(struct nxd *d);
 void nxd_set_init_table(struct nxd *d, const struct nxd_handler *table, size_t n, void *arg);
-void nxd_handle_stop(struct nxd_conn *c, struct nxd_msg *m, void *arg);
+void nxd_handle_stop(struct nxd_conn *c, struct nx_msg *m, void *arg);
 
 /* Print "<name>: ready", then tell init (that order keeps the ladder stable). */
 void nxd_ready(struct nxd *d);
@@ -107,10 +104,14 @@ int nxd_serve(struct nxd *d);
  * fd_in (or -1) and one may come back into *fd_out. Returns the result.
  * nxd_kcall goes through the loop's kernel connection, so a reply the
  * kernel held back (wait, made with nxd_call_async on nxd_kernel_conn)
- * may overtake it safely; nxd_kcall_sock is for a bare socket.
+ * may overtake it safely; nxd_kcall_on does the same through any loop
+ * connection to the kernel (init's, which is not an nxd_start daemon);
+ * nxd_kcall_sock is for a bare socket.
  */
 long nxd_kcall(struct nxd *d, unsigned nr, const uint64_t a[6], const void *in, size_t inlen,
 	       void *out, size_t outcap, int fd_in, int *fd_out);
+long nxd_kcall_on(struct nxd_conn *kernel, unsigned nr, const uint64_t a[6], const void *in,
+		  size_t inlen, void *out, size_t outcap, int fd_in, int *fd_out);
 long nxd_kcall_sock(int sock, unsigned nr, const uint64_t a[6], const void *in, size_t inlen,
 		    void *out, size_t outcap, int fd_in, int *fd_out);
 

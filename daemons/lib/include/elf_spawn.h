@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "daemons/lib/kcall.h"
+#include "kcall.h"
 
 struct nx_elf_spawn_req {
 	const void *elf;

@@ -12,11 +12,11 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "formats/semver.h"
+#include "semver.h"
 #include "nexus/limits.h"
 
 /* The host calls a commit makes, so tests can fail each one in turn. */
-struct bm_io {
+struct bstore_io {
 	int (*mkdirat)(int dirfd, const char *path, mode_t mode);
 	int (*openat)(int dirfd, const char *path, int flags, mode_t mode);
 	ssize_t (*write)(int fd, const void *buf, size_t n);
@@ -24,31 +24,31 @@ struct bm_io {
 	int (*rename)(int olddirfd, const char *oldpath, int newdirfd, const char *newpath);
 };
 
-extern const struct bm_io bm_io_host;
+extern const struct bstore_io bstore_io_host;
 
-struct bm_store {
+struct bstore {
 	int slot_fd;	/* slot-a/ */
 	int staging_fd; /* staging/ */
-	const struct bm_io *io;
+	const struct bstore_io *io;
 };
 
 /* One file of a bundle: its name in the bundle directory and its bytes. */
-struct bm_member {
+struct bstore_member {
 	const char *file;
 	const uint8_t *bytes;
 	size_t len;
 };
 
-#define BM_MEMBERS 3		   /* manifest.nxb, manifest.sig, payload.elf */
-#define BM_DIRNAME_MAX NX_PATH_MAX /* bytes of "<name>@<version>" with its NUL */
+#define BSTORE_MEMBERS 3	       /* manifest.nxb, manifest.sig, payload.elf */
+#define BSTORE_DIRNAME_MAX NX_PATH_MAX /* bytes of "<name>@<version>" with its NUL */
 
 /*
  * Open (creating when absent) slot-a/ and staging/ beneath state_fd and
  * delete whatever an interrupted install left in staging/. 0 or -errno.
  */
-__attribute__((warn_unused_result)) int bm_store_open(struct bm_store *st, int state_fd,
-						      const struct bm_io *io);
-void bm_store_close(struct bm_store *st);
+__attribute__((warn_unused_result)) int bstore_open(struct bstore *st, int state_fd,
+						    const struct bstore_io *io);
+void bstore_close(struct bstore *st);
 
 /*
  * Write the members as slot-a/<name>@<version>: stage, fsync each file
@@ -56,13 +56,13 @@ void bm_store_close(struct bm_store *st);
  * nothing is left in either directory; returns -errno of the failed step
  * and names it in msg.
  */
-__attribute__((warn_unused_result)) int bm_store_commit(struct bm_store *st, const char *name,
-							const char *version,
-							const struct bm_member m[BM_MEMBERS],
-							char *msg, size_t cap);
+__attribute__((warn_unused_result)) int bstore_commit(struct bstore *st, const char *name,
+						      const char *version,
+						      const struct bstore_member m[BSTORE_MEMBERS],
+						      char *msg, size_t cap);
 
 /* Remove slot-a/<dirname> atomically (rename out, then delete). 0 or -errno. */
-__attribute__((warn_unused_result)) int bm_store_remove(struct bm_store *st, const char *dirname);
+__attribute__((warn_unused_result)) int bstore_remove(struct bstore *st, const char *dirname);
 
 /*
  * Call fn for each installed "<name>@<version>" directory, in no order;
@@ -70,11 +70,11 @@ __attribute__((warn_unused_result)) int bm_store_remove(struct bm_store *st, con
  * non-zero and passes that value up. Returns 0, fn's value, -errno, or
  * -E2BIG past NX_BUNDLE_INSTALLED_MAX entries.
  */
-int bm_store_each(struct bm_store *st, const char *name,
-		  int (*fn)(void *arg, const char *name, const char *version), void *arg);
+int bstore_each(struct bstore *st, const char *name,
+		int (*fn)(void *arg, const char *name, const char *version), void *arg);
 
 /* The newest installed version of one name. */
-struct bm_newest {
+struct bstore_newest {
 	int found; /* 0: none installed */
 	struct nx_semver v;
 	char version[NX_SEMVER_MAX];
@@ -84,9 +84,9 @@ struct bm_newest {
  * Find the newest installed version of `name` (both bundlemgrd and
  * packagefsd read the slot this way). 0 with *n filled, or -errno.
  */
-int bm_store_newest(struct bm_store *st, const char *name, struct bm_newest *n);
+int bstore_newest(struct bstore *st, const char *name, struct bstore_newest *n);
 
 /* Split "<name>@<version>" in place; 0, or -1 if it is not that shape. */
-int bm_store_split(char *dirname, char **name, char **version);
+int bstore_split(char *dirname, char **name, char **version);
 
 #endif

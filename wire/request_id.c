@@ -6,9 +6,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "daemons/lib/nxd_frame.h"
+#include "wire.h"
 
-void nxd_id_new(uint8_t id[16])
+void nx_id_new(uint8_t id[16])
 {
 	static uint64_t counter;
 	uint64_t pid = (uint64_t)getpid();
@@ -18,7 +18,7 @@ void nxd_id_new(uint8_t id[16])
 	memcpy(id + 8, &counter, 8);
 }
 
-int nxd_id_eq(const uint8_t a[16], const uint8_t b[16])
+int nx_id_eq(const uint8_t a[16], const uint8_t b[16])
 {
 	return memcmp(a, b, 16) == 0;
 }

@@ -10,7 +10,29 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "daemons/lib/nxd_frame.h"
+#include "wire.h"
+
+struct nxd_conn;
+typedef void (*nxd_handler_fn)(struct nxd_conn *c, struct nx_msg *m, void *arg);
+
+/*
+ * A dispatch table entry (OpenBSD style): the request's shape (kind,
+ * body length range, fd rule: libnxwire checks it) and its handler.
+ */
+struct nxd_handler {
+	struct nx_wire_rule rule;
+	nxd_handler_fn fn;
+};
+
+/*
+ * Find m's kind in the table and check its shape. Returns 0 with *out
+ * set, or -NX_ENOSYS (unknown kind) / -NX_EINVAL (length out of range, fd
+ * missing or unexpected) with *why a fixed message.
+ */
+__attribute__((warn_unused_result)) int nxd_dispatch_check(const struct nxd_handler *table,
+							   size_t n, const struct nx_msg *m,
+							   const struct nxd_handler **out,
+							   const char **why);
 
 #define NXD_LOOP_CONNS_MAX 64 /* connections plus watched fds per process */
 #define NXD_CALLS_MAX 16      /* outstanding asynchronous calls per connection */
@@ -59,7 +81,7 @@ int nxd_reply_err(struct nxd_conn *c, const struct nx_frame *req, int err, const
  * if the connection closes first. The reply's fd is the callback's to
  * take. Returns 0 or -NX_E* (then `done` never runs).
  */
-typedef void (*nxd_done_fn)(void *arg, struct nxd_msg *reply);
+typedef void (*nxd_done_fn)(void *arg, struct nx_msg *reply);
 int nxd_call_async(struct nxd_conn *c, uint32_t kind, uint64_t arg, const void *body, size_t len,
 		   int fd, nxd_done_fn done, void *done_arg);
 
@@ -72,7 +94,7 @@ int nxd_call_async(struct nxd_conn *c, uint32_t kind, uint64_t arg, const void *
  * result (>= 0 or -NX_E*), with the reply in *reply if non-NULL.
  */
 int64_t nxd_call(struct nxd_conn *c, int fd, uint32_t kind, uint64_t arg, const void *body,
-		 size_t len, int fd_in, struct nxd_msg *reply);
+		 size_t len, int fd_in, struct nx_msg *reply);
 
 /* Watch a raw fd for readability (or hang-up); the caller keeps it. */
 int nxd_loop_watch(struct nxd_loop *l, int fd, void (*cb)(void *arg, int fd), void *arg);

@@ -8,7 +8,7 @@
 
 #include "nexus/err.h"
 #include "nexus/svc_vfs.h"
-#include "daemons/vfsd/vfs_path.h"
+#include "vfs_path.h"
 
 static int name_char_ok(char c)
 {

@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "nexus/svc_bundle.h"
-#include "daemons/bundlemgrd/bm_store.h"
+#include "bstore.h"
 
 static int host_openat(int dirfd, const char *path, int flags, mode_t mode)
 {
@@ -25,7 +25,7 @@ static int host_rename(int olddirfd, const char *oldpath, int newdirfd, const ch
 	return renameat2(olddirfd, oldpath, newdirfd, newpath, RENAME_NOREPLACE);
 }
 
-const struct bm_io bm_io_host = {
+const struct bstore_io bstore_io_host = {
     .mkdirat = mkdirat,
     .openat = host_openat,
     .write = write,
@@ -67,7 +67,7 @@ static int open_sub(int state_fd, const char *name)
 	return fd < 0 ? -errno : fd;
 }
 
-int bm_store_open(struct bm_store *st, int state_fd, const struct bm_io *io)
+int bstore_open(struct bstore *st, int state_fd, const struct bstore_io *io)
 {
 	st->io = io;
 	st->slot_fd = open_sub(state_fd, NX_BUNDLE_SLOT_DIR);
@@ -86,7 +86,7 @@ int bm_store_open(struct bm_store *st, int state_fd, const struct bm_io *io)
 		int err = -errno;
 		if (fd >= 0)
 			close(fd);
-		bm_store_close(st);
+		bstore_close(st);
 		return err;
 	}
 	int err = 0;
@@ -96,11 +96,11 @@ int bm_store_open(struct bm_store *st, int state_fd, const struct bm_io *io)
 			err = rm_flat(st->staging_fd, de->d_name);
 	closedir(d);
 	if (err != 0)
-		bm_store_close(st);
+		bstore_close(st);
 	return err;
 }
 
-void bm_store_close(struct bm_store *st)
+void bstore_close(struct bstore *st)
 {
 	if (st->slot_fd >= 0)
 		close(st->slot_fd);
@@ -109,7 +109,7 @@ void bm_store_close(struct bm_store *st)
 	st->slot_fd = st->staging_fd = -1;
 }
 
-static int write_all(const struct bm_io *io, int fd, const uint8_t *p, size_t n)
+static int write_all(const struct bstore_io *io, int fd, const uint8_t *p, size_t n)
 {
 	while (n > 0) {
 		ssize_t w = io->write(fd, p, n);
@@ -123,7 +123,7 @@ static int write_all(const struct bm_io *io, int fd, const uint8_t *p, size_t n)
 	return 0;
 }
 
-static int stage_member(const struct bm_io *io, int dfd, const struct bm_member *m)
+static int stage_member(const struct bstore_io *io, int dfd, const struct bstore_member *m)
 {
 	int fd =
 	    io->openat(dfd, m->file, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
@@ -136,11 +136,11 @@ static int stage_member(const struct bm_io *io, int dfd, const struct bm_member 
 	return err;
 }
 
-int bm_store_commit(struct bm_store *st, const char *name, const char *version,
-		    const struct bm_member m[BM_MEMBERS], char *msg, size_t cap)
+int bstore_commit(struct bstore *st, const char *name, const char *version,
+		  const struct bstore_member m[BSTORE_MEMBERS], char *msg, size_t cap)
 {
-	const struct bm_io *io = st->io;
-	char dirname[BM_DIRNAME_MAX], tmp[BM_DIRNAME_MAX + 16];
+	const struct bstore_io *io = st->io;
+	char dirname[BSTORE_DIRNAME_MAX], tmp[BSTORE_DIRNAME_MAX + 16];
 	const char *step = "mkdir";
 	int dfd = -1, err = 0;
 
@@ -161,7 +161,7 @@ int bm_store_commit(struct bm_store *st, const char *name, const char *version,
 		err = -errno;
 		goto bad;
 	}
-	for (int i = 0; i < BM_MEMBERS; i++) {
+	for (int i = 0; i < BSTORE_MEMBERS; i++) {
 		step = m[i].file;
 		if ((err = stage_member(io, dfd, &m[i])) != 0)
 			goto bad;
@@ -185,7 +185,7 @@ int bm_store_commit(struct bm_store *st, const char *name, const char *version,
 	if (io->fsync(st->slot_fd) != 0) {
 		err = -errno;
 		step = "fsync " NX_BUNDLE_SLOT_DIR;
-		if (bm_store_remove(st, dirname) != 0)
+		if (bstore_remove(st, dirname) != 0)
 			snprintf(msg, cap, "%s: %s: %s (and removing it failed)", dirname, step,
 				 strerror(-err));
 		else
@@ -201,9 +201,9 @@ bad:
 	return err;
 }
 
-int bm_store_remove(struct bm_store *st, const char *dirname)
+int bstore_remove(struct bstore *st, const char *dirname)
 {
-	char tmp[BM_DIRNAME_MAX + 24];
+	char tmp[BSTORE_DIRNAME_MAX + 24];
 
 	snprintf(tmp, sizeof(tmp), "%s.rm.%ld", dirname, (long)getpid());
 	if (st->io->rename(st->slot_fd, dirname, st->staging_fd, tmp) != 0)
@@ -213,7 +213,7 @@ int bm_store_remove(struct bm_store *st, const char *dirname)
 	return rm_flat(st->staging_fd, tmp);
 }
 
-int bm_store_split(char *dirname, char **name, char **version)
+int bstore_split(char *dirname, char **name, char **version)
 {
 	char *at = strchr(dirname, '@');
 
@@ -225,8 +225,8 @@ int bm_store_split(char *dirname, char **name, char **version)
 	return 0;
 }
 
-int bm_store_each(struct bm_store *st, const char *name,
-		  int (*fn)(void *arg, const char *name, const char *version), void *arg)
+int bstore_each(struct bstore *st, const char *name,
+		int (*fn)(void *arg, const char *name, const char *version), void *arg)
 {
 	int fd = dup(st->slot_fd);
 	DIR *d = fd < 0 ? NULL : fdopendir(fd);
@@ -241,7 +241,7 @@ int bm_store_each(struct bm_store *st, const char *name,
 	int ret = 0, count = 0;
 	struct dirent *de;
 	while (ret == 0 && (de = readdir(d)) != NULL) {
-		char buf[BM_DIRNAME_MAX], *n, *v;
+		char buf[BSTORE_DIRNAME_MAX], *n, *v;
 		if (de->d_name[0] == '.')
 			continue;
 		if (++count > NX_BUNDLE_INSTALLED_MAX) {
@@ -251,7 +251,7 @@ int bm_store_each(struct bm_store *st, const char *name,
 		if (strlen(de->d_name) >= sizeof(buf))
 			continue;
 		strcpy(buf, de->d_name);
-		if (bm_store_split(buf, &n, &v) != 0)
+		if (bstore_split(buf, &n, &v) != 0)
 			continue;
 		if (name != NULL && strcmp(n, name) != 0)
 			continue;
@@ -263,7 +263,7 @@ int bm_store_each(struct bm_store *st, const char *name,
 
 static int newest_cb(void *arg, const char *name, const char *version)
 {
-	struct bm_newest *n = arg;
+	struct bstore_newest *n = arg;
 	struct nx_semver v;
 	(void)name;
 
@@ -278,8 +278,8 @@ static int newest_cb(void *arg, const char *name, const char *version)
 	return 0;
 }
 
-int bm_store_newest(struct bm_store *st, const char *name, struct bm_newest *n)
+int bstore_newest(struct bstore *st, const char *name, struct bstore_newest *n)
 {
 	memset(n, 0, sizeof(*n));
-	return bm_store_each(st, name, newest_cb, n);
+	return bstore_each(st, name, newest_cb, n);
 }

@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "daemons/lib/nxd.h"
+#include "nxd.h"
 
 struct nxd_log_rec {
 	int level;

@@ -1,0 +1,25 @@
+/*
+ * Where nexus-sim finds what the user names by a bare name: a NAME.nxb
+ * in the current directory, then in each directory of
+ * $NEXUS_BUNDLE_PATH, then in the build's bundles; and the default
+ * trust directory (the build's dev key, TEST ONLY). The two build paths
+ * are baked in by sim/build.mk.
+ */
+#ifndef NEXUS_SIM_BUNDLE_PATH_H
+#define NEXUS_SIM_BUNDLE_PATH_H
+
+#include <stddef.h>
+
+/* The trust directory used without --trust. */
+const char *bundle_default_trust(void);
+
+/*
+ * Resolve a bundle argument: a path with a '/' (or one that exists) as
+ * is, else the search path. 0 with the path in out, or -1.
+ */
+int bundle_find(const char *arg, char *out, size_t cap);
+
+/* "nexus-sim: bundle X not found (looked in ...)" on stderr, naming every place looked. */
+void bundle_say_not_found(const char *arg);
+
+#endif

@@ -1,0 +1,176 @@
+/*
+ * The control channel with init (nexus/svc.h NX_CTL_*), nexus-sim's side.
+ * init is trusted but its frames are still checked, through a dispatch
+ * table like the daemons': a frame of the wrong shape ends the session
+ * as an internal error, never as a crash.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "cli.h"
+#include "ksim.h"
+#include "nexus/svc.h"
+#include "session.h"
+
+struct ctl_handler {
+	struct nx_wire_rule rule;
+	void (*fn)(struct session *s, struct nx_msg *m);
+};
+
+static void ctl_fail(struct session *s, int code, const char *what, const struct nx_msg *m)
+{
+	fprintf(stderr, "nexus-sim: %s: %.*s\n", what, (int)m->len, (const char *)m->body);
+	s->code = code;
+	session_shutdown(s);
+}
+
+/* RUN: the bundle directory, its label, the arguments and the environment. */
+static int ctl_send_run(struct session *s)
+{
+	const struct sim_opts *o = s->o;
+	const char *label = strrchr(o->bundle, '/');
+	struct nx_ctl_run hdr = {.argc = (uint32_t)o->nargs, .envc = (uint32_t)o->nenv};
+	size_t len = sizeof(hdr), off;
+	uint8_t *body;
+	int err;
+
+	/* The bundle's name as typed, for bundlemgrd's messages. */
+	label = label != NULL && label[1] != 0 ? label + 1 : o->bundle;
+	len += strlen(label) + 1;
+	for (size_t i = 0; i < o->nargs; i++)
+		len += strlen(o->args[i]) + 1;
+	for (size_t i = 0; i < o->nenv; i++)
+		len += strlen(o->env[i]) + 1;
+	/* cmd_run checked the arguments against NX_RUN_ARG_BYTES_MAX. */
+	if (len > NX_FRAME_BODY_MAX || (body = malloc(len)) == NULL)
+		return -1;
+	memcpy(body, &hdr, sizeof(hdr));
+	off = sizeof(hdr);
+	memcpy(body + off, label, strlen(label) + 1);
+	off += strlen(label) + 1;
+	for (size_t i = 0; i < o->nargs; i++) {
+		memcpy(body + off, o->args[i], strlen(o->args[i]) + 1);
+		off += strlen(o->args[i]) + 1;
+	}
+	for (size_t i = 0; i < o->nenv; i++) {
+		memcpy(body + off, o->env[i], strlen(o->env[i]) + 1);
+		off += strlen(o->env[i]) + 1;
+	}
+	err = nx_wire_send(s->ctl, NX_CTL_RUN, 0, NULL, body, len, s->bundle_fd);
+	free(body);
+	return err == 0 ? 0 : -1;
+}
+
+static void on_ready(struct session *s, struct nx_msg *m)
+{
+	if (nx_msg_result(m) < 0) {
+		ctl_fail(s, NX_EXIT_INTERNAL, "boot failed", m);
+	} else if (s->o->bundle != NULL) {
+		if (ctl_send_run(s) != 0) {
+			fprintf(stderr, "nexus-sim: cannot send the run request to init\n");
+			s->code = NX_EXIT_INTERNAL;
+			session_shutdown(s);
+		}
+	} else {
+		s->code = 0;
+		session_shutdown(s);
+	}
+}
+
+static void on_result(struct session *s, struct nx_msg *m)
+{
+	struct nx_ctl_result r;
+	int64_t res = nx_msg_result(m);
+
+	session_shutdown(s);
+	if (res < 0) {
+		fprintf(stderr, "nexus-sim: %s: %.*s\n", s->o->bundle, (int)m->len,
+			(const char *)m->body);
+		s->code = nx_err_is_refusal(res) ? NX_EXIT_REFUSED : NX_EXIT_INTERNAL;
+		return;
+	}
+	if (m->len != sizeof(r)) {
+		fprintf(stderr, "nexus-sim: init sent a result of the wrong size\n");
+		s->code = NX_EXIT_INTERNAL;
+		return;
+	}
+	memcpy(&r, m->body, sizeof(r));
+	if (NX_WAIT_IS_CRASH(r.status)) {
+		r.crash.name[sizeof(r.crash.name) - 1] = 0;
+		fprintf(stderr, "nexus-sim: %s crashed: %s pc=0x%llx addr=0x%llx\n", r.crash.name,
+			nx_crash_cause_name(r.crash.cause), (unsigned long long)r.crash.pc,
+			(unsigned long long)r.crash.addr);
+		s->code = NX_EXIT_CRASH_BASE + nx_crash_signal(NX_WAIT_CAUSE(r.status));
+	} else {
+		s->code = (int)NX_WAIT_CODE(r.status);
+	}
+}
+
+static void on_down(struct session *s, struct nx_msg *m)
+{
+	s->down = 1;
+	if (m->hdr.arg != 0)
+		fprintf(stderr, "nexus-sim: %llu daemon(s) had to be killed at shutdown\n",
+			(unsigned long long)m->hdr.arg);
+	ksim_stop(s->ks, 0);
+}
+
+/* init answers CONFIG, BOOT or RUN this way only to refuse them. */
+static void on_refusal(struct session *s, struct nx_msg *m)
+{
+	ctl_fail(s, NX_EXIT_INTERNAL, "init refused a control request", m);
+}
+
+static const struct ctl_handler ctl_table[] = {
+    {{NX_CTL_READY, 0, NX_ERRMSG_MAX, NX_FD_NONE}, on_ready},
+    {{NX_CTL_RESULT, 0, sizeof(struct nx_ctl_result), NX_FD_NONE}, on_result},
+    {{NX_CTL_DOWN, 0, 0, NX_FD_NONE}, on_down},
+    {{NX_FRAME_REPLY, 0, NX_ERRMSG_MAX, NX_FD_NONE}, on_refusal},
+};
+
+void ctl_on_frame(void *arg, int fd, short revents)
+{
+	struct session *s = arg;
+	struct nx_msg *m = s->msg;
+	const char *why = "unknown frame kind";
+	int st;
+
+	(void)revents;
+	st = nx_wire_recv(fd, m, MSG_DONTWAIT);
+	if (st == -NX_EAGAIN)
+		return;
+	if (st <= 0) {
+		if (!s->down) {
+			fprintf(stderr, "nexus-sim: init went away%s\n",
+				st == 0 ? "" : " (malformed control frame)");
+			s->code = NX_EXIT_INTERNAL;
+		}
+		ksim_stop(s->ks, 0);
+		return;
+	}
+	for (size_t i = 0; i < sizeof(ctl_table) / sizeof(ctl_table[0]); i++) {
+		if (ctl_table[i].rule.kind != m->hdr.kind)
+			continue;
+		if (nx_wire_check_shape(&ctl_table[i].rule, m, &why) == 0) {
+			ctl_table[i].fn(s, m);
+			nx_msg_release(m);
+			return;
+		}
+		break;
+	}
+	fprintf(stderr, "nexus-sim: bad control frame 0x%x from init: %s\n", m->hdr.kind, why);
+	s->code = NX_EXIT_INTERNAL;
+	session_shutdown(s);
+	nx_msg_release(m);
+}
+
+int ctl_boot(struct session *s, int trust, int state)
+{
+	if (nx_wire_send(s->ctl, NX_CTL_CONFIG, NX_CTL_CFG_TRUST_DIR, NULL, NULL, 0, trust) != 0 ||
+	    nx_wire_send(s->ctl, NX_CTL_CONFIG, NX_CTL_CFG_STATE_DIR, NULL, NULL, 0, state) != 0 ||
+	    nx_wire_send(s->ctl, NX_CTL_BOOT, s->o->boot_flags, NULL, NULL, 0, -1) != 0)
+		return -1;
+	return 0;
+}

@@ -1,0 +1,30 @@
+/*
+ * NEXUS_FAULT: the fault-injection switch init passes to one daemon
+ * (docs/security.md): seccomp:<daemon> makes it break its allowlist
+ * once, hang:<daemon> makes it stop answering. Checked here so a typo is
+ * a usage error rather than a boot failure.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "nexus/svc.h"
+
+int cli_check_fault(void)
+{
+	static const char *const kinds[] = {"seccomp:", "hang:"};
+	const char *f = getenv("NEXUS_FAULT");
+
+	if (f == NULL)
+		return 0;
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		size_t n = strlen(kinds[i]);
+
+		if (strncmp(f, kinds[i], n) == 0 && nx_svc_name_ok(f + n, strlen(f + n)))
+			return 0;
+	}
+	fprintf(stderr, "nexus-sim: NEXUS_FAULT=%s: expected seccomp:<daemon> or hang:<daemon>\n",
+		f);
+	return NX_EXIT_USAGE;
+}

@@ -1,0 +1,44 @@
+/*
+ * The options of a session command (run, boot), parsed with getopt_long.
+ * Each command accepts the options its mask names; the rest are usage
+ * errors. Payload arguments follow a literal "--".
+ */
+#ifndef NEXUS_SIM_OPTS_H
+#define NEXUS_SIM_OPTS_H
+
+#include <stddef.h>
+
+#include "nexus/limits.h"
+
+/* Which options a command takes. */
+#define OPT_VERBOSE (1u << 0)
+#define OPT_STATE (1u << 1)
+#define OPT_TRUST (1u << 2)
+#define OPT_SELFTEST (1u << 3)
+#define OPT_ENV (1u << 4)
+
+#define SIM_ENV_MAX NX_ENVC_MAX /* --env options of one run: the stack builder's cap */
+
+struct sim_opts {
+	int verbose;	       /* console to stderr, else <state>/console.log */
+	int console_stdout;    /* boot: the console on stdout when not verbose */
+	int help;	       /* --help: the caller prints its usage, exit 0 */
+	const char *state_dir; /* NULL: a fresh temporary directory, removed after */
+	const char *trust_dir; /* NULL: the build's dev trust directory */
+	unsigned boot_flags;   /* NX_CTL_BOOT_* */
+	const char *bundle;    /* run: the bundle as the user named it */
+	char *const *args;     /* run: the payload's arguments after argv[0] */
+	size_t nargs;
+	const char *env[SIM_ENV_MAX]; /* run: --env K=V, in order */
+	size_t nenv;
+};
+
+/*
+ * Parse argv (argv[0] is the command's name) for a command taking the
+ * options in `allowed`; `operands` is how many non-option arguments it
+ * takes before "--" (run: the bundle, 1; boot: 0). Returns 0, or
+ * NX_EXIT_USAGE after saying what is wrong on stderr.
+ */
+int sim_opts_parse(struct sim_opts *o, int argc, char **argv, unsigned allowed, int operands);
+
+#endif

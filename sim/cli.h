@@ -7,10 +7,11 @@
 #define NX_SIM_VERSION "0.2.0" /* nexus-sim --version */
 
 /* Exit statuses of nexus-sim itself (a payload's own code passes through). */
-#define NX_EXIT_USAGE 64    /* bad command line (sysexits EX_USAGE) */
-#define NX_EXIT_REFUSED 65  /* input refused: bad ELF, bundle, signature (EX_DATAERR) */
-#define NX_EXIT_NOINPUT 66  /* a named file cannot be opened (EX_NOINPUT) */
-#define NX_EXIT_INTERNAL 70 /* nexus-sim or a daemon failed (EX_SOFTWARE) */
+#define NX_EXIT_USAGE 64       /* bad command line (sysexits EX_USAGE) */
+#define NX_EXIT_REFUSED 65     /* input refused: bad ELF, bundle, signature (EX_DATAERR) */
+#define NX_EXIT_NOINPUT 66     /* a named file cannot be opened (EX_NOINPUT) */
+#define NX_EXIT_UNAVAILABLE 69 /* a daemon did not answer within its deadline (EX_UNAVAILABLE) */
+#define NX_EXIT_INTERNAL 70    /* nexus-sim or a daemon failed (EX_SOFTWARE) */
 
 /* NEXUS_FAULT, if set, must name a known fault: 0, or NX_EXIT_USAGE (said on stderr). */
 int cli_check_fault(void);

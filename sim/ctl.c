@@ -86,9 +86,20 @@ static void on_result(struct session *s, struct nx_msg *m)
 
 	session_shutdown(s);
 	if (res < 0) {
-		fprintf(stderr, "nexus-sim: %s: %.*s\n", s->o->bundle, (int)m->len,
-			(const char *)m->body);
-		s->code = nx_err_is_refusal(res) ? NX_EXIT_REFUSED : NX_EXIT_INTERNAL;
+		const char *label = strrchr(s->o->bundle, '/');
+		size_t n;
+
+		/* bundlemgrd's refusals name the bundle themselves: say it once. */
+		label = label != NULL && label[1] != 0 ? label + 1 : s->o->bundle;
+		n = strlen(label);
+		if (m->len > n && memcmp(m->body, label, n) == 0 && m->body[n] == ':')
+			fprintf(stderr, "nexus-sim: %.*s\n", (int)m->len, (const char *)m->body);
+		else
+			fprintf(stderr, "nexus-sim: %s: %.*s\n", s->o->bundle, (int)m->len,
+				(const char *)m->body);
+		s->code = nx_err_is_refusal(res) ? NX_EXIT_REFUSED
+			  : res == -NX_ETIMEDOUT ? NX_EXIT_UNAVAILABLE
+						 : NX_EXIT_INTERNAL;
 		return;
 	}
 	if (m->len != sizeof(r)) {

@@ -40,7 +40,7 @@ static int sealed_copy(const void *msg, size_t len)
 int bm_keys_verify(void *ctx, const struct nx_sig *sig, const void *msg, size_t len, char *why,
 		   size_t cap)
 {
-	int sock = *(int *)ctx;
+	struct nxd_peer *keystored = ctx;
 	size_t inl = len <= NX_KEY_INLINE_MAX ? len : 0;
 	uint8_t *body = malloc(sizeof(struct nx_key_verify) + inl);
 	struct nx_msg *reply = malloc(sizeof(*reply));
@@ -66,13 +66,13 @@ int bm_keys_verify(void *ctx, const struct nx_sig *sig, const void *msg, size_t 
 		res = -NX_ENOMEM;
 		goto out;
 	}
-	res = nxd_call(NULL, sock, NX_KEY_VERIFY, 0, body, sizeof(req) + inl, fd, reply);
-	if (res < 0) {
-		if (reply->len > 0 && reply->hdr.kind == NX_FRAME_REPLY)
-			snprintf(why, cap, "%.*s", (int)reply->len, (const char *)reply->body);
-		else
-			snprintf(why, cap, "keystored did not answer (%lld)", (long long)res);
-	}
+	res = nxd_peer_call(keystored, NX_KEY_VERIFY, 0, body, sizeof(req) + inl, fd, reply);
+	if (res == -NX_ETIMEDOUT)
+		snprintf(why, cap, "keystored did not answer within %d ms", keystored->timeout_ms);
+	else if (res < 0 && reply->len > 0 && reply->hdr.kind == NX_FRAME_REPLY)
+		snprintf(why, cap, "%.*s", (int)reply->len, (const char *)reply->body);
+	else if (res < 0)
+		snprintf(why, cap, "keystored went away (error %lld)", (long long)-res);
 	nx_msg_release(reply);
 out:
 	if (fd >= 0)

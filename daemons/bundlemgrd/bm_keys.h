@@ -6,7 +6,7 @@
 
 #include "sig.h"
 
-/* A bm_sigcheck.verify over the keystored connection *(int *)ctx. */
+/* A bm_sigcheck.verify through keystored: ctx is its struct nxd_peer. */
 int bm_keys_verify(void *ctx, const struct nx_sig *sig, const void *msg, size_t len, char *why,
 		   size_t cap);
 

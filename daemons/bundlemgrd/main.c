@@ -17,7 +17,7 @@
 #include "bm_keys.h"
 
 static struct bm bm;
-static int keystored = -1;
+static struct nxd_peer keystored;
 
 static int name_ok(struct nxd_conn *c, struct nx_msg *m)
 {
@@ -118,9 +118,7 @@ int main(void)
 		fatalx("state directory: %s", strerror(-err));
 	nxd_say("bundlemgrd: slot a active");
 	close(nxd_dir_fd(d));
-	keystored = nxd_connect(d, NX_SVC_KEYSTORED);
-	if (keystored < 0)
-		fatalx("cannot connect to %s (%d)", NX_SVC_KEYSTORED, keystored);
+	nxd_peer_init(&keystored, d, NX_SVC_KEYSTORED, NX_DEADLINE_SERVICE_MS);
 	bm.sig.ctx = &keystored;
 	bm.sig.verify = bm_keys_verify;
 	/* libsodium reads its entropy source once, here, not under the sandbox. */

@@ -1,9 +1,9 @@
 /*
- * execd: the spawner. EXEC(name or pkg:/ path, argv, env) -> bundlemgrd
+ * execd: the spawner. RUN(name or pkg:/ path, argv, env) -> bundlemgrd
  * GET_PAYLOAD -> the sealed memfd mapped read-only -> nx_elf_spawn (the
  * loader's plan, VMOs, as_map, stack, spawn: every step a kernel call the
- * kernel checks) -> an asynchronous kernel WAIT, so execd keeps serving
- * while the task runs -> a report and the reply.
+ * kernel checks) -> the reply (the pid) -> an asynchronous kernel WAIT, so
+ * execd keeps serving while the task runs -> a report and EXITED.
  *
  * One task at a time: the kernel holds one blocked wait per host caller,
  * so a second EXEC while a task runs is answered -NX_EAGAIN.
@@ -27,7 +27,7 @@
 #define EXECD_STATUS_OFF 8
 
 static struct nxd *execd;
-static int bundlemgrd = -1;
+static struct nxd_peer bundlemgrd;
 static struct nx_msg payload_reply;
 
 /* The running task and the request to answer when it ends. */
@@ -66,20 +66,21 @@ static void finish(void)
 	run.conn = NULL;
 }
 
-static void on_waited(void *arg, struct nx_msg *reply)
+static void on_waited(void *arg, struct nx_msg *reply, int err)
 {
 	struct nx_exec_result res = {.pid = run.pid};
 	uint32_t status;
 	(void)arg;
+	(void)err;
 
 	if (reply == NULL || nx_msg_result(reply) != (int64_t)run.pid ||
 	    reply->len < EXECD_STATUS_OFF + sizeof(status)) {
-		nxd_reply_err(run.conn, &run.req, -NX_EPIPE, "%s: pid %llu: kernel wait failed",
-			      run.name, (unsigned long long)run.pid);
-		finish();
-		return;
+		/* No status: the client learns of it as a killed task rather than never. */
+		nxd_say("execd: pid %llu: kernel wait failed", (unsigned long long)run.pid);
+		status = NX_WAIT_STATUS_CRASH(NX_CRASH_ENGINE);
+	} else {
+		memcpy(&status, reply->body + EXECD_STATUS_OFF, sizeof(status));
 	}
-	memcpy(&status, reply->body + EXECD_STATUS_OFF, sizeof(status));
 	res.status = status;
 	if (NX_WAIT_IS_CRASH(status)) {
 		const uint64_t a[6] = {run.pid, 0};
@@ -93,7 +94,10 @@ static void on_waited(void *arg, struct nx_msg *reply)
 	}
 	if (exec_end_reported(status))
 		report(status, &res.crash);
-	nxd_reply(run.conn, &run.req, 0, &res, sizeof(res), -1);
+	if (nx_wire_send(nxd_conn_fd(run.conn), NX_EXEC_EXITED, 0, run.req.id, &res, sizeof(res),
+			 -1) != 0)
+		nxd_say("execd: %s: pid %llu ended but its client is gone", run.name,
+			(unsigned long long)run.pid);
 	finish();
 }
 
@@ -106,8 +110,14 @@ static long spawn(const struct exec_req *r, const char *name, char *msg, size_t 
 	char task_name[NX_TASK_NAME_MAX];
 	long ret;
 
-	int64_t size = nxd_call(NULL, bundlemgrd, NX_BUNDLE_GET_PAYLOAD, 0, name, strlen(name), -1,
-				&payload_reply);
+	int64_t size = nxd_peer_call(&bundlemgrd, NX_BUNDLE_GET_PAYLOAD, 0, name, strlen(name), -1,
+				     &payload_reply);
+	if (size == -NX_ETIMEDOUT) {
+		snprintf(msg, cap, "%s: bundlemgrd did not answer within %d ms", name,
+			 NX_DEADLINE_BUNDLE_MS);
+		nx_msg_release(&payload_reply);
+		return size;
+	}
 	if (size < 0) {
 		snprintf(msg, cap, "%.*s", (int)payload_reply.len,
 			 (const char *)payload_reply.body);
@@ -195,11 +205,13 @@ static void on_run(struct nxd_conn *c, struct nx_msg *m, void *arg)
 	snprintf(run.name, sizeof(run.name), "%s", name);
 	nxd_conn_hold(c);
 	int err = nxd_call_async(nxd_kernel_conn(execd), NX_FRAME_KCALL, NX_SYS_WAIT, &kc,
-				 sizeof(kc), -1, on_waited, NULL);
+				 sizeof(kc), -1, NXD_NO_DEADLINE, on_waited, NULL);
 	if (err != 0) {
 		nxd_reply_err(c, &m->hdr, err, "%s: pid %ld: kernel wait failed", name, pid);
 		finish();
+		return;
 	}
+	(void)nxd_reply(c, &m->hdr, pid, NULL, 0, -1);
 }
 
 static const struct nxd_handler handlers[] = {
@@ -211,9 +223,7 @@ int main(void)
 {
 	execd = nxd_start(NX_SVC_EXECD, 0);
 	nx_msg_init(&payload_reply);
-	bundlemgrd = nxd_connect(execd, NX_SVC_BUNDLEMGRD);
-	if (bundlemgrd < 0)
-		fatalx("cannot connect to %s (%d)", NX_SVC_BUNDLEMGRD, bundlemgrd);
+	nxd_peer_init(&bundlemgrd, execd, NX_SVC_BUNDLEMGRD, NX_DEADLINE_BUNDLE_MS);
 	nxd_sandbox(execd, NULL, 0);
 	if (nxd_register(execd, handlers, sizeof(handlers) / sizeof(handlers[0]), NULL) != 0)
 		fatalx("cannot register with samgrd");

@@ -57,8 +57,10 @@ static void ctl_boot(struct nxd_conn *c, struct nx_msg *m, void *arg)
 		return;
 	}
 	if (in->fault != NULL) {
-		struct svc *s =
-		    strncmp(in->fault, "seccomp:", 8) == 0 ? svc_by_name(in, in->fault + 8) : NULL;
+		const char *colon = strchr(in->fault, ':');
+		int known = colon != NULL && (strncmp(in->fault, "seccomp:", 8) == 0 ||
+					      strncmp(in->fault, "hang:", 5) == 0);
+		struct svc *s = known ? svc_by_name(in, colon + 1) : NULL;
 
 		if (s == NULL) {
 			init_boot_fail(in, NX_EINVAL, "NEXUS_FAULT=%s names no known fault",

@@ -1,9 +1,15 @@
 /*
  * One run: install the bundle through bundlemgrd, then run it through
  * execd, as a client of both through samgrd, and answer nexus-sim with
- * the result. Both calls are asynchronous: while the payload runs, init
- * keeps supervising and keeps listening to nexus-sim.
+ * the result. Every step is an asynchronous call with a deadline
+ * (nexus/limits.h NX_DEADLINE_*): init never blocks on a peer, and keeps
+ * supervising and listening to nexus-sim while the payload runs.
+ *
+ *   CONNECT bundlemgrd -> INSTALL -> CONNECT execd -> RUN (reply: spawned)
+ *   -> EXITED (the task ended) -> RESULT to nexus-sim
  */
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -17,12 +23,26 @@ struct run {
 	struct init *in;
 	struct nx_frame req;
 	struct nxd_conn *conn; /* to bundlemgrd, then to execd */
+	const char *peer;      /* the service the current step waits on */
+	int dirfd;	       /* the bundle until INSTALL took it */
 	int ended;	       /* answered: late completions are ignored */
+	int connecting;	       /* a CONNECT is pending on init's registry connection */
 	uint32_t argc, envc;
 	size_t strslen;
 	uint8_t *strs; /* the arguments, then the environment */
-	char name[NX_BUNDLE_NAME_MAX + NX_PATH_MAX];
+	char label[NX_PATH_MAX];
+	char name[NX_BUNDLE_NAME_MAX];
 };
+
+static void run_connect(struct run *r, const char *svc);
+
+static void run_free(struct run *r)
+{
+	if (r->dirfd >= 0)
+		close(r->dirfd);
+	free(r->strs);
+	free(r);
+}
 
 static void run_end(struct run *r)
 {
@@ -34,9 +54,10 @@ static void run_end(struct run *r)
 	/* Completes the pending call (if any) with NULL, which sees r->ended. */
 	if (c != NULL)
 		nxd_conn_drop(c);
-	free(r->strs);
-	free(r);
 	in->run = NULL;
+	/* A CONNECT still pending on the shared registry connection frees r when it completes. */
+	if (!r->connecting)
+		run_free(r);
 	init_arm_timer(in);
 }
 
@@ -49,62 +70,73 @@ static void run_fail(struct run *r, int64_t err, const void *msg, size_t len)
 	run_end(r);
 }
 
-static void run_failf(struct run *r, int err, const char *text)
+static void run_failf(struct run *r, int err, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void run_failf(struct run *r, int err, const char *fmt, ...)
 {
+	char text[NX_ERRMSG_MAX + 1];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
 	run_fail(r, -(int64_t)err, text, strlen(text));
 }
 
-/* A connection to a service through samgrd, owned by the loop. */
-static struct nxd_conn *run_connect(struct run *r, const char *svc)
+/* A call that got no reply: the peer went away, or missed its deadline. */
+static void run_no_reply(struct run *r, int err, int deadline_ms)
 {
-	struct nx_msg *m = malloc(sizeof(*m));
-	struct nxd_conn *c = NULL;
-	int64_t res;
-	int fd;
-
-	if (m == NULL || r->in->registry == NULL) {
-		free(m);
-		return NULL;
-	}
-	nx_msg_init(m);
-	res = nxd_call(r->in->registry, -1, NX_SAMGR_CONNECT, 0, svc, strlen(svc), -1, m);
-	fd = nx_msg_take_fd(m);
-	nx_msg_release(m);
-	free(m);
-	if (res < 0 || fd < 0) {
-		if (fd >= 0)
-			close(fd);
-		return NULL;
-	}
-	c = nxd_loop_add(r->in->loop, fd, svc, NULL, 0, r);
-	return c;
+	r->conn = NULL;
+	if (err == -NX_ETIMEDOUT)
+		run_failf(r, NX_ETIMEDOUT, "%s did not answer within %d ms", r->peer, deadline_ms);
+	else
+		run_failf(r, NX_EPIPE, "%s went away during the run", r->peer);
 }
 
-static void run_exec_done(void *arg, struct nx_msg *reply)
+/* The reply of a refused or failed step goes to nexus-sim as it is. */
+static int run_refused(struct run *r, struct nx_msg *reply)
+{
+	if (nx_msg_result(reply) >= 0)
+		return 0;
+	run_fail(r, nx_msg_result(reply), reply->body, reply->len);
+	return 1;
+}
+
+static void run_exited(struct nxd_conn *c, struct nx_msg *m, void *arg)
 {
 	struct run *r = arg;
-	struct nx_ctl_result res;
+
+	(void)c;
+	/* One RUN per connection: the EXITED on it is this run's. */
+	if (r->ended)
+		return;
+	_Static_assert(sizeof(struct nx_ctl_result) == sizeof(struct nx_exec_result),
+		       "exec and ctl results agree");
+	(void)nx_wire_send(nxd_conn_fd(r->in->ctl), NX_CTL_RESULT, 0, r->req.id, m->body, m->len,
+			   -1);
+	run_end(r);
+}
+
+/* execd's unsolicited end of the task, on the connection the RUN went on. */
+static const struct nxd_handler run_exec_table[] = {
+    {{NX_EXEC_EXITED, sizeof(struct nx_exec_result), sizeof(struct nx_exec_result), NX_FD_NONE},
+     run_exited},
+};
+
+static void run_spawned(void *arg, struct nx_msg *reply, int err)
+{
+	struct run *r = arg;
 
 	if (r->ended)
 		return;
 	if (reply == NULL) {
-		r->conn = NULL;
-		run_failf(r, NX_EPIPE, "execd went away during the run");
+		run_no_reply(r, err, NX_DEADLINE_EXEC_MS);
 		return;
 	}
-	if (nx_msg_result(reply) < 0) {
-		run_fail(r, nx_msg_result(reply), reply->body, reply->len);
+	if (run_refused(r, reply))
 		return;
-	}
-	if (reply->len != sizeof(struct nx_exec_result)) {
-		run_failf(r, NX_EPIPE, "execd sent a result of the wrong size");
-		return;
-	}
-	_Static_assert(sizeof(res) == sizeof(struct nx_exec_result), "exec and ctl results agree");
-	memcpy(&res, reply->body, sizeof(res));
-	(void)nx_wire_send(nxd_conn_fd(r->in->ctl), NX_CTL_RESULT, 0, r->req.id, &res, sizeof(res),
-			   -1);
-	run_end(r);
+	/* Spawned: the task runs as long as it runs; EXITED ends the run. */
+	r->peer = NX_SVC_EXECD;
 }
 
 static void run_exec(struct run *r)
@@ -112,18 +144,11 @@ static void run_exec(struct run *r)
 	struct nx_exec_req er = {.argc = r->argc + 1, .envc = r->envc};
 	size_t nlen = strlen(r->name) + 1;
 	size_t len = sizeof(er) + 2 * nlen + r->strslen;
-	uint8_t *body;
+	uint8_t *body = len <= NX_FRAME_BODY_MAX ? malloc(len) : NULL;
 	int err;
 
-	if (len > NX_FRAME_BODY_MAX) {
+	if (body == NULL) {
 		run_failf(r, NX_EMSGSIZE, "arguments too long for one request");
-		return;
-	}
-	body = malloc(len);
-	r->conn = run_connect(r, NX_SVC_EXECD);
-	if (body == NULL || r->conn == NULL) {
-		free(body);
-		run_failf(r, NX_EPIPE, "cannot connect to execd");
 		return;
 	}
 	/* target, then argv[0] = the installed name, the user's arguments, the environment. */
@@ -132,31 +157,28 @@ static void run_exec(struct run *r)
 	memcpy(body + sizeof(er) + nlen, r->name, nlen);
 	if (r->strslen > 0)
 		memcpy(body + sizeof(er) + 2 * nlen, r->strs, r->strslen);
-	err = nxd_call_async(r->conn, NX_EXEC_RUN, 0, body, len, -1, run_exec_done, r);
+	err = nxd_call_async(r->conn, NX_EXEC_RUN, 0, body, len, -1, NX_DEADLINE_EXEC_MS,
+			     run_spawned, r);
 	free(body);
 	if (err != 0)
 		run_failf(r, NX_EPIPE, "cannot send the run request to execd");
 }
 
-static void run_install_done(void *arg, struct nx_msg *reply)
+static void run_installed(void *arg, struct nx_msg *reply, int err)
 {
 	struct run *r = arg;
-	char *at;
 
 	if (r->ended)
 		return;
 	if (reply == NULL) {
-		r->conn = NULL;
-		run_failf(r, NX_EPIPE, "bundlemgrd went away during the install");
+		run_no_reply(r, err, NX_DEADLINE_BUNDLE_MS);
 		return;
 	}
-	if (nx_msg_result(reply) < 0) {
-		run_fail(r, nx_msg_result(reply), reply->body, reply->len);
+	if (run_refused(r, reply))
 		return;
-	}
 	/* "name@version" */
-	at = memchr(reply->body, '@', reply->len);
-	size_t n = at ? (size_t)(at - (char *)reply->body) : 0;
+	const char *at = memchr(reply->body, '@', reply->len);
+	size_t n = at != NULL ? (size_t)(at - (const char *)reply->body) : 0;
 	if (n == 0 || n >= NX_BUNDLE_NAME_MAX) {
 		run_failf(r, NX_EPIPE, "bundlemgrd sent a malformed install reply");
 		return;
@@ -169,14 +191,74 @@ static void run_install_done(void *arg, struct nx_msg *reply)
 	}
 	nxd_conn_drop(r->conn);
 	r->conn = NULL;
-	run_exec(r);
+	run_connect(r, NX_SVC_EXECD);
+}
+
+static void run_install(struct run *r)
+{
+	int err = nxd_call_async(r->conn, NX_BUNDLE_INSTALL, 0, r->label, strlen(r->label),
+				 r->dirfd, NX_DEADLINE_BUNDLE_MS, run_installed, r);
+
+	close(r->dirfd);
+	r->dirfd = -1;
+	if (err != 0)
+		run_failf(r, NX_EPIPE, "cannot send the install request to bundlemgrd");
+}
+
+static void run_connected(void *arg, struct nx_msg *reply, int err)
+{
+	struct run *r = arg;
+	int fd = reply != NULL ? nx_msg_take_fd(reply) : -1;
+
+	r->connecting = 0;
+	if (r->ended) {
+		if (fd >= 0)
+			close(fd);
+		run_free(r);
+		return;
+	}
+	if (reply == NULL) {
+		r->peer = "samgrd";
+		run_no_reply(r, err, NX_DEADLINE_REGISTRY_MS);
+		return;
+	}
+	if (nx_msg_result(reply) < 0 || fd < 0) {
+		if (fd >= 0)
+			close(fd);
+		run_failf(r, NX_EPIPE, "cannot connect to %s: %.*s", r->peer, (int)reply->len,
+			  (const char *)reply->body);
+		return;
+	}
+	const int exec = strcmp(r->peer, NX_SVC_EXECD) == 0;
+	r->conn =
+	    nxd_loop_add(r->in->loop, fd, r->peer, exec ? run_exec_table : NULL, exec ? 1 : 0, r);
+	if (r->conn == NULL) {
+		run_failf(r, NX_EPIPE, "too many connections to reach %s", r->peer);
+		return;
+	}
+	if (exec)
+		run_exec(r);
+	else
+		run_install(r);
+}
+
+/* CONNECT to a service through samgrd, without waiting for the answer. */
+static void run_connect(struct run *r, const char *svc)
+{
+	r->peer = svc;
+	if (r->in->registry == NULL ||
+	    nxd_call_async(r->in->registry, NX_SAMGR_CONNECT, 0, svc, strlen(svc), -1,
+			   NX_DEADLINE_REGISTRY_MS, run_connected, r) != 0) {
+		run_failf(r, NX_EPIPE, "cannot ask samgrd for %s", svc);
+		return;
+	}
+	r->connecting = 1;
 }
 
 void run_start(struct init *in, const struct nx_frame *req, int dirfd, const char *label,
 	       const uint8_t *strs, size_t len, uint32_t argc, uint32_t envc)
 {
 	struct run *r = calloc(1, sizeof(*r));
-	int err;
 
 	if (r == NULL || (len > 0 && (r->strs = malloc(len)) == NULL)) {
 		free(r);
@@ -187,23 +269,15 @@ void run_start(struct init *in, const struct nx_frame *req, int dirfd, const cha
 	}
 	r->in = in;
 	r->req = *req;
+	r->dirfd = dirfd;
 	r->argc = argc;
 	r->envc = envc;
 	r->strslen = len;
 	if (len > 0)
 		memcpy(r->strs, strs, len);
+	snprintf(r->label, sizeof(r->label), "%s", label);
 	in->run = r;
-	r->conn = run_connect(r, NX_SVC_BUNDLEMGRD);
-	if (r->conn == NULL) {
-		close(dirfd);
-		run_failf(r, NX_EPIPE, "cannot connect to bundlemgrd");
-		return;
-	}
-	err = nxd_call_async(r->conn, NX_BUNDLE_INSTALL, 0, label, strlen(label), dirfd,
-			     run_install_done, r);
-	close(dirfd);
-	if (err != 0)
-		run_failf(r, NX_EPIPE, "cannot send the install request to bundlemgrd");
+	run_connect(r, NX_SVC_BUNDLEMGRD);
 }
 
 void run_abort(struct init *in)

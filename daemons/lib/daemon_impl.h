@@ -14,6 +14,7 @@ struct nxd {
 	int dir;		 /* fd 5, or -1 */
 	int log_fd;		 /* connection to logd, or -1 */
 	int sandboxed;
+	int hang; /* NEXUS_FAULT=hang:<name>: stop answering clients once ready */
 	const struct nxd_handler *svc_table; /* serves connections samgrd hands over */
 	size_t svc_n;
 	void *svc_arg;

@@ -57,6 +57,14 @@ static void start_on_init_close(void *arg, struct nxd_conn *c)
 	nxd_loop_stop(d->loop, 0);
 }
 
+/* NEXUS_FAULT=hang:<this daemon> (docs/security.md lists the faults). */
+static int start_fault_hang(const char *name)
+{
+	const char *f = getenv("NEXUS_FAULT");
+
+	return f != NULL && strncmp(f, "hang:", 5) == 0 && strcmp(f + 5, name) == 0;
+}
+
 static const struct nxd_handler start_init_table[] = {
     {{NX_SVC_STOP, 0, 0, NX_FD_NONE}, start_on_stop},
 };
@@ -90,6 +98,7 @@ struct nxd *nxd_start(const char *name, unsigned flags)
 	snprintf(d->name, sizeof(d->name), "%s", name);
 	d->flags = flags;
 	d->dir = (flags & NXD_START_DIR) ? NXD_FD_DIR : -1;
+	d->hang = start_fault_hang(name);
 	d->log_fd = -1;
 	d->init = nxd_loop_add(d->loop, NXD_FD_INIT, "init", start_init_table, 1, d);
 	d->kernel = nxd_loop_add(d->loop, NXD_FD_KERNEL, "kernel", NULL, 0, d);
@@ -158,6 +167,8 @@ void nxd_ready(struct nxd *d)
 
 	if (!d->sandboxed)
 		fatalx("ready before the sandbox is installed");
+	/* NEXUS_FAULT=hang:<name>: every client connected from now on is left unanswered. */
+	d->loop->hang_new = d->hang;
 	/* Printed first so the ladder reads "<svc>: ready" then "init: up <svc>". */
 	nxd_say("%s: ready", d->name);
 	err = nx_wire_send(NXD_FD_INIT, NX_SVC_READY, 0, NULL, d->name, strlen(d->name), -1);

@@ -38,7 +38,8 @@ static long kcall_frame(struct nxd_conn *c, int sock, unsigned nr, const uint64_
 	if (inlen > 0)
 		memcpy(body + sizeof(k), in, inlen);
 	nx_msg_init(reply);
-	res = nxd_call(c, sock, NX_FRAME_KCALL, nr, body, sizeof(k) + inlen, fd_in, reply);
+	res = nxd_call(c, sock, NX_FRAME_KCALL, nr, body, sizeof(k) + inlen, fd_in, reply,
+		       NX_DEADLINE_KERNEL_MS);
 	if (reply->have_hdr && reply->hdr.kind == NX_FRAME_REPLY) {
 		size_t n = reply->len < outcap ? reply->len : outcap;
 

@@ -40,7 +40,7 @@ static void conn_fail_calls(struct nxd_conn *c)
 		if (!p.used)
 			continue;
 		c->calls[i].used = 0;
-		p.done(p.arg, NULL);
+		p.done(p.arg, NULL, -NX_EPIPE);
 	}
 }
 
@@ -99,6 +99,7 @@ struct nxd_conn *nxd_loop_add(struct nxd_loop *l, int fd, const char *peer,
 	c->table = table;
 	c->n = n;
 	c->arg = arg;
+	c->hang = l->hang_new;
 	l->conns[l->nconns++] = c;
 	return c;
 }
@@ -155,7 +156,7 @@ int nxd_reply_err(struct nxd_conn *c, const struct nx_frame *req, int err, const
 }
 
 int nxd_call_async(struct nxd_conn *c, uint32_t kind, uint64_t arg, const void *body, size_t len,
-		   int fd, nxd_done_fn done, void *done_arg)
+		   int fd, int timeout_ms, nxd_done_fn done, void *done_arg)
 {
 	struct nxd_pending *p = NULL;
 	int err;
@@ -173,6 +174,7 @@ int nxd_call_async(struct nxd_conn *c, uint32_t kind, uint64_t arg, const void *
 		return err;
 	p->done = done;
 	p->arg = done_arg;
+	p->due = timeout_ms < 0 ? UINT64_MAX : nxd_now_ms() + (uint64_t)timeout_ms;
 	p->used = 1;
 	return 0;
 }
@@ -218,7 +220,7 @@ static void conn_complete(struct nxd_conn *c, struct nx_msg *m)
 
 		if (p.used && nx_id_eq(p.id, m->hdr.id)) {
 			c->calls[i].used = 0;
-			p.done(p.arg, m);
+			p.done(p.arg, m, 0);
 			return;
 		}
 	}
@@ -249,6 +251,12 @@ void nxd_conn_handle(struct nxd_conn *c, struct nx_msg *m, int status)
 	if (c->table == NULL) {
 		(void)nxd_reply_err(c, &m->hdr, -NX_ENOSYS, "this connection serves no requests");
 		return;
+	}
+	if (c->hang) {
+		/* NEXUS_FAULT=hang:<daemon>: the peer must find out through its deadline. */
+		nxd_say("%s: NEXUS_FAULT: not answering %s", nxd_progname(), c->peer);
+		for (;;)
+			(void)poll(NULL, 0, -1);
 	}
 	err = nxd_dispatch_check(c->table, c->n, m, &h, &why);
 	if (err != 0) {
@@ -307,6 +315,34 @@ static int loop_drain_queues(struct nxd_loop *l)
 	return any;
 }
 
+/*
+ * Calls past their deadline fail with -NX_ETIMEDOUT and their connection
+ * is dropped. Returns the ms until the next deadline, or -1 for none.
+ */
+static int loop_deadlines(struct nxd_loop *l)
+{
+	uint64_t now = nxd_now_ms(), next = UINT64_MAX;
+
+	for (size_t i = 0; i < l->nconns; i++) {
+		struct nxd_conn *c = l->conns[i];
+
+		for (size_t k = 0; k < NXD_CALLS_MAX && !c->dead; k++) {
+			struct nxd_pending p = c->calls[k];
+
+			if (!p.used)
+				continue;
+			if (p.due > now) {
+				next = p.due < next ? p.due : next;
+				continue;
+			}
+			c->calls[k].used = 0;
+			p.done(p.arg, NULL, -NX_ETIMEDOUT);
+			nxd_conn_drop(c);
+		}
+	}
+	return next == UINT64_MAX ? -1 : (int)(next - now);
+}
+
 /* Reclaim dead connections nobody holds any more. */
 static void loop_reap(struct nxd_loop *l)
 {
@@ -346,9 +382,10 @@ int nxd_loop_run(struct nxd_loop *l)
 	l->stopped = 0;
 	while (!l->stopped) {
 		size_t n = 0, nc, nw;
-		int r;
+		int r, timeout;
 
 		loop_drain_queues(l);
+		timeout = loop_deadlines(l);
 		if (l->stopped)
 			break;
 		loop_reap(l);
@@ -367,14 +404,19 @@ int nxd_loop_run(struct nxd_loop *l)
 			n++;
 		}
 		nw = l->nwatches;
-		r = poll(pfd, n, l->tick_ms);
+		uint64_t start = nxd_now_ms();
+		if (l->tick_ms >= 0 && (timeout < 0 || l->tick_ms < timeout))
+			timeout = l->tick_ms;
+		r = poll(pfd, n, timeout);
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
 			fatal("poll");
 		}
 		if (r == 0) {
-			if (l->tick != NULL)
+			/* The tick is due only when its own timeout passed, not a call's. */
+			if (l->tick != NULL && l->tick_ms >= 0 &&
+			    nxd_now_ms() - start >= (uint64_t)l->tick_ms)
 				l->tick(l->tick_arg);
 			continue;
 		}

@@ -7,6 +7,7 @@
 
 struct nxd_pending {
 	int used;
+	uint64_t due; /* nxd_now_ms() past which the call has failed */
 	uint8_t id[16];
 	nxd_done_fn done;
 	void *arg;
@@ -24,6 +25,7 @@ struct nxd_conn {
 	int fd;
 	int dead;
 	int holds;
+	int hang; /* fault injection: the first request on it never gets an answer */
 	char peer[NX_SVC_NAME_MAX];
 	const struct nxd_handler *table;
 	size_t n;
@@ -46,6 +48,7 @@ struct nxd_loop {
 	struct nxd_watch watches[NXD_LOOP_CONNS_MAX];
 	size_t nwatches;
 	int stopped, code;
+	int hang_new; /* fault injection: connections added from now on hang (nxd_ready) */
 	int tick_ms;
 	void (*tick)(void *arg);
 	void *tick_arg;

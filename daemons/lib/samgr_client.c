@@ -64,7 +64,8 @@ int nxd_register(struct nxd *d, const struct nxd_handler *table, size_t n, void 
 	d->svc_table = table;
 	d->svc_n = n;
 	d->svc_arg = arg;
-	r = nxd_call(d->samgr, -1, NX_SAMGR_REGISTER, 0, d->name, strlen(d->name), -1, NULL);
+	r = nxd_call(d->samgr, -1, NX_SAMGR_REGISTER, 0, d->name, strlen(d->name), -1, NULL,
+		     NX_DEADLINE_REGISTRY_MS);
 	if (r < 0) {
 		d->svc_table = NULL;
 		return (int)r;
@@ -72,12 +73,13 @@ int nxd_register(struct nxd *d, const struct nxd_handler *table, size_t n, void 
 	return 0;
 }
 
-static void samgr_registered(void *arg, struct nx_msg *reply)
+static void samgr_registered(void *arg, struct nx_msg *reply, int err)
 {
 	struct nxd *d = arg;
 
 	if (reply == NULL)
-		fatalx("samgrd went away before answering REGISTER");
+		fatalx("samgrd %s before answering REGISTER",
+		       err == -NX_ETIMEDOUT ? "did not start" : "went away");
 	if (nx_msg_result(reply) < 0)
 		fatalx("samgrd refused to register %s: %.*s", d->name, (int)reply->len,
 		       (const char *)reply->body);
@@ -93,7 +95,7 @@ int nxd_register_early(struct nxd *d, const struct nxd_handler *table, size_t n,
 	d->svc_n = n;
 	d->svc_arg = arg;
 	err = nxd_call_async(d->samgr, NX_SAMGR_REGISTER, 0, d->name, strlen(d->name), -1,
-			     samgr_registered, d);
+			     NX_DEADLINE_BOOT_MS, samgr_registered, d);
 	if (err != 0)
 		d->svc_table = NULL;
 	return err;
@@ -113,7 +115,8 @@ int nxd_connect(struct nxd *d, const char *service)
 	if (m == NULL)
 		return -NX_ENOMEM;
 	nx_msg_init(m);
-	r = nxd_call(d->samgr, -1, NX_SAMGR_CONNECT, 0, service, strlen(service), -1, m);
+	r = nxd_call(d->samgr, -1, NX_SAMGR_CONNECT, 0, service, strlen(service), -1, m,
+		     NX_DEADLINE_REGISTRY_MS);
 	fd = nx_msg_take_fd(m);
 	nx_msg_release(m);
 	free(m);

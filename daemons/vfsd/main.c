@@ -13,7 +13,7 @@
 #include "vfs_path.h"
 #include "nexus/svc_vfs.h"
 
-static int pkgfs = -1;
+static struct nxd_peer pkgfs;
 static struct nx_msg reply;
 
 /* Check and resolve the path; 0 with the /packages/ form in out, or an error already replied. */
@@ -31,7 +31,12 @@ static int resolve(struct nxd_conn *c, struct nx_msg *m, const char *path, size_
 	}
 	if (p.alias) {
 		int64_t r =
-		    nxd_call(NULL, pkgfs, NX_PKGFS_RESOLVE, 0, p.name, strlen(p.name), -1, &reply);
+		    nxd_peer_call(&pkgfs, NX_PKGFS_RESOLVE, 0, p.name, strlen(p.name), -1, &reply);
+		if (r == -NX_ETIMEDOUT || (r < 0 && reply.hdr.kind != NX_FRAME_REPLY)) {
+			nxd_reply_err(c, &m->hdr, (int)r, "packagefsd did not answer");
+			nx_msg_release(&reply);
+			return (int)r;
+		}
 		if (r < 0) {
 			nxd_reply_err(c, &m->hdr, (int)r, "%.*s", (int)reply.len,
 				      (const char *)reply.body);
@@ -60,8 +65,8 @@ static int resolve(struct nxd_conn *c, struct nx_msg *m, const char *path, size_
 static void forward(struct nxd_conn *c, struct nx_msg *m, uint32_t kind, const void *body,
 		    size_t len)
 {
-	int64_t r = nxd_call(NULL, pkgfs, kind, 0, body, len, -1, &reply);
-	if (r < 0 && reply.hdr.kind != NX_FRAME_REPLY)
+	int64_t r = nxd_peer_call(&pkgfs, kind, 0, body, len, -1, &reply);
+	if (r < 0 && (r == -NX_ETIMEDOUT || reply.hdr.kind != NX_FRAME_REPLY))
 		nxd_reply_err(c, &m->hdr, (int)r, "packagefsd did not answer");
 	else
 		nxd_reply(c, &m->hdr, r, reply.body, reply.len, reply.fd);
@@ -106,9 +111,7 @@ int main(void)
 	struct nxd *d = nxd_start(NX_SVC_VFSD, 0);
 
 	nx_msg_init(&reply);
-	pkgfs = nxd_connect(d, NX_SVC_PACKAGEFSD);
-	if (pkgfs < 0)
-		fatalx("cannot connect to %s (%d)", NX_SVC_PACKAGEFSD, pkgfs);
+	nxd_peer_init(&pkgfs, d, NX_SVC_PACKAGEFSD, NX_DEADLINE_SERVICE_MS);
 	/* vfsd opens nothing: libnxd's base list is all it needs. */
 	nxd_sandbox(d, NULL, 0);
 	if (nxd_register(d, handlers, sizeof(handlers) / sizeof(handlers[0]), NULL) != 0)

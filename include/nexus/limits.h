@@ -50,6 +50,23 @@
 #define NX_SVC_NAME_MAX 32 /* bytes of a service name including the NUL */
 #define NX_PATH_MAX 256	   /* bytes of a vfs path including the NUL */
 
+/*
+ * Deadlines: no process waits on a peer without one (docs/daemons.md).
+ * A call that misses its deadline fails with -NX_ETIMEDOUT and the
+ * caller's connection to that peer is dropped (the next call makes a
+ * fresh one). Nested calls get shorter deadlines than the calls that
+ * wait on them, so the message names the daemon that did not answer.
+ */
+#define NX_DEADLINE_REGISTRY_MS 2000 /* ms: samgrd REGISTER / CONNECT */
+#define NX_DEADLINE_SERVICE_MS 3000  /* ms: keystored, vfsd, packagefsd, logd requests */
+#define NX_DEADLINE_BUNDLE_MS 10000  /* ms: bundlemgrd install / payload (hashes up to 50 MiB) */
+#define NX_DEADLINE_EXEC_MS 15000    /* ms: execd until the payload is spawned */
+#define NX_DEADLINE_KERNEL_MS 10000  /* ms: a kernel call (the kernel process serves every slice)  \
+				      */
+#define NX_DEADLINE_BOOT_MS                                                                        \
+	10000			/* ms: logd's REGISTER, answered once samgrd (started next) runs */
+#define NX_RECONNECT_POLL_MS 50 /* ms between CONNECTs to a service that is restarting */
+
 /* Formats. */
 #define NX_MANIFEST_MAX (256U << 10)	  /* bytes of manifest.nxb */
 #define NX_PAYLOAD_MAX NX_ELF_FILE_MAX	  /* bytes of payload.elf */

@@ -122,7 +122,8 @@ static double nxd_rtt(long n)
 	double t0 = now_ns();
 
 	for (long i = 0; i < n; i++)
-		if (nxd_call(NULL, fd, RTT_KIND, 0, NULL, 0, -1, NULL) != 0) {
+		if (nxd_call(NULL, fd, RTT_KIND, 0, NULL, 0, -1, NULL, NX_DEADLINE_SERVICE_MS) !=
+		    0) {
 			fprintf(stderr, "ipc-rtt: libnxd call %ld failed\n", i);
 			exit(1);
 		}

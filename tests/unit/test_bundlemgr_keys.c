@@ -144,7 +144,9 @@ static int verify(const struct nx_seckey *key, uint8_t *msg, size_t len, size_t 
 	if (flip < len)
 		msg[flip] ^= 1;
 	why[0] = '\0';
-	return bm_keys_verify(&client, &sig, msg, len, why, NX_ERRMSG_MAX);
+	/* A peer already connected: the test plays samgrd and made the connection. */
+	struct nxd_peer peer = {.fd = client, .timeout_ms = NX_DEADLINE_SERVICE_MS};
+	return bm_keys_verify(&peer, &sig, msg, len, why, NX_ERRMSG_MAX);
 }
 
 static void test_keystored_verifies_inline_message(void **state)
@@ -193,29 +195,35 @@ static void test_keystored_refuses_malformed_requests(void **state)
 	memcpy(rq.key_id, "zzzzzzzzzzzzzzzz", NX_KEY_ID_CHARS);
 	rq.msg_len = 8;
 	memcpy(body, &rq, sizeof(rq));
-	assert_int_equal(nxd_call(NULL, client, NX_KEY_VERIFY, 0, body, sizeof(body), -1, &m),
+	assert_int_equal(nxd_call(NULL, client, NX_KEY_VERIFY, 0, body, sizeof(body), -1, &m,
+				  NX_DEADLINE_SERVICE_MS),
 			 -NX_EINVAL);
 	/* msg_len disagreeing with the bytes sent. */
 	memcpy(rq.key_id, "5d9feb163119f631", NX_KEY_ID_CHARS);
 	rq.msg_len = 9;
 	memcpy(body, &rq, sizeof(rq));
-	assert_int_equal(nxd_call(NULL, client, NX_KEY_VERIFY, 0, body, sizeof(body), -1, &m),
+	assert_int_equal(nxd_call(NULL, client, NX_KEY_VERIFY, 0, body, sizeof(body), -1, &m,
+				  NX_DEADLINE_SERVICE_MS),
 			 -NX_EINVAL);
 	/* An unsealed memfd is refused: its bytes could still change. */
 	int fd = memfd_create("unsealed", MFD_CLOEXEC);
 	assert_int_equal(write(fd, "12345678", 8), 8);
 	rq.msg_len = 8;
 	memcpy(body, &rq, sizeof(rq));
-	assert_int_equal(nxd_call(NULL, client, NX_KEY_VERIFY, 0, body, sizeof(rq), fd, &m),
+	assert_int_equal(nxd_call(NULL, client, NX_KEY_VERIFY, 0, body, sizeof(rq), fd, &m,
+				  NX_DEADLINE_SERVICE_MS),
 			 -NX_EINVAL);
 	assert_non_null(strstr((const char *)m.body, "sealed"));
 	close(fd);
 	/* A short request. */
-	assert_int_equal(nxd_call(NULL, client, NX_KEY_VERIFY, 0, body, 10, -1, &m), -NX_EINVAL);
+	assert_int_equal(
+	    nxd_call(NULL, client, NX_KEY_VERIFY, 0, body, 10, -1, &m, NX_DEADLINE_SERVICE_MS),
+	    -NX_EINVAL);
 	/* Over the message cap. */
 	rq.msg_len = NX_KEY_MSG_MAX + 1;
 	memcpy(body, &rq, sizeof(rq));
-	assert_int_equal(nxd_call(NULL, client, NX_KEY_VERIFY, 0, body, sizeof(rq), -1, &m),
+	assert_int_equal(nxd_call(NULL, client, NX_KEY_VERIFY, 0, body, sizeof(rq), -1, &m,
+				  NX_DEADLINE_SERVICE_MS),
 			 -NX_EMSGSIZE);
 	int status;
 	assert_int_equal(waitpid(pid, &status, WNOHANG), 0);
@@ -224,7 +232,8 @@ static void test_keystored_refuses_malformed_requests(void **state)
 static void test_keystored_lists_dev_key(void **state)
 {
 	(void)state;
-	assert_int_equal(nxd_call(NULL, client, NX_KEY_LIST, 0, NULL, 0, -1, &m), 1);
+	assert_int_equal(
+	    nxd_call(NULL, client, NX_KEY_LIST, 0, NULL, 0, -1, &m, NX_DEADLINE_SERVICE_MS), 1);
 	assert_int_equal(m.len, NX_KEY_ID_CHARS + 1);
 	assert_memory_equal(m.body, "5d9feb163119f631\n", m.len);
 }

@@ -159,11 +159,12 @@ static void test_loop_body_over_range_and_missing_fd_refused(void **state)
 	assert_int_equal(read_reply(f, s), 0);
 }
 
-static void done_stop(void *arg, struct nx_msg *reply)
+/* Records the reply's result, or the error of a call that got none. */
+static void done_stop(void *arg, struct nx_msg *reply, int err)
 {
 	struct fx *f = arg;
 
-	f->order[f->norder++] = reply != NULL ? (int)nx_msg_result(reply) : -1;
+	f->order[f->norder++] = reply != NULL ? (int)nx_msg_result(reply) : err;
 	nxd_loop_stop(f->l, 9);
 }
 
@@ -171,7 +172,8 @@ static void test_loop_async_call_completes(void **state)
 {
 	struct fx *f = *state;
 
-	assert_int_equal(nxd_call_async(f->c, K_LATER, 0, "q", 1, -1, done_stop, f), 0);
+	assert_int_equal(
+	    nxd_call_async(f->c, K_LATER, 0, "q", 1, -1, NX_DEADLINE_SERVICE_MS, done_stop, f), 0);
 	assert_int_equal(nx_wire_recv(f->peer, f->m, 0), 1);
 	assert_int_equal(f->m->hdr.kind, K_LATER);
 	assert_int_equal(nx_wire_send(f->peer, NX_FRAME_REPLY, 33, f->m->hdr.id, NULL, 0, -1), 0);
@@ -184,11 +186,35 @@ static void test_loop_async_call_fails_when_peer_goes(void **state)
 {
 	struct fx *f = *state;
 
-	assert_int_equal(nxd_call_async(f->c, K_LATER, 0, NULL, 0, -1, done_stop, f), 0);
+	assert_int_equal(
+	    nxd_call_async(f->c, K_LATER, 0, NULL, 0, -1, NX_DEADLINE_SERVICE_MS, done_stop, f), 0);
 	close(f->peer);
 	f->peer = -1;
 	assert_int_equal(nxd_loop_run(f->l), 9);
-	assert_int_equal(f->order[0], -1);
+	assert_int_equal(f->order[0], -NX_EPIPE);
+}
+
+/* A peer that reads the call and never answers: the deadline ends it and drops the connection. */
+static void test_loop_async_call_times_out(void **state)
+{
+	struct fx *f = *state;
+	uint64_t t0 = nxd_now_ms();
+
+	assert_int_equal(nxd_call_async(f->c, K_LATER, 0, NULL, 0, -1, 50, done_stop, f), 0);
+	assert_int_equal(nxd_loop_run(f->l), 9);
+	assert_int_equal(f->order[0], -NX_ETIMEDOUT);
+	assert_true(nxd_now_ms() - t0 >= 50);
+	/* Dropped: a late reply can never be taken for another call's. */
+	assert_int_equal(nxd_call_async(f->c, K_LATER, 0, NULL, 0, -1, 50, done_stop, f),
+			 -NX_EPIPE);
+}
+
+static void test_loop_sync_call_times_out(void **state)
+{
+	struct fx *f = *state;
+
+	assert_int_equal(nxd_call(f->c, -1, K_LATER, 0, NULL, 0, -1, f->m, 50), -NX_ETIMEDOUT);
+	assert_int_equal(nxd_call(f->c, -1, K_LATER, 0, NULL, 0, -1, f->m, 50), -NX_EPIPE);
 }
 
 static void test_loop_sync_call_queues_overtaking_request(void **state)
@@ -211,7 +237,8 @@ static void test_loop_sync_call_queues_overtaking_request(void **state)
 			_exit(2);
 		_exit(0);
 	}
-	assert_int_equal(nxd_call(f->c, -1, K_LATER, 0, NULL, 0, -1, f->m), 44);
+	assert_int_equal(nxd_call(f->c, -1, K_LATER, 0, NULL, 0, -1, f->m, NX_DEADLINE_SERVICE_MS),
+			 44);
 	assert_memory_equal(f->m->body, "ok", 2);
 	/* The request that overtook the reply was not handled inside the call... */
 	assert_int_equal(f->norder, 0);
@@ -232,7 +259,9 @@ static void test_loop_held_conn_outlives_drop(void **state)
 	nxd_conn_drop(f->c);
 	struct nx_frame req = {0};
 	assert_int_equal(nxd_reply(f->c, &req, 0, NULL, 0, -1), -NX_EPIPE);
-	assert_int_equal(nxd_call_async(f->c, K_LATER, 0, NULL, 0, -1, done_stop, f), -NX_EPIPE);
+	assert_int_equal(
+	    nxd_call_async(f->c, K_LATER, 0, NULL, 0, -1, NX_DEADLINE_SERVICE_MS, done_stop, f),
+	    -NX_EPIPE);
 	nxd_conn_put(f->c);
 }
 
@@ -257,7 +286,9 @@ static void test_loop_sync_call_on_bare_socket_refuses_stray_frame(void **state)
 		/* A reply to some other request. */
 		_exit(nx_wire_send(sv[1], NX_FRAME_REPLY, 0, id, NULL, 0, -1) == 0 ? 0 : 2);
 	}
-	assert_int_equal(nxd_call(NULL, sv[0], K_LATER, 0, NULL, 0, -1, NULL), -NX_EINVAL);
+	assert_int_equal(
+	    nxd_call(NULL, sv[0], K_LATER, 0, NULL, 0, -1, NULL, NX_DEADLINE_SERVICE_MS),
+	    -NX_EINVAL);
 	int st;
 	assert_int_equal(waitpid(pid, &st, 0), pid);
 	close(sv[0]);
@@ -274,6 +305,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_loop_body_over_range_and_missing_fd_refused, setup,
 					    teardown),
 	    cmocka_unit_test_setup_teardown(test_loop_async_call_completes, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_loop_async_call_times_out, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_loop_sync_call_times_out, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_loop_async_call_fails_when_peer_goes, setup,
 					    teardown),
 	    cmocka_unit_test_setup_teardown(test_loop_sync_call_queues_overtaking_request, setup,

@@ -194,7 +194,7 @@ static int group_teardown(void **state)
 static int64_t call(uint32_t kind, const void *body, size_t len)
 {
 	nx_msg_release(&m);
-	return nxd_call(NULL, client, kind, 0, body, len, -1, &m);
+	return nxd_call(NULL, client, kind, 0, body, len, -1, &m, NX_DEADLINE_SERVICE_MS);
 }
 
 static void test_vfsd_open_alias_gives_sealed_newest(void **state)

@@ -81,6 +81,26 @@ nxd_register_early(struct nxd *d, const struct nxd_handler *table, size_t n, voi
 __attribute__((warn_unused_result)) int nxd_connect(struct nxd *d, const char *service);
 
 /*
+ * A service called synchronously, with a deadline: connected through
+ * samgrd at init when it is registered (else at first use), and again
+ * after it went away (peer.c). A call
+ * returns the reply's result, -NX_ETIMEDOUT when the service did not
+ * answer (or stayed unregistered) within timeout_ms, or -NX_EPIPE.
+ */
+struct nxd_peer {
+	struct nxd *d;
+	char service[NX_SVC_NAME_MAX];
+	int fd;
+	int timeout_ms;
+};
+void nxd_peer_init(struct nxd_peer *p, struct nxd *d, const char *service, int timeout_ms);
+__attribute__((warn_unused_result)) int64_t nxd_peer_call(struct nxd_peer *p, uint32_t kind,
+							  uint64_t arg, const void *body,
+							  size_t len, int fd_in,
+							  struct nx_msg *reply);
+void nxd_peer_close(struct nxd_peer *p);
+
+/*
  * The init channel (fd 4) and the kernel socket (fd 3) as loop
  * connections. samgrd serves NX_SVC_ATTACH on the init channel: its
  * table replaces the default one and must include nxd_handle_stop for

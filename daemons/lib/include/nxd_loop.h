@@ -77,24 +77,34 @@ int nxd_reply_err(struct nxd_conn *c, const struct nx_frame *req, int err, const
 
 /*
  * Asynchronous call on a connection of this loop: sends the frame and
- * returns at once; `done` runs from the loop with the reply, or with NULL
- * if the connection closes first. The reply's fd is the callback's to
- * take. Returns 0 or -NX_E* (then `done` never runs).
+ * returns at once; `done` runs from the loop exactly once, with the reply
+ * and err 0, or with NULL and err -NX_EPIPE (the connection closed
+ * first) or -NX_ETIMEDOUT (no reply within timeout_ms: the connection is
+ * then dropped, failing its other calls with -NX_EPIPE). The reply's fd
+ * is the callback's to take. Returns 0 or -NX_E* (then `done` never runs).
+ * NXD_NO_DEADLINE is only for a kernel WAIT, which lasts as long as the
+ * task it waits for; every call to a daemon has a deadline.
  */
-typedef void (*nxd_done_fn)(void *arg, struct nx_msg *reply);
+#define NXD_NO_DEADLINE (-1)
+typedef void (*nxd_done_fn)(void *arg, struct nx_msg *reply, int err);
 int nxd_call_async(struct nxd_conn *c, uint32_t kind, uint64_t arg, const void *body, size_t len,
-		   int fd, nxd_done_fn done, void *done_arg);
+		   int fd, int timeout_ms, nxd_done_fn done, void *done_arg);
 
 /*
- * Synchronous call: send, then block until the reply with the same id.
- * If `c` is a connection of a loop, frames that arrive meanwhile (a
- * request, another reply) are queued and handled by the loop later;
- * with c == NULL, `fd` is a plain socket used only for calls and any
- * other frame is a protocol error (-NX_EINVAL). Returns the reply's
- * result (>= 0 or -NX_E*), with the reply in *reply if non-NULL.
+ * Synchronous call: send, then wait at most timeout_ms for the reply
+ * with the same id. If `c` is a connection of a loop, frames that arrive
+ * meanwhile (a request, another reply) are queued and handled by the
+ * loop later, and a missed deadline drops c; with c == NULL, `fd` is a
+ * plain socket used only for calls, any other frame is a protocol error
+ * (-NX_EINVAL), and after -NX_ETIMEDOUT the caller must not use fd again
+ * (a late reply would answer the next call). Returns the reply's result
+ * (>= 0 or -NX_E*), with the reply in *reply if non-NULL.
  */
 int64_t nxd_call(struct nxd_conn *c, int fd, uint32_t kind, uint64_t arg, const void *body,
-		 size_t len, int fd_in, struct nx_msg *reply);
+		 size_t len, int fd_in, struct nx_msg *reply, int timeout_ms);
+
+/* CLOCK_MONOTONIC in ms: the clock of every deadline. */
+uint64_t nxd_now_ms(void);
 
 /* Watch a raw fd for readability (or hang-up); the caller keeps it. */
 int nxd_loop_watch(struct nxd_loop *l, int fd, void (*cb)(void *arg, int fd), void *arg);

@@ -57,6 +57,7 @@ struct nxk_caller {
 	uint64_t blk_a[6];
 	int woken;
 	struct nxk_caller *wake_next;
+	uint32_t caps; /* NX_CAP_*: a task's from its spawn, a host caller's all */
 	/* The crash record of the last crashed child this caller reaped. */
 	uint32_t reaped_pid;
 	struct nx_crash reaped_crash;
@@ -123,8 +124,9 @@ int nxk_copyout(struct nxk_caller *c, uint64_t ptr, const void *src, size_t len)
 
 /* task.c */
 void nxk_caller_init(struct nxk_caller *c, struct nxk *k, enum nxk_caller_kind kind);
+/* The child gets caps & the spawner's capabilities. */
 int nxk_task_spawn(struct nxk_caller *spawner, struct nxk_as *as, uint64_t entry, uint64_t sp,
-		   uint64_t a0, const char *name, uint32_t *pid);
+		   uint64_t a0, const char *name, uint32_t caps, uint32_t *pid);
 struct nxk_task *nxk_task_find(struct nxk *k, uint32_t pid);
 void nxk_task_end(struct nxk_task *t, uint64_t status, const struct nx_crash *crash);
 void nxk_task_reap(struct nxk_task *t);

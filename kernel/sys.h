@@ -20,6 +20,7 @@ long nxk_sys_as_map(struct nxk_caller *c, const uint64_t a[6]);
 /* sys_task.c */
 long nxk_sys_yield(struct nxk_caller *c, const uint64_t a[6]);
 long nxk_sys_spawn(struct nxk_caller *c, const uint64_t a[6]);
+long nxk_sys_spawn_attrs(struct nxk_caller *c, const uint64_t a[6]);
 long nxk_sys_exit(struct nxk_caller *c, const uint64_t a[6]);
 long nxk_sys_wait(struct nxk_caller *c, const uint64_t a[6]);
 long nxk_sys_wait_nohang(struct nxk_caller *c, const uint64_t a[6]);

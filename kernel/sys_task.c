@@ -1,6 +1,8 @@
-/* yield, spawn, exit, wait, wait_nohang, getpid, task_crash, task_kill. */
+/* yield, spawn, spawn_attrs, exit, wait, wait_nohang, getpid, task_crash, task_kill. */
 
 #include "kobj.h"
+#include "nexus/caps.h"
+#include "nexus/spawn.h"
 #include "sys.h"
 #include "nexus/err.h"
 #include "nexus/rights.h"
@@ -18,25 +20,53 @@ long nxk_sys_yield(struct nxk_caller *c, const uint64_t a[6])
 	return 0;
 }
 
-/* (as, entry, sp, a0, name, name len) -> pid */
-long nxk_sys_spawn(struct nxk_caller *c, const uint64_t a[6])
+/* The spawn both forms share, once the name and capabilities are known. */
+static long spawn_common(struct nxk_caller *c, const uint64_t a[6], const char *name, uint32_t caps)
 {
 	struct nxk_handle *ah;
 	int r = nxk_handle_get(c, a[0], NXK_OBJ_AS, NX_RIGHT_MANAGE, &ah);
-	if (r != 0)
-		return r;
-	char name[NX_TASK_NAME_MAX] = {0};
-	if (a[5] == 0 || a[5] >= NX_TASK_NAME_MAX)
-		return -NX_EINVAL;
-	r = nxk_copyin(c, a[4], name, a[5]);
 	if (r != 0)
 		return r;
 	const struct nxk_mapping *m = nxk_as_find(ah->obj, a[1]);
 	if (m == NULL || !(m->prot & NX_PROT_EXEC) || a[1] % 2 != 0 || a[2] % 16 != 0)
 		return -NX_EINVAL;
 	uint32_t pid;
-	r = nxk_task_spawn(c, ah->obj, a[1], a[2], a[3], name, &pid);
+	r = nxk_task_spawn(c, ah->obj, a[1], a[2], a[3], name, caps, &pid);
 	return r != 0 ? r : (long)pid;
+}
+
+/* (as, entry, sp, a0, name, name len) -> pid; the child gets the spawner's capabilities. */
+long nxk_sys_spawn(struct nxk_caller *c, const uint64_t a[6])
+{
+	char name[NX_TASK_NAME_MAX] = {0};
+	if (a[5] == 0 || a[5] >= NX_TASK_NAME_MAX)
+		return -NX_EINVAL;
+	int r = nxk_copyin(c, a[4], name, a[5]);
+	if (r != 0)
+		return r;
+	return spawn_common(c, a, name, c->caps);
+}
+
+/* (as, entry, sp, a0, struct nx_spawn_attrs *, its size) -> pid */
+long nxk_sys_spawn_attrs(struct nxk_caller *c, const uint64_t a[6])
+{
+	struct nx_spawn_attrs at;
+	if (a[5] != sizeof(at))
+		return -NX_EINVAL;
+	int r = nxk_copyin(c, a[4], &at, sizeof(at));
+	if (r != 0)
+		return r;
+	int terminated = 0;
+	for (unsigned i = 0; i < sizeof(at.name); i++)
+		terminated |= at.name[i] == 0;
+	if (at.version != NX_SPAWN_ATTRS_VERSION || !terminated || at.name[0] == 0 ||
+	    (at.caps & ~(uint32_t)NX_CAPS_ALL) != 0 || at.reserved[0] != 0 || at.reserved[1] != 0 ||
+	    at.reserved[2] != 0 || at.reserved[3] != 0)
+		return -NX_EINVAL;
+	/* Capabilities only shrink: asking for one the spawner lacks is refused. */
+	if ((at.caps & ~c->caps) != 0)
+		return -NX_EPERM;
+	return spawn_common(c, a, at.name, at.caps);
 }
 
 /* (code) -> does not return */

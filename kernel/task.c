@@ -9,6 +9,7 @@
  */
 
 #include "kobj.h"
+#include "nexus/caps.h"
 #include "nexus/err.h"
 
 void nxk_caller_init(struct nxk_caller *c, struct nxk *k, enum nxk_caller_kind kind)
@@ -16,6 +17,7 @@ void nxk_caller_init(struct nxk_caller *c, struct nxk *k, enum nxk_caller_kind k
 	memset(c, 0, sizeof(*c));
 	c->k = k;
 	c->kind = kind;
+	c->caps = kind == NXK_CALLER_HOST ? NX_CAPS_ALL : 0;
 }
 
 struct nxk_task *nxk_task_find(struct nxk *k, uint32_t pid)
@@ -36,7 +38,7 @@ static void task_free(struct nxk_task *t)
 }
 
 int nxk_task_spawn(struct nxk_caller *spawner, struct nxk_as *as, uint64_t entry, uint64_t sp,
-		   uint64_t a0, const char *name, uint32_t *pid)
+		   uint64_t a0, const char *name, uint32_t caps, uint32_t *pid)
 {
 	struct nxk *k = spawner->k;
 	unsigned slot = 0;
@@ -49,6 +51,7 @@ int nxk_task_spawn(struct nxk_caller *spawner, struct nxk_as *as, uint64_t entry
 		return -NX_ENOMEM;
 	nxk_caller_init(&t->caller, k, NXK_CALLER_TASK);
 	t->caller.task = t;
+	t->caller.caps = caps & spawner->caps;
 	t->k = k;
 	int r = nxk_cpu_create(nxk_task_ecall, t, &t->cpu);
 	if (r == 0)

@@ -1,5 +1,5 @@
 /*
- * One Unicorn engine per task (DESIGN.md section 4 holds the measured
+ * One Unicorn engine per task (docs/kernel.md holds the measured
  * facts this file relies on).
  *
  * - U-mode through an mret trampoline: the engine starts in M-mode.

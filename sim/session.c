@@ -20,6 +20,7 @@
 #include "cli.h"
 #include "init_launch.h"
 #include "ksim.h"
+#include "nxhost.h"
 #include "nexus/svc.h"
 #include "session.h"
 #include "state_dir.h"
@@ -61,6 +62,33 @@ static int session_open_dir(const char *path, const char *what)
 	else
 		fprintf(stderr, "nexus-sim: cannot open %s %s: %s\n", what, path, strerror(errno));
 	return -1;
+}
+
+/*
+ * The trust directory, read once here so that one without a usable key
+ * is said at once (keystored would only die on it, again and again).
+ */
+static int session_open_trust(const struct sim_opts *o)
+{
+	const char *dir = o->trust_dir != NULL ? o->trust_dir : bundle_default_trust();
+	static struct nx_trust t;
+	struct nx_fmt_err e = {0};
+	int fd = session_open_dir(dir, "trust directory");
+
+	if (fd < 0)
+		return -1;
+	if (nx_trust_load(&t, fd, &e) != 0 || t.n == 0) {
+		fprintf(stderr, "nexus-sim: trust directory %s: %s\n", dir,
+			e.msg[0] == 0 ? "no *.pub key in it" : e.msg);
+		close(fd);
+		return -1;
+	}
+	if (o->trust_dir == NULL && o->verbose)
+		fprintf(stderr,
+			"nexus-sim: trusting the dev key of %s: TEST ONLY, its secret half is in "
+			"the repository (run with --trust DIR to trust only your own keys)\n",
+			dir);
+	return fd;
 }
 
 static int session_start(struct session *s, int trust, int state, int console)
@@ -123,8 +151,7 @@ int session_run(const struct sim_opts *o)
 
 	if (state_dir_open(&st, o->state_dir) != 0)
 		return NX_EXIT_NOINPUT;
-	trust = session_open_dir(o->trust_dir != NULL ? o->trust_dir : bundle_default_trust(),
-				 "trust directory");
+	trust = session_open_trust(o);
 	if (trust < 0) {
 		s.code = NX_EXIT_NOINPUT;
 		goto out;

@@ -39,22 +39,37 @@ static void usage(FILE *f)
 		   "      70 internal error, 73 the bundle cannot be written\n");
 }
 
+/* 0, or -1 after saying on stderr what is wrong with the command line. */
 static int parse_args(int argc, char **argv, struct args *a)
 {
 	int pos = 0;
 	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--toml") && i + 1 < argc)
-			a->toml = argv[++i];
-		else if (!strcmp(argv[i], "--key") && i + 1 < argc)
-			a->key = argv[++i];
-		else if (argv[i][0] == '-' || pos == 2)
+		if ((!strcmp(argv[i], "--toml") || !strcmp(argv[i], "--key")) && i + 1 >= argc) {
+			fprintf(stderr, "nxb-pack: %s needs a file\n", argv[i]);
 			return -1;
-		else if (pos++ == 0)
+		} else if (!strcmp(argv[i], "--toml")) {
+			a->toml = argv[++i];
+		} else if (!strcmp(argv[i], "--key")) {
+			a->key = argv[++i];
+		} else if (argv[i][0] == '-' || pos == 2) {
+			fprintf(stderr, "nxb-pack: unexpected argument '%s'\n", argv[i]);
+			return -1;
+		} else if (pos++ == 0) {
 			a->payload = argv[i];
-		else
+		} else {
 			a->out = argv[i];
+		}
 	}
-	return a->payload && a->out && a->toml && a->key ? 0 : -1;
+	const char *missing = !a->payload ? "the payload ELF"
+			      : !a->out	  ? "the output bundle directory"
+			      : !a->toml  ? "--toml MANIFEST.toml"
+			      : !a->key	  ? "--key KEY (make one with: nxkey generate NAME)"
+					  : NULL;
+	if (missing != NULL) {
+		fprintf(stderr, "nxb-pack: missing %s\n", missing);
+		return -1;
+	}
+	return 0;
 }
 
 static int fail(const char *file, const char *msg, int rc)

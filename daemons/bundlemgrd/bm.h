@@ -46,10 +46,11 @@ __attribute__((warn_unused_result)) int bm_list(struct bm *bm, char *buf, size_t
 /*
  * Re-verify the newest installed version of name; returns a memfd (the
  * caller's) holding its payload, sealed with NX_BUNDLE_SEALS, with *size
- * its bytes and id its "name@version"; or -NX_E*.
+ * its bytes, *caps the NX_CAP_* its manifest grants and id its
+ * "name@version"; or -NX_E*.
  */
 __attribute__((warn_unused_result)) int bm_get_payload(struct bm *bm, const char *name,
 						       char id[BM_ID_MAX], uint64_t *size,
-						       char *msg, size_t cap);
+						       uint32_t *caps, char *msg, size_t cap);
 
 #endif

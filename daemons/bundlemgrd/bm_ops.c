@@ -17,6 +17,7 @@
 #include "nxd.h"
 #include "semver.h"
 #include "loader.h"
+#include "nexus/caps.h"
 #include "nexus/err.h"
 #include "nexus/svc_bundle.h"
 #include "bm.h"
@@ -269,8 +270,8 @@ int bm_list(struct bm *bm, char *buf, size_t cap, size_t *len, char *msg, size_t
 	return l.n;
 }
 
-int bm_get_payload(struct bm *bm, const char *name, char id[BM_ID_MAX], uint64_t *size, char *msg,
-		   size_t cap)
+int bm_get_payload(struct bm *bm, const char *name, char id[BM_ID_MAX], uint64_t *size,
+		   uint32_t *caps, char *msg, size_t cap)
 {
 	struct bm_verified *v = NULL;
 	struct bstore_newest n;
@@ -309,6 +310,9 @@ int bm_get_payload(struct bm *bm, const char *name, char id[BM_ID_MAX], uint64_t
 	}
 	snprintf(id, BM_ID_MAX, "%s", dirname);
 	*size = v->nxb.payload_size;
+	*caps = 0;
+	for (size_t i = 0; i < v->nxb.m.n_capabilities; i++)
+		*caps |= nx_cap_bit(v->nxb.m.capabilities[i]);
 	err = v->payload_fd;
 	v->payload_fd = -1;
 	bm_verified_close(v);

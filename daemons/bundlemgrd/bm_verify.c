@@ -1,5 +1,5 @@
 /*
- * Verifying a bundle directory, in the order DESIGN.md section 7 asks:
+ * Verifying a bundle directory, in the order docs/security.md gives:
  * members and caps, then the signature (through keystored) before any
  * manifest field is read, then the manifest, then the payload's size and
  * digest while its bytes are copied into a memfd that is sealed at once.

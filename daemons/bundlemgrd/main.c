@@ -79,17 +79,23 @@ static void on_list(struct nxd_conn *c, struct nx_msg *m, void *arg)
 static void on_get_payload(struct nxd_conn *c, struct nx_msg *m, void *arg)
 {
 	char msg[NX_ERRMSG_MAX], id[BM_ID_MAX];
+	struct {
+		struct nx_bundle_payload info;
+		char id[BM_ID_MAX];
+	} body = {0};
 	uint64_t size = 0;
 	(void)arg;
 
 	if (!name_ok(c, m))
 		return;
-	int fd = bm_get_payload(&bm, (const char *)m->body, id, &size, msg, sizeof(msg));
+	int fd = bm_get_payload(&bm, (const char *)m->body, id, &size, &body.info.caps, msg,
+				sizeof(msg));
 	if (fd < 0) {
 		nxd_reply_err(c, &m->hdr, fd, "%s", msg);
 		return;
 	}
-	nxd_reply(c, &m->hdr, (int64_t)size, id, strlen(id), fd);
+	memcpy(body.id, id, strlen(id));
+	nxd_reply(c, &m->hdr, (int64_t)size, &body, sizeof(body.info) + strlen(id), fd);
 	close(fd);
 }
 

@@ -126,6 +126,9 @@ static long spawn(const struct exec_req *r, const char *name, char *msg, size_t 
 		nx_msg_release(&payload_reply);
 		return size;
 	}
+	struct nx_bundle_payload info = {0};
+	if (payload_reply.len >= sizeof(info))
+		memcpy(&info, payload_reply.body, sizeof(info));
 	int fd = nx_msg_take_fd(&payload_reply);
 	nx_msg_release(&payload_reply);
 	int seals = fd < 0 ? -1 : fcntl(fd, F_GET_SEALS);
@@ -149,6 +152,7 @@ static long spawn(const struct exec_req *r, const char *name, char *msg, size_t 
 	sr.envp = r->envp;
 	sr.envc = r->envc;
 	sr.name = task_name;
+	sr.caps = info.caps;
 	const struct nx_kcaller k = {.ctx = execd, .call = kcall};
 	if (nx_elf_spawn(&k, &sr, &res) == 0) {
 		ret = res.pid;

@@ -8,5 +8,5 @@ $(DAEMON_DIR)/init: LIBS := $(DAEMON_SYSLIBS)
 HOST_PROGS += $(DAEMON_DIR)/init
 PRODUCT += $(DAEMON_DIR)/init
 E2E_TESTS += tests/e2e/boot_ladder.sh tests/e2e/boot_cli.sh tests/e2e/seccomp_fault.sh \
-	tests/e2e/run_hello.sh tests/e2e/run_exit_codes.sh tests/e2e/leak_100.sh \
-	tests/e2e/strace_execd.sh
+	tests/e2e/run_hello.sh tests/e2e/leak_100.sh \
+	tests/e2e/strace_execd.sh tests/e2e/fault_hang.sh tests/e2e/run_capabilities.sh

@@ -102,7 +102,10 @@ static void on_verify(struct nxd_conn *c, struct nx_msg *m, void *arg)
 	int code = nx_trust_verify(&trust, msg, req.msg_len, &sig, &e);
 	free(owned);
 	if (code == NX_FMT_EUNTRUSTED)
-		nxd_reply_err(c, &m->hdr, -NX_ESRCH, "signed by untrusted key %s", hex);
+		nxd_reply_err(c, &m->hdr, -NX_ESRCH,
+			      "signed by untrusted key %s (to trust it, run with --trust DIR "
+			      "holding its .pub)",
+			      hex);
 	else if (code != 0)
 		nxd_reply_err(c, &m->hdr, -NX_EPERM, "signature does not verify under key %s", hex);
 	else

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "elf_spawn.h"
+#include "nexus/spawn.h"
 #include "loader.h"
 #include "nexus/err.h"
 #include "nexus/rights.h"
@@ -154,8 +155,10 @@ int nx_elf_spawn(const struct nx_kcaller *k, const struct nx_elf_spawn_req *req,
 	if (load_segments(k, as, &plan, req->elf, res) != 0 ||
 	    build_stack(k, as, req, &st, res) != 0)
 		goto bad;
-	const uint64_t a[6] = {(uint64_t)as, plan.entry, st.sp, st.bootstrap, 0, nlen};
-	long pid = k->call(k->ctx, NX_SYS_SPAWN, a, req->name, nlen, NULL, 0, -1, NULL);
+	struct nx_spawn_attrs at = {.version = NX_SPAWN_ATTRS_VERSION, .caps = req->caps};
+	memcpy(at.name, req->name, nlen);
+	const uint64_t a[6] = {(uint64_t)as, plan.entry, st.sp, st.bootstrap, 0, sizeof(at)};
+	long pid = k->call(k->ctx, NX_SYS_SPAWN_ATTRS, a, &at, sizeof(at), NULL, 0, -1, NULL);
 	if (pid <= 0) {
 		fail(res, NX_ELF_SPAWN_KERNEL, pid, "spawn: error %ld", -pid);
 		goto bad;

@@ -14,7 +14,8 @@
  *                        "name@version\n" per installed bundle, sorted.
  * NX_BUNDLE_GET_PAYLOAD  body: name. reply: arg = payload bytes, fd = a
  *                        memfd holding them, sealed with NX_BUNDLE_SEALS,
- *                        body "name@version" (the newest installed). The
+ *                        body struct nx_bundle_payload then "name@version"
+ *                        (the newest installed, no NUL). The
  *                        bytes are re-verified (signature through
  *                        keystored, size, SHA-256) as they are copied into
  *                        the memfd, so the bytes verified are the bytes
@@ -32,6 +33,7 @@
 #define NEXUS_SVC_BUNDLE_H
 
 #include <fcntl.h>
+#include <stdint.h>
 
 #define NX_SVC_BUNDLEMGRD "bundlemgrd"
 
@@ -41,6 +43,14 @@
 #define NX_BUNDLE_GET_PAYLOAD 0x0704
 
 #define NX_BUNDLE_SEALS (F_SEAL_WRITE | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL)
+
+/* GET_PAYLOAD's reply body starts with this. */
+struct nx_bundle_payload {
+	uint32_t caps;	   /* NX_CAP_* the manifest's capabilities grant (nexus/caps.h) */
+	uint32_t reserved; /* zero */
+};
+
+_Static_assert(sizeof(struct nx_bundle_payload) == 8, "nx_bundle_payload size");
 
 #define NX_BUNDLE_INSTALLED_MAX 256 /* bundles (name@version) in one slot */
 

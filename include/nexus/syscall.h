@@ -28,6 +28,7 @@
 #define NX_SYS_HANDLE_CLOSE 20
 #define NX_SYS_TASK_CRASH 21 /* (pid, struct nx_crash *out) */
 #define NX_SYS_GETPID 22
+#define NX_SYS_SPAWN_ATTRS 23 /* (as, entry, sp, a0, struct nx_spawn_attrs *, its size) */
 
 /* nexus-sim additions, host callers only (a payload gets -NX_EPERM). */
 #define NX_SYS_VMO_EXPORT 40 /* (vmo) -> 0, the VMO's memfd by SCM_RIGHTS */

@@ -1,35 +1,35 @@
 #!/bin/sh
 # nexus-sim boot/run command lines: --help, usage errors (64), what
 # cannot be opened (66), and --selftest refused while no selftest exists.
-set -u
-BIN=${NX_BIN:-bin}
-t=$(mktemp -d)
-trap 'rm -rf "$t"' EXIT
-fail=0
+. tests/e2e/lib.sh
 
-expect() { # expect CODE PATTERN -- command...
-	code=$1 pat=$2
-	shift 3
-	"$@" >"$t/out" 2>&1
-	got=$?
-	if [ "$got" -ne "$code" ] || ! grep -q -- "$pat" "$t/out"; then
-		echo "FAIL: $* -> exit $got (want $code), output:"
-		cat "$t/out"
-		fail=1
-	fi
-}
-
-expect 0 "usage: nexus-sim boot" -- "$BIN/nexus-sim" boot --help
-expect 0 "usage: nexus-sim run" -- "$BIN/nexus-sim" run --help
-expect 64 "not available yet" -- "$BIN/nexus-sim" boot --selftest
-expect 64 "unknown option '--bogus'" -- "$BIN/nexus-sim" boot --bogus
-expect 64 "needs a directory" -- "$BIN/nexus-sim" boot --state
-expect 64 "no bundle named" -- "$BIN/nexus-sim" run
-expect 64 "unexpected argument" -- "$BIN/nexus-sim" run a.nxb b.nxb
-expect 66 "cannot open trust directory" -- "$BIN/nexus-sim" boot --trust "$t/none"
-expect 66 "bundle nosuch.nxb not found" -- "$BIN/nexus-sim" run nosuch.nxb
-expect 66 "cannot open bundle" -- "$BIN/nexus-sim" run "$t/none.nxb"
-expect 64 "expected seccomp:<daemon> or hang:<daemon>" -- env NEXUS_FAULT=bogus "$BIN/nexus-sim" boot
-expect 70 "names no known fault" -- env NEXUS_FAULT=seccomp:nosuchd "$BIN/nexus-sim" boot
-[ "$fail" -eq 0 ] && echo "boot/run command lines ok"
-exit "$fail"
+expect 0 "usage: nexus-sim boot" -- "$SIM" boot --help
+expect 0 "usage: nexus-sim run" -- "$SIM" run --help
+expect 64 "not available yet" -- "$SIM" boot --selftest
+expect 64 "unknown option '--bogus'" -- "$SIM" boot --bogus
+expect 64 "needs a directory" -- "$SIM" boot --state
+expect 64 "no bundle named" -- "$SIM" run
+expect 64 "unexpected argument" -- "$SIM" run a.nxb b.nxb
+expect 66 "cannot open trust directory" -- "$SIM" boot --trust "$work/none"
+expect 66 "bundle nosuch.nxb not found" -- "$SIM" run nosuch.nxb
+expect 66 "cannot open bundle" -- "$SIM" run "$work/none.nxb"
+expect 64 "expected seccomp:<daemon> or hang:<daemon>" -- env NEXUS_FAULT=bogus "$SIM" boot
+expect 70 "names no known fault" -- env NEXUS_FAULT=seccomp:nosuchd "$SIM" boot
+# Usage errors are 64, whatever the payload would have made of them.
+many=$(seq 1 300)
+expect 64 "300 payload arguments, at most 255" -- "$SIM" run demo.hello.nxb -- $many
+long=$(head -c 70000 /dev/zero | tr '\0' x)
+expect 64 "payload arguments and environment take 70001 bytes" -- "$SIM" run demo.hello.nxb -- "$long"
+expect 64 "--env 'NOEQUALS': expected KEY=VALUE" -- "$SIM" run --env NOEQUALS demo.hello.nxb
+# A trust directory without a key is said at once, not after keystored died five times.
+mkdir "$work/notrust"
+expect 66 "trust directory .*notrust: no \*.pub key in it" -- "$SIM" run --trust "$work/notrust" demo.hello.nxb
+# An ELF where a bundle belongs: the message says what to do with it.
+expect 66 "is a file, not a bundle directory: pack an ELF into a bundle with nxb-pack" -- \
+	"$SIM" run "$BUILD/payloads/hello.elf"
+# inspect shows the search path for a missing bare name, as run does.
+expect 66 "bundle nosuch.nxb not found \(looked in the current directory, .NEXUS_BUNDLE_PATH" -- \
+	"$SIM" inspect nosuch.nxb
+expect 0 "inspect \[--trust DIR\] FILE.elf\|BUNDLE.nxb" -- "$SIM" --help
+expect 0 "^nexus-sim [0-9]+\.[0-9]+\.[0-9]+$" -- "$SIM" --version
+finish "boot/run command lines ok"

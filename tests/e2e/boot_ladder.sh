@@ -3,22 +3,20 @@
 # the system shuts down cleanly (exit 0), the console goes to stderr with
 # -v and to stdout without, and a default state directory is removed
 # afterwards while a --state one is kept with logd's journal.
-set -eu
-BIN=${NX_BIN:-bin}
-t=$(mktemp -d)
-trap 'rm -rf "$t"' EXIT
+. tests/e2e/lib.sh
+set -e
 
-"$BIN/nexus-sim" boot -v 2>"$t/console"
-scripts/marker-check tests/markers/boot.txt "$t/console"
+"$SIM" boot -v 2>"$work/console"
+scripts/marker-check tests/markers/boot.txt "$work/console"
 
 # Without -v the ladder is on stdout, and nothing on stderr; --state is kept.
-"$BIN/nexus-sim" boot --state "$t/state" >"$t/stdout" 2>"$t/stderr"
-[ ! -s "$t/stderr" ] || { echo "boot printed on stderr without -v:"; cat "$t/stderr"; exit 1; }
-scripts/marker-check tests/markers/boot.txt "$t/stdout"
-[ -f "$t/state/journal" ] || { echo "no journal in the state directory"; exit 1; }
+"$SIM" boot --state "$work/state" >"$work/stdout" 2>"$work/stderr"
+[ ! -s "$work/stderr" ] || { echo "boot printed on stderr without -v:"; cat "$work/stderr"; exit 1; }
+scripts/marker-check tests/markers/boot.txt "$work/stdout"
+[ -f "$work/state/journal" ] || { echo "no journal in the state directory"; exit 1; }
 
 # The default state directory is a fresh one under TMPDIR, gone afterwards.
-mkdir "$t/tmp"
-TMPDIR="$t/tmp" "$BIN/nexus-sim" boot >/dev/null
-[ -z "$(ls -A "$t/tmp")" ] || { echo "temporary state left behind:"; ls -la "$t/tmp"; exit 1; }
+mkdir "$work/tmp"
+TMPDIR="$work/tmp" "$SIM" boot >/dev/null
+[ -z "$(ls -A "$work/tmp")" ] || { echo "temporary state left behind:"; ls -la "$work/tmp"; exit 1; }
 echo "boot ladder ok"

@@ -2,16 +2,13 @@
 # Upgrades must rise: test.exit42 1.0.0 runs, then 0.9.0 in the same state
 # directory is refused as a downgrade (exit 65, no payload output) and
 # 1.0.0 stays the one installed; the same 1.0.0 bundle again is accepted.
-set -u
-BIN=${NX_BIN:-bin}
-BUILD=${NX_BUILD:-build}
-SIM=$BIN/nexus-sim
+. tests/e2e/lib.sh
 NEW=$BUILD/bundles/test.exit42.nxb
 OLD=$BUILD/bundles/downgrade/test.exit42.nxb
-state=$(mktemp -d /tmp/bundle_downgrade.XXXXXX)
-trap 'rm -rf "$state"' EXIT INT TERM
+state=$work/state
+mkdir "$state"
 
-[ -d "$NEW" ] && [ -d "$OLD" ] || { echo "missing bundles: $NEW, $OLD"; exit 1; }
+need "$NEW" "$OLD"
 
 "$SIM" run --state "$state" "$NEW" >"$state/1.out" 2>"$state/1.err"
 rc=$?

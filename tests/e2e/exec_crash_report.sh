@@ -4,13 +4,7 @@
 # and a logd record with sorted fields (addr cause code event=crash.v1
 # name pc pid) on the console, after `execd: elf load ok`; a clean exit
 # gives neither. Every fault payload is run; no daemon may die with it.
-set -u
-BIN=${NX_BIN:-bin}
-BUILD=${NX_BUILD:-build}
-SIM=$BIN/nexus-sim
-work=$(mktemp -d /tmp/exec_crash_report.XXXXXX)
-trap 'rm -rf "$work"' EXIT INT TERM
-failed=0
+. tests/e2e/lib.sh
 
 # check CASE BUNDLE WANT_RC CAUSE: run, then match the console lines exactly.
 check() {
@@ -60,4 +54,4 @@ check stack-guard test.fault_stack_guard 139 write_unmapped
 check unmapped-jump test.fault_unmapped_jump 139 fetch_unmapped
 check exit42 test.exit42 42 exit
 check hello demo.hello 0 none
-exit "$failed"
+finish "every crash reported"

@@ -5,12 +5,7 @@
 # the install-time loader check could have left it), then run. bundlemgrd
 # hands the verified payload out, execd's loader refuses it: exit 65, the
 # loader's message, no payload output, no daemon died, clean shutdown.
-set -u
-BIN=${NX_BIN:-bin}
-BUILD=${NX_BUILD:-build}
-SIM=$BIN/nexus-sim
-work=$(mktemp -d /tmp/exec_malformed_elf.XXXXXX)
-trap 'rm -rf "$work"' EXIT INT TERM
+. tests/e2e/lib.sh
 
 mkdir -p "$work/pack" "$work/state/slot-a"
 "$BUILD/tests/elfgen" machine "$BUILD/payloads/exit42.elf" "$work/machine.elf" >/dev/null ||
@@ -23,16 +18,16 @@ cp -r "$work/pack/test.exit42.nxb" "$work/state/slot-a/test.exit42@1.0.0"
 "$SIM" run --state "$work/state" "$work/pack/test.exit42.nxb" >"$work/out" 2>"$work/err"
 rc=$?
 log=$work/state/console.log
-fail() {
+broken() {
 	echo "FAIL: $*"
 	echo "--- stderr"; cat "$work/err"
 	echo "--- console"; cat "$log"
 	exit 1
 }
-[ "$rc" -eq 65 ] || fail "exit $rc, want 65"
-[ -s "$work/out" ] && fail "payload output"
-grep -q 'NXL_E_MACHINE' "$work/err" || fail "no loader message on stderr"
-grep -qx 'execd: elf load ok' "$log" && fail "execd claims the load succeeded"
-grep -q 'died' "$log" && fail "a daemon died"
-grep -qx 'init: ready' "$log" || fail "the system never came up"
+[ "$rc" -eq 65 ] || broken "exit $rc, want 65"
+[ -s "$work/out" ] && broken "payload output"
+grep -q 'NXL_E_MACHINE' "$work/err" || broken "no loader message on stderr"
+grep -qx 'execd: elf load ok' "$log" && broken "execd claims the load succeeded"
+grep -q 'died' "$log" && broken "a daemon died"
+grep -qx 'init: ready' "$log" || broken "the system never came up"
 echo "ok: $(head -n 1 "$work/err")"

@@ -3,26 +3,18 @@
 # ($NX_BUILD/harness/nxrun-elf): output, exit codes, crash reports checked
 # against the symbols llvm-nm reads from each ELF, the host process going
 # on after a fault, several tasks at once, and byte-identical reruns.
-set -u
-B=${NX_BUILD:-build}
-RUN=$B/harness/nxrun-elf
-P=$B/payloads
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fails=0
+. tests/e2e/lib.sh
+RUN=$BUILD/harness/nxrun-elf
+P=$BUILD/payloads
+need "$RUN"
 
-fail() {
-	echo "FAIL: $*"
-	fails=$((fails + 1))
-}
-
-# expect_run NAME WANT_RC CMD...: run, keep stdout/stderr in $T/NAME.{out,err}
+# expect_run NAME WANT_RC CMD...: run, keep stdout/stderr in $work/NAME.{out,err}
 expect_run() {
 	name=$1 want=$2
 	shift 2
-	"$@" >"$T/$name.out" 2>"$T/$name.err"
+	"$@" >"$work/$name.out" 2>"$work/$name.err"
 	rc=$?
-	[ "$rc" -eq "$want" ] || fail "$name: exit $rc, want $want ($(head -c 300 "$T/$name.err"))"
+	[ "$rc" -eq "$want" ] || fail "$name: exit $rc, want $want ($(head -c 300 "$work/$name.err"))"
 }
 
 # sym FILE NAME: the symbol's address, as a decimal number
@@ -38,24 +30,24 @@ symsize() {
 	printf '%d\n' "0x${v:-0}"
 }
 
-# field NAME KEY: a key=value field of the crash line in $T/NAME.err, in decimal
+# field NAME KEY: a key=value field of the crash line in $work/NAME.err, in decimal
 field() {
-	v=$(sed -n 's/^crash: .*[ ]'"$2"'=\([^ ]*\).*/\1/p' "$T/$1.err")
+	v=$(sed -n 's/^crash: .*[ ]'"$2"'=\([^ ]*\).*/\1/p' "$work/$1.err")
 	case $v in 0x*) printf '%d\n' "$v" ;; *) echo "$v" ;; esac
 }
 
 for v in "" -default; do
 	expect_run hello$v 0 "$RUN" "$P/hello$v.elf" one "two words"
-	printf 'Hello from demo.hello\none\ntwo words\n' | cmp -s - "$T/hello$v.out" ||
-		fail "hello$v: output $(cat "$T/hello$v.out")"
+	printf 'Hello from demo.hello\none\ntwo words\n' | cmp -s - "$work/hello$v.out" ||
+		fail "hello$v: output $(cat "$work/hello$v.out")"
 	expect_run exit42$v 42 "$RUN" "$P/exit42$v.elf"
 	expect_run fp$v 0 "$RUN" "$P/fp$v.elf"
-	grep -qx 'fp: sqrt2\*1e9=1414213562 dot=120 ok' "$T/fp$v.out" || fail "fp$v: $(cat "$T/fp$v.out")"
+	grep -qx 'fp: sqrt2\*1e9=1414213562 dot=120 ok' "$work/fp$v.out" || fail "fp$v: $(cat "$work/fp$v.out")"
 done
 
 expect_run echo 0 "$RUN" -e A=1 -e "B=x y" "$P/echo.elf" p "q r"
 printf 'argc=3\nargv[0]=echo\nargv[1]=p\nargv[2]=q r\nenvp[0]=A=1\nenvp[1]=B=x y\n' |
-	cmp -s - "$T/echo.out" || fail "echo: $(cat "$T/echo.out")"
+	cmp -s - "$work/echo.out" || fail "echo: $(cat "$work/echo.out")"
 
 # check_fault PAYLOAD RC CAUSE ACCESS PC_FUNC ADDR_EXPR
 # PC_FUNC: the pc lies in this function (or equals this label when its size is 0).
@@ -75,7 +67,7 @@ check_fault() {
 	fi
 	addr=$(field "$1" addr)
 	[ "$addr" -eq "$6" ] || fail "$1: addr $addr, want $6"
-	grep -q 'survived' "$T/$1.out" && fail "$1: survived its fault"
+	grep -q 'survived' "$work/$1.out" && fail "$1: survived its fault"
 }
 
 check_fault fault_null_load 139 read_unmapped read main 0
@@ -102,30 +94,29 @@ lo=$(sym "$P/fault_stack_guard.elf" descend)
 # The host process goes on: a task faults, the others run to their end.
 expect_run after_fault 139 "$RUN" "$P/fault_null_load.elf" --also "$P/hello.elf" x \
 	--also "$P/fault_wx_jump.elf" --also "$P/exit42.elf"
-grep -qx 'Hello from demo.hello' "$T/after_fault.out" || fail "after_fault: hello did not run"
-[ "$(grep -c '^crash:' "$T/after_fault.err")" -eq 2 ] || fail "after_fault: want 2 crash reports"
+grep -qx 'Hello from demo.hello' "$work/after_fault.out" || fail "after_fault: hello did not run"
+[ "$(grep -c '^crash:' "$work/after_fault.err")" -eq 2 ] || fail "after_fault: want 2 crash reports"
 
 # busy and hello together both finish; the same run twice is byte-identical,
 # interleaving included.
 for i in 1 2; do
 	expect_run together$i 0 "$RUN" "$P/busy.elf" --also "$P/hello.elf" a --also "$P/busy.elf" 3000000
 done
-grep -q 'busy: checksum=0x6edb73579479618b' "$T/together1.out" || fail "busy: checksum"
-grep -qx 'Hello from demo.hello' "$T/together1.out" || fail "together: hello"
-[ "$(grep -c 'busy: 4/4' "$T/together1.out")" -eq 2 ] || fail "together: both busy tasks end"
-cmp -s "$T/together1.out" "$T/together2.out" || fail "two runs differ"
+grep -q 'busy: checksum=0x6edb73579479618b' "$work/together1.out" || fail "busy: checksum"
+grep -qx 'Hello from demo.hello' "$work/together1.out" || fail "together: hello"
+[ "$(grep -c 'busy: 4/4' "$work/together1.out")" -eq 2 ] || fail "together: both busy tasks end"
+cmp -s "$work/together1.out" "$work/together2.out" || fail "two runs differ"
 # Preempted: the second busy task starts before the first one ends.
-second_start=$(grep -n 'busy: 1/4' "$T/together1.out" | sed -n '2s/:.*//p')
-first_end=$(grep -n 'busy: checksum' "$T/together1.out" | sed -n '1s/:.*//p')
+second_start=$(grep -n 'busy: 1/4' "$work/together1.out" | sed -n '2s/:.*//p')
+first_end=$(grep -n 'busy: checksum' "$work/together1.out" | sed -n '1s/:.*//p')
 [ -n "$second_start" ] && [ -n "$first_end" ] && [ "$second_start" -lt "$first_end" ] ||
 	fail "together: no interleaving"
 
 # Refusals: a file that is not an ELF (65), a missing file (66), no file (64).
-printf 'not an elf' >"$T/bad.elf"
-expect_run bad 65 "$RUN" "$T/bad.elf"
-grep -q "bad.elf: NXL_E_" "$T/bad.err" || fail "bad: $(cat "$T/bad.err")"
-expect_run missing 66 "$RUN" "$T/missing.elf"
+printf 'not an elf' >"$work/bad.elf"
+expect_run bad 65 "$RUN" "$work/bad.elf"
+grep -q "bad.elf: NXL_E_" "$work/bad.err" || fail "bad: $(cat "$work/bad.err")"
+expect_run missing 66 "$RUN" "$work/missing.elf"
 expect_run usage 64 "$RUN"
 
-[ "$fails" -eq 0 ] && echo "kernel_harness: all passed"
-[ "$fails" -eq 0 ]
+finish "kernel_harness: all passed"

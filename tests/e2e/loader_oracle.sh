@@ -4,19 +4,12 @@
 # binutils `readelf -lW`. Also run on the loader's own lld-default fixture
 # and on generator outputs at the limits (shared page, 16 PT_LOADs, user
 # top). No fixture ELFs at all is a failure, not a pass.
-set -u
-bin=${NX_BIN:-bin}
-build=${NX_BUILD:-build}
-sim=$bin/nexus-sim
-for tool in "$sim" "$build/tests/elfgen"; do
-	[ -x "$tool" ] || { echo "FAIL $tool is not built (run make)"; exit 1; }
-done
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. tests/e2e/lib.sh
+need "$SIM" "$BUILD/tests/elfgen"
 
 # Hex numbers compared as text: no 0x, no leading zeros, lower case.
 ours() {
-	"$sim" inspect "$1" | awk '$1 == "load" {
+	"$SIM" inspect "$1" | awk '$1 == "load" {
 		for (i = 2; i <= NF; i++) {
 			split($i, kv, "=")
 			v[kv[1]] = kv[2]
@@ -36,53 +29,47 @@ theirs() {
 	function hex(s) { s = tolower(s); sub(/^0x0*/, "", s); return s == "" ? "0" : s }'
 }
 
-fail=0
 count=0
 check() {
 	count=$((count + 1))
-	if ! "$sim" inspect "$1" >/dev/null; then
-		echo "FAIL $1: nexus-sim inspect refused it"
-		fail=1
+	if ! "$SIM" inspect "$1" >/dev/null; then
+		fail "$1: nexus-sim inspect refused it"
 		return
 	fi
 	a=$(ours "$1")
 	b=$(theirs "$1")
 	if [ -z "$b" ]; then
-		echo "FAIL $1: readelf shows no LOAD lines"
-		fail=1
+		fail "$1: readelf shows no LOAD lines"
 	elif [ "$a" != "$b" ]; then
-		echo "FAIL $1: nexus-sim and readelf disagree"
+		fail "$1: nexus-sim and readelf disagree"
 		echo "  nexus-sim:"
 		echo "$a" | sed 's/^/    /'
 		echo "  readelf:"
 		echo "$b" | sed 's/^/    /'
-		fail=1
 	else
 		echo "ok   $1 ($(echo "$a" | wc -l) PT_LOADs)"
 	fi
 }
 
 fixtures=0
-for elf in "$build"/payloads/*.elf; do
+for elf in "$BUILD"/payloads/*.elf; do
 	[ -f "$elf" ] || continue
 	fixtures=$((fixtures + 1))
 	check "$elf"
 done
 if [ "$fixtures" -eq 0 ]; then
-	echo "FAIL no fixture ELFs in $build/payloads (build them with make)"
+	echo "FAIL no fixture ELFs in $BUILD/payloads (build them with make)"
 	exit 1
 fi
 
-own=$build/tests/gen/lld-default.elf
+own=$BUILD/tests/gen/lld-default.elf
 check "$own"
 for m in ok-shared-page ok-load-max ok-user-top; do
-	if ! "$build/tests/elfgen" "$m" "$own" "$tmp/$m.elf"; then
-		echo "FAIL elfgen $m"
-		fail=1
+	if ! "$BUILD/tests/elfgen" "$m" "$own" "$work/$m.elf"; then
+		fail "elfgen $m"
 		continue
 	fi
-	check "$tmp/$m.elf"
+	check "$work/$m.elf"
 done
 
-echo "$count ELFs compared with readelf"
-exit "$fail"
+finish "$count ELFs compared with readelf"

@@ -21,6 +21,7 @@
 #include "elf_spawn.h"
 #include "cpu.h"
 #include "kernel.h"
+#include "nexus/caps.h"
 #include "nexus/err.h"
 #include "nexus/syscall.h"
 #include "nexus/task.h"
@@ -148,6 +149,7 @@ static int spawn_job(struct nxh_direct *d, struct job *j)
 	if (elf == NULL)
 		return status;
 	struct nx_elf_spawn_req req = {.elf = elf,
+				       .caps = NX_CAPS_ALL,
 				       .len = len,
 				       .argv = j->argv,
 				       .argc = j->argc,

@@ -379,13 +379,15 @@ static void test_bm_get_payload_is_sealed_verified_bytes(void **state)
 	struct fixture *f = *state;
 	char id[BM_ID_MAX], msg[NX_ERRMSG_MAX];
 	uint64_t size = 0;
+	uint32_t caps = ~0u;
 
 	make_bundle(f, "a.nxb", "test.exit42", "1.0.0", elf, elf_len, &sec);
 	assert_int_equal(install(f, "a.nxb", id, msg), 0);
-	int fd = bm_get_payload(&f->bm, "test.exit42", id, &size, msg, sizeof(msg));
+	int fd = bm_get_payload(&f->bm, "test.exit42", id, &size, &caps, msg, sizeof(msg));
 	assert_true(fd >= 0);
 	assert_string_equal(id, "test.exit42@1.0.0");
 	assert_int_equal(size, elf_len);
+	assert_int_equal(caps, 0); /* its manifest lists no capability */
 	assert_int_equal(fcntl(fd, F_GET_SEALS), NX_BUNDLE_SEALS);
 	void *p = mmap(NULL, size, PROT_READ, MAP_SHARED, fd, 0);
 	assert_ptr_not_equal(p, MAP_FAILED);
@@ -403,14 +405,16 @@ static void test_bm_get_payload_reverifies_installed_bytes(void **state)
 	struct fixture *f = *state;
 	char id[BM_ID_MAX], msg[NX_ERRMSG_MAX];
 	uint64_t size = 0;
+	uint32_t caps;
 
 	make_bundle(f, "a.nxb", "test.exit42", "1.0.0", elf, elf_len, &sec);
 	assert_int_equal(install(f, "a.nxb", id, msg), 0);
 	flip(f->state_fd, "slot-a/test.exit42@1.0.0/payload.elf", 300);
-	assert_int_equal(bm_get_payload(&f->bm, "test.exit42", id, &size, msg, sizeof(msg)),
+	assert_int_equal(bm_get_payload(&f->bm, "test.exit42", id, &size, &caps, msg, sizeof(msg)),
 			 -NX_EINVAL);
 	assert_non_null(strstr(msg, "SHA-256"));
-	assert_int_equal(bm_get_payload(&f->bm, "absent", id, &size, msg, sizeof(msg)), -NX_ESRCH);
+	assert_int_equal(bm_get_payload(&f->bm, "absent", id, &size, &caps, msg, sizeof(msg)),
+			 -NX_ESRCH);
 }
 
 static void test_bm_list_and_uninstall(void **state)

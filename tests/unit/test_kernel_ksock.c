@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "elf_spawn.h"
+#include "nexus/caps.h"
 #include "nexus/err.h"
 #include "nexus/frame.h"
 #include "nexus/syscall.h"
@@ -139,8 +140,12 @@ static long spawn_fixture(int *s, const char *name, const char *arg)
 		return -1;
 	const char *argv[] = {name, arg};
 	struct nx_kcaller kc = {s, sock_call};
-	struct nx_elf_spawn_req req = {
-	    .elf = elf, .len = len, .argv = argv, .argc = arg ? 2 : 1, .name = name};
+	struct nx_elf_spawn_req req = {.elf = elf,
+				       .len = len,
+				       .argv = argv,
+				       .argc = arg ? 2 : 1,
+				       .name = name,
+				       .caps = NX_CAPS_ALL};
 	struct nx_elf_spawn_result res;
 	int r = nx_elf_spawn(&kc, &req, &res);
 	free(elf);

@@ -100,29 +100,61 @@ static void test_log_record_size_limit(void **state)
 	assert_int_equal(nxd_log_encode(buf, sizeof(buf), "s", msg, NULL, 0), -NX_EMSGSIZE);
 }
 
-static void test_log_decode_refuses_bad_records(void **state)
+/* Each refusal of the decoder, with the reason it must give. */
+static void refuse(const char *body, size_t len, int level, const char *reason)
+{
+	struct nxd_log_rec r;
+	const char *why = NULL;
+
+	assert_int_equal(nxd_log_decode((const uint8_t *)body, len, level, &r, &why), -NX_EINVAL);
+	assert_non_null(why);
+	assert_string_equal(why, reason);
+}
+
+static void test_log_decode_refuses_unterminated_body(void **state)
+{
+	(void)state;
+	refuse("s\0m", 3, 1, "body empty, over the cap or not NUL-terminated");
+}
+
+static void test_log_decode_refuses_missing_message(void **state)
+{
+	(void)state;
+	refuse("s\0", 2, 1, "bad scope or message");
+}
+
+static void test_log_decode_refuses_bad_scope(void **state)
+{
+	(void)state;
+	refuse("S!\0m\0", 5, 1, "bad scope or message");
+}
+
+static void test_log_decode_refuses_field_without_equals(void **state)
+{
+	(void)state;
+	refuse("s\0m\0k\0", 6, 1, "field is not key=value");
+}
+
+static void test_log_decode_refuses_duplicate_key(void **state)
+{
+	(void)state;
+	refuse("s\0m\0k=1\0k=2\0", 12, 1, "duplicate field key");
+}
+
+static void test_log_decode_refuses_control_character(void **state)
+{
+	(void)state;
+	refuse("s\0m\0k=\n\0", 8, 1, "bad field key or value");
+}
+
+/* The highest level is taken, one past it refused. */
+static void test_log_decode_level_limit(void **state)
 {
 	struct nxd_log_rec r;
 	const char *why;
 
 	(void)state;
-	/* not NUL-terminated */
-	assert_int_equal(nxd_log_decode((const uint8_t *)"s\0m", 3, 1, &r, &why), -NX_EINVAL);
-	/* no message */
-	assert_int_equal(nxd_log_decode((const uint8_t *)"s\0", 2, 1, &r, &why), -NX_EINVAL);
-	/* bad scope */
-	assert_int_equal(nxd_log_decode((const uint8_t *)"S!\0m\0", 5, 1, &r, &why), -NX_EINVAL);
-	/* field without '=' */
-	assert_int_equal(nxd_log_decode((const uint8_t *)"s\0m\0k\0", 6, 1, &r, &why), -NX_EINVAL);
-	/* duplicate key */
-	assert_int_equal(nxd_log_decode((const uint8_t *)"s\0m\0k=1\0k=2\0", 12, 1, &r, &why),
-			 -NX_EINVAL);
-	/* control character in a value */
-	assert_int_equal(nxd_log_decode((const uint8_t *)"s\0m\0k=\n\0", 8, 1, &r, &why),
-			 -NX_EINVAL);
-	/* unknown level, one past error */
-	assert_int_equal(nxd_log_decode((const uint8_t *)"s\0m\0", 4, NX_LOG_ERROR + 1, &r, &why),
-			 -NX_EINVAL);
+	refuse("s\0m\0", 4, NX_LOG_ERROR + 1, "unknown level");
 	assert_int_equal(nxd_log_decode((const uint8_t *)"s\0m\0", 4, NX_LOG_ERROR, &r, &why), 0);
 }
 
@@ -134,7 +166,13 @@ int main(void)
 	    cmocka_unit_test(test_log_fields_limit),
 	    cmocka_unit_test(test_log_key_length_limit),
 	    cmocka_unit_test(test_log_record_size_limit),
-	    cmocka_unit_test(test_log_decode_refuses_bad_records),
+	    cmocka_unit_test(test_log_decode_refuses_unterminated_body),
+	    cmocka_unit_test(test_log_decode_refuses_missing_message),
+	    cmocka_unit_test(test_log_decode_refuses_bad_scope),
+	    cmocka_unit_test(test_log_decode_refuses_field_without_equals),
+	    cmocka_unit_test(test_log_decode_refuses_duplicate_key),
+	    cmocka_unit_test(test_log_decode_refuses_control_character),
+	    cmocka_unit_test(test_log_decode_level_limit),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -24,6 +24,7 @@ struct nx_elf_spawn_req {
 	size_t envc;
 	const char *name;    /* task name: 1 .. NX_TASK_NAME_MAX - 1 bytes */
 	uint64_t stack_size; /* bytes; 0 means NX_STACK_SIZE_DEFAULT */
+	uint32_t caps;	     /* NX_CAP_* the task gets (nexus/caps.h) */
 };
 
 /* Which step refused or failed. */

@@ -1,0 +1,30 @@
+/*
+ * spawn_attrs (nexus/syscall.h NX_SYS_SPAWN_ATTRS): spawn with the
+ * attributes plain spawn cannot carry. The kernel copies this struct in
+ * whole; every reserved byte must be zero (-NX_EINVAL otherwise), so a
+ * later version can give them a meaning.
+ */
+#ifndef NEXUS_SPAWN_H
+#define NEXUS_SPAWN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "nexus/limits.h"
+
+#define NX_SPAWN_ATTRS_VERSION 1
+
+struct nx_spawn_attrs {
+	uint32_t version;	     /* NX_SPAWN_ATTRS_VERSION */
+	uint32_t caps;		     /* NX_CAP_* for the child: a subset of the spawner's */
+	char name[NX_TASK_NAME_MAX]; /* 1..NX_TASK_NAME_MAX-1 bytes, NUL-terminated */
+	uint64_t reserved[4];	     /* zero */
+};
+
+_Static_assert(sizeof(struct nx_spawn_attrs) == 72, "nx_spawn_attrs size");
+_Static_assert(offsetof(struct nx_spawn_attrs, version) == 0, "nx_spawn_attrs.version");
+_Static_assert(offsetof(struct nx_spawn_attrs, caps) == 4, "nx_spawn_attrs.caps");
+_Static_assert(offsetof(struct nx_spawn_attrs, name) == 8, "nx_spawn_attrs.name");
+_Static_assert(offsetof(struct nx_spawn_attrs, reserved) == 40, "nx_spawn_attrs.reserved");
+
+#endif

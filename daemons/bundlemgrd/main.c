@@ -130,9 +130,5 @@ int main(void)
 	/* libsodium reads its entropy source once, here, not under the sandbox. */
 	if (sodium_init() < 0)
 		fatalx("libsodium cannot start");
-	nxd_sandbox(d, extra_syscalls, sizeof(extra_syscalls) / sizeof(extra_syscalls[0]));
-	if (nxd_register(d, handlers, sizeof(handlers) / sizeof(handlers[0]), NULL) != 0)
-		fatalx("cannot register with samgrd");
-	nxd_ready(d);
-	return nxd_serve(d);
+	return nxd_service(d, extra_syscalls, NXD_COUNT(extra_syscalls), handlers, NXD_COUNT(handlers), NULL);
 }

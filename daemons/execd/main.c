@@ -228,9 +228,5 @@ int main(void)
 	execd = nxd_start(NX_SVC_EXECD, 0);
 	nx_msg_init(&payload_reply);
 	nxd_peer_init(&bundlemgrd, execd, NX_SVC_BUNDLEMGRD, NX_DEADLINE_BUNDLE_MS);
-	nxd_sandbox(execd, NULL, 0);
-	if (nxd_register(execd, handlers, sizeof(handlers) / sizeof(handlers[0]), NULL) != 0)
-		fatalx("cannot register with samgrd");
-	nxd_ready(execd);
-	return nxd_serve(execd);
+	return nxd_service(execd, NULL, 0, handlers, NXD_COUNT(handlers), NULL);
 }

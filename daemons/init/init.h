@@ -64,7 +64,6 @@ struct init {
 extern const struct svc_def init_services[];
 extern const size_t init_nservices;
 
-uint64_t init_now_ms(void);
 
 /* services.c: start one daemon with its fd layout. 0 or -1 (reported). */
 int svc_start(struct init *in, struct svc *s);

@@ -184,7 +184,7 @@ int svc_start(struct init *in, struct svc *s)
 		close(reg[1]);
 	s->pid = pid;
 	s->state = SVC_STARTING;
-	restart_started(&s->rs, init_now_ms());
+	restart_started(&s->rs, nxd_now_ms());
 	s->chan = nxd_loop_add(in->loop, chan[0], name, svc_chan_table, 1, in);
 	if (s->chan == NULL) {
 		nxd_say("init: too many connections starting %s", name);

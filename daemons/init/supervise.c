@@ -16,14 +16,6 @@
 
 #include "init.h"
 
-uint64_t init_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
 void init_boot_fail(struct init *in, int err, const char *fmt, ...)
 {
 	char msg[NX_ERRMSG_MAX + 1];
@@ -86,7 +78,7 @@ static void init_stop_next(struct init *in)
 		if (s->state == SVC_STOPPING)
 			return;
 		s->state = SVC_STOPPING;
-		in->stop_deadline = init_now_ms() + INIT_STOP_GRACE_MS;
+		in->stop_deadline = nxd_now_ms() + INIT_STOP_GRACE_MS;
 		if (s->chan == NULL ||
 		    nx_wire_send(nxd_conn_fd(s->chan), NX_SVC_STOP, 0, NULL, NULL, 0, -1) != 0) {
 			/* No channel to ask on: no reason to wait for the grace period. */
@@ -141,7 +133,7 @@ static void init_on_death(struct init *in, struct svc *s, int status)
 	if (s->def->policy == SVC_NO_RESTART) {
 		nxd_say("init: %s is not restarted", s->def->name);
 		s->state = SVC_FAILED;
-	} else if (!restart_plan(&s->rs, init_now_ms(), &at)) {
+	} else if (!restart_plan(&s->rs, nxd_now_ms(), &at)) {
 		nxd_say("init: %s died %u times; not restarted", s->def->name, s->rs.deaths);
 		s->state = SVC_FAILED;
 	} else {
@@ -184,7 +176,7 @@ void init_on_signal(void *arg, int fd)
 static void init_tick(void *arg)
 {
 	struct init *in = arg;
-	uint64_t now = init_now_ms();
+	uint64_t now = nxd_now_ms();
 
 	if (in->shutting) {
 		if (now >= in->stop_deadline)
@@ -218,7 +210,7 @@ static void init_tick(void *arg)
 
 void init_arm_timer(struct init *in)
 {
-	uint64_t now = init_now_ms(), due = UINT64_MAX;
+	uint64_t now = nxd_now_ms(), due = UINT64_MAX;
 
 	if (in->shutting) {
 		due = in->stop_deadline;

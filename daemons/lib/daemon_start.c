@@ -185,6 +185,16 @@ int nxd_serve(struct nxd *d)
 	return code;
 }
 
+int nxd_service(struct nxd *d, const int *extra, size_t nextra, const struct nxd_handler *table,
+		size_t n, void *arg)
+{
+	nxd_sandbox(d, extra, nextra);
+	if (nxd_register(d, table, n, arg) != 0)
+		fatalx("cannot register with samgrd");
+	nxd_ready(d);
+	return nxd_serve(d);
+}
+
 long nxd_kcall(struct nxd *d, unsigned nr, const uint64_t a[6], const void *in, size_t inlen,
 	       void *out, size_t outcap, int fd_in, int *fd_out)
 {

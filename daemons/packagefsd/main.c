@@ -133,9 +133,5 @@ int main(void)
 	if (slot_fd < 0)
 		fatal("state directory: %s", NX_BUNDLE_SLOT_DIR);
 	close(nxd_dir_fd(d));
-	nxd_sandbox(d, extra_syscalls, sizeof(extra_syscalls) / sizeof(extra_syscalls[0]));
-	if (nxd_register(d, handlers, sizeof(handlers) / sizeof(handlers[0]), NULL) != 0)
-		fatalx("cannot register with samgrd");
-	nxd_ready(d);
-	return nxd_serve(d);
+	return nxd_service(d, extra_syscalls, NXD_COUNT(extra_syscalls), handlers, NXD_COUNT(handlers), NULL);
 }

@@ -113,9 +113,5 @@ int main(void)
 	nx_msg_init(&reply);
 	nxd_peer_init(&pkgfs, d, NX_SVC_PACKAGEFSD, NX_DEADLINE_SERVICE_MS);
 	/* vfsd opens nothing: libnxd's base list is all it needs. */
-	nxd_sandbox(d, NULL, 0);
-	if (nxd_register(d, handlers, sizeof(handlers) / sizeof(handlers[0]), NULL) != 0)
-		fatalx("cannot register with samgrd");
-	nxd_ready(d);
-	return nxd_serve(d);
+	return nxd_service(d, NULL, 0, handlers, NXD_COUNT(handlers), NULL);
 }

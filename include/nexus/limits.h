@@ -74,4 +74,27 @@
 #define NX_NXS_INDEX_MAX (1U << 20)	  /* bytes of system.nxsindex */
 #define NX_NXS_BUNDLES_MAX 256		  /* bundles in one .nxs */
 
+/*
+ * Limits named where they live (the module that enforces them), listed
+ * here so this file is the index of every limit. Each is tested at the
+ * limit and one past it.
+ *   nexus/svc.h        NX_ERRMSG_MAX, NX_LOG_RECORD_MAX, NX_LOG_FIELDS_MAX, NX_LOG_KEY_MAX
+ *   nexus/svc_key.h    NX_KEY_FILE_MAX, NX_KEY_TRUSTED_MAX, NX_KEY_MSG_MAX, NX_KEY_INLINE_MAX
+ *   nexus/svc_bundle.h NX_BUNDLE_INSTALLED_MAX
+ *   nexus/svc_vfs.h    NX_VFS_READ_MAX, NX_VFS_FILE_MAX
+ *   nexus/frame.h      NX_KCALL_DATA_MAX
+ *   formats/manifest.h NX_BUNDLE_NAME_MAX, NX_MANIFEST_TEXT_MAX, NX_MANIFEST_LIST_MAX,
+ *                      NX_MANIFEST_PATH_MAX
+ *   formats/capnp.h    NX_CAPNP_DEPTH_MAX, NX_CAPNP_TRAVERSE_MAX, NX_CAPNP_MSG_MAX
+ *   formats/sig.h      NX_SIG_COMMENT_MAX, NX_SIG_KEYFILE_MAX, NX_SIG_TRUST_MAX
+ *   formats/semver.h   NX_SEMVER_MAX       formats/toml.h NX_TOML_SRC_MAX, NX_TOML_NODES_MAX
+ *   loader/loader.h    NXL_MAP_MAX, NXL_COPY_MAX (derived from NX_ELF_LOAD_MAX)
+ *   sim/ksim.h         KSIM_CLIENTS_MAX, KSIM_WATCH_MAX
+ *   sim/cpu_unicorn.h  NXK_CPU_TCG_BUFFER, NXK_CPU_FAULT_SCAN_MAX
+ *   sim/opts.h         SIM_ENV_MAX
+ *   daemons/lib/include/nxd_loop.h  NXD_LOOP_CONNS_MAX, NXD_CALLS_MAX
+ *   daemons/init/      INIT_STOP_GRACE_MS, INIT_RESTART_GAP_MS, INIT_DEATHS_MAX
+ *   daemons/samgrd/    REGISTRY_MAX        daemons/logd/ JOURNAL_LINE_MAX
+ */
+
 #endif

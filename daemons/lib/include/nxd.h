@@ -118,6 +118,15 @@ void nxd_ready(struct nxd *d);
 int nxd_serve(struct nxd *d);
 
 /*
+ * The end of every service's main: nxd_sandbox with `extra`, nxd_register
+ * with `table` (a refusal is fatal), nxd_ready, nxd_serve.
+ */
+int nxd_service(struct nxd *d, const int *extra, size_t nextra, const struct nxd_handler *table,
+		size_t n, void *arg);
+
+#define NXD_COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/*
  * Kernel calls over fd 3, the same table payloads reach by ecall
  * (nexus/frame.h struct nx_kcall): `in` travels as the call's data,
  * output comes back into `out` (at most outcap bytes), an fd goes with

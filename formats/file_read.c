@@ -31,11 +31,11 @@ int nxf_open_regular(int dirfd, const char *name, int *fd, uint64_t *size)
 	return 0;
 }
 
-int nxf_pread_all(int fd, void *buf, size_t len)
+int nxf_pread_at(int fd, void *buf, size_t len, uint64_t off)
 {
 	size_t done = 0;
 	while (done < len) {
-		ssize_t n = pread(fd, (char *)buf + done, len - done, (off_t)done);
+		ssize_t n = pread(fd, (char *)buf + done, len - done, (off_t)(off + done));
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
@@ -46,6 +46,11 @@ int nxf_pread_all(int fd, void *buf, size_t len)
 		done += (size_t)n;
 	}
 	return 0;
+}
+
+int nxf_pread_all(int fd, void *buf, size_t len)
+{
+	return nxf_pread_at(fd, buf, len, 0);
 }
 
 int nxf_write_all(int fd, const void *buf, size_t len)

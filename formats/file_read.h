@@ -11,7 +11,9 @@
  * a non-regular file) and nothing open.
  */
 int nxf_open_regular(int dirfd, const char *name, int *fd, uint64_t *size);
-/* Exactly len bytes from offset 0; -1 (errno, or EIO when the file is shorter). */
+/* Exactly len bytes from offset off; -1 (errno, or EIO when the file is shorter). */
+int nxf_pread_at(int fd, void *buf, size_t len, uint64_t off);
+/* Exactly len bytes from offset 0, as nxf_pread_at. */
 int nxf_pread_all(int fd, void *buf, size_t len);
 /* All of buf to fd; -1 with errno on failure. */
 int nxf_write_all(int fd, const void *buf, size_t len);

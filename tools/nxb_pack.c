@@ -112,7 +112,7 @@ static int hash_payload(const char *path, int *fd, struct nx_manifest *m)
 	crypto_hash_sha256_init(&st);
 	while (done < size) {
 		size_t n = size - done < sizeof(chunk) ? (size_t)(size - done) : sizeof(chunk);
-		if (nxf_pread_all(*fd, chunk, n))
+		if (nxf_pread_at(*fd, chunk, n, done))
 			return fail(path, strerror(errno), EX_NOINPUT);
 		crypto_hash_sha256_update(&st, chunk, n);
 		done += n;

@@ -1,6 +1,7 @@
 /*
  * Address spaces: a sorted table of mappings and guard ranges. as_map is
- * where W^X and the user range are enforced whoever the caller is; the
+ * where W^X (within a mapping and across a VMO's aliases) and the user
+ * range are enforced whoever the caller is; the
  * change reaches the CPU engines of every task already running in the
  * space before it becomes visible in the table, so a failure leaves
  * nothing behind.
@@ -23,9 +24,14 @@ void nxk_as_unref(struct nxk_as *as)
 {
 	if (--as->refs > 0)
 		return;
-	for (unsigned i = 0; i < as->n; i++)
-		if (as->m[i].vmo != NULL)
-			nxk_vmo_unref(as->m[i].vmo);
+	for (unsigned i = 0; i < as->n; i++) {
+		struct nxk_mapping *m = &as->m[i];
+		if (m->vmo == NULL)
+			continue;
+		m->vmo->maps_w -= (m->prot & NX_PROT_WRITE) != 0;
+		m->vmo->maps_x -= (m->prot & NX_PROT_EXEC) != 0;
+		nxk_vmo_unref(m->vmo);
+	}
 	nxk_kfree(as);
 }
 
@@ -51,6 +57,14 @@ static int as_check(const struct nxk_as *as, const struct nxk_vmo *vmo, uint64_t
 	if (vmo != NULL &&
 	    (off % NX_PAGE_SIZE != 0 || off > vmo->mem.size || len > vmo->mem.size - off))
 		return -NX_EINVAL;
+	/*
+	 * W^X across aliases: one VMO is never writable at one address (in any
+	 * address space) while executable at another, or code written through
+	 * the alias would run.
+	 */
+	if (vmo != NULL && (((prot & NX_PROT_WRITE) && vmo->maps_x > 0) ||
+			    ((prot & NX_PROT_EXEC) && vmo->maps_w > 0)))
+		return -NX_EPERM;
 	for (unsigned i = 0; i < as->n; i++)
 		if (va < as->m[i].va + as->m[i].len && as->m[i].va < va + len)
 			return -NX_EEXIST;
@@ -85,6 +99,8 @@ int nxk_as_map(struct nxk *k, struct nxk_as *as, struct nxk_vmo *vmo, uint64_t v
 			return r;
 		}
 		vmo->refs++;
+		vmo->maps_w += (prot & NX_PROT_WRITE) != 0;
+		vmo->maps_x += (prot & NX_PROT_EXEC) != 0;
 	}
 	unsigned at = 0;
 	while (at < as->n && as->m[at].va < va)

@@ -43,6 +43,7 @@ $(BUILD)/tests/test_cpu_unicorn: $(BUILD)/tests/unit/test_cpu_unicorn.o $(KTEST_
 # The kernel socket and loop (sim/ksock.c, sim/loop.c), driven by a forked
 # client that loads fixtures through elf_spawn over the socket.
 $(BUILD)/tests/test_kernel_ksock: $(BUILD)/tests/unit/test_kernel_ksock.o $(BUILD)/sim/ksock.o \
+	$(BUILD)/sim/console.o \
 	$(BUILD)/sim/loop.o $(KERNEL_LINUX) $(KERNEL_LIB) $(NXD_DEPS) \
 	| $(BUILD)/payloads/hello.elf $(BUILD)/payloads/busy.elf $(BUILD)/payloads/exit42.elf
 KERNEL_TESTS := $(addprefix $(BUILD)/tests/test_,kernel_objects cpu_unicorn kernel_ksock)

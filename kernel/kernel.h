@@ -15,9 +15,18 @@ struct nxk;
 struct nxk_caller;
 
 struct nxk_opts {
-	/* Where debug_putc/debug_write bytes go (the sim: stdout). */
-	void (*console)(void *arg, const char *buf, size_t len);
+	/*
+	 * Where debug_putc/debug_write bytes go (the sim: stdout). Returns 0
+	 * when it took all of them, or -NX_EAGAIN when it takes none now: the
+	 * task's call then waits until nxk_console_ready() (a console that
+	 * cannot keep up slows the tasks down, never the kernel).
+	 */
+	int (*console)(void *arg, const char *buf, size_t len);
 	void *console_arg;
+	/* Bytes the tasks of this kernel may write to the console; 0: no quota. */
+	uint64_t console_quota;
+	/* Bytes all VMOs together may hold (charged at creation); 0: no limit. */
+	uint64_t mem_limit;
 	/*
 	 * KCONNECT: make a fresh kernel connection named `name` and return
 	 * the fd of the end that goes back to the caller, or -NX_E*. NULL
@@ -78,6 +87,15 @@ long nxk_host_call(struct nxk_caller *c, struct nxk_req *req);
 int nxk_run_slice(struct nxk *k);
 /* Tasks ready to run. */
 unsigned nxk_ready_count(const struct nxk *k);
+/* The console takes bytes again: calls that waited for it are repeated. */
+void nxk_console_ready(struct nxk *k);
+/*
+ * End every live task with crash `cause` (a run's timeout): each gets a
+ * crash record and its waiter its status. Call outside nxk_run_slice.
+ */
+void nxk_end_all(struct nxk *k, uint32_t cause);
+/* Bytes of VMO memory charged against opts.mem_limit now. */
+uint64_t nxk_mem_used(const struct nxk *k);
 /* Tasks not yet reaped (running, ready, blocked or zombie). */
 unsigned nxk_task_count(const struct nxk *k);
 

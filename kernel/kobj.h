@@ -14,7 +14,10 @@
 #include "nexus/task.h"
 
 struct nxk_vmo {
+	struct nxk *k;	    /* whose memory limit it is charged to */
 	int refs;	    /* handles + mappings */
+	unsigned maps_w;    /* writable mappings of it, in any address space */
+	unsigned maps_x;    /* executable mappings of it, in any address space */
 	struct nxk_mem mem; /* the backing, from the memory port */
 };
 
@@ -41,6 +44,7 @@ struct nxk_handle {
 };
 
 enum nxk_caller_kind { NXK_CALLER_TASK = 1, NXK_CALLER_HOST };
+enum nxk_block { NXK_BLOCK_WAIT = 1, NXK_BLOCK_CONSOLE };
 
 struct nxk_caller {
 	struct nxk *k;
@@ -50,9 +54,10 @@ struct nxk_caller {
 	void (*wake)(void *arg);
 	void *wake_arg;
 	struct nxk_handle h[NX_HANDLES_MAX];
-	/* A blocked wait: the call to repeat once `wait_pid` has ended. */
+	/* A blocked call, repeated once what it waits for happened. */
 	int blocked;
-	uint32_t wait_pid;
+	enum nxk_block blocked_on;
+	uint32_t wait_pid; /* NXK_BLOCK_WAIT: the child it waits for */
 	unsigned blk_nr;
 	uint64_t blk_a[6];
 	int woken;
@@ -91,6 +96,8 @@ struct nxk {
 	struct nxk_task *current;
 	struct nxk_caller *hosts;
 	struct nxk_caller *wake_head; /* callers whose wait can now complete */
+	uint64_t mem_used;	      /* bytes of VMOs, against o.mem_limit */
+	uint64_t console_used;	      /* bytes written, against o.console_quota */
 };
 
 /* handle.c */
@@ -103,10 +110,10 @@ void nxk_handles_close_all(struct nxk_caller *c);
 void nxk_obj_ref(uint32_t type, void *obj);
 void nxk_obj_unref(uint32_t type, void *obj);
 
-/* vmo.c */
-int nxk_vmo_create(uint64_t size, struct nxk_vmo **out);
+/* vmo.c: both charge the VMO's size, page-rounded, to k's memory limit. */
+int nxk_vmo_create(struct nxk *k, uint64_t size, struct nxk_vmo **out);
 /* Adopts fd on success (port.h nxk_mem_import). */
-int nxk_vmo_import(int fd, int exec, struct nxk_vmo **out, int *read_only);
+int nxk_vmo_import(struct nxk *k, int fd, int exec, struct nxk_vmo **out, int *read_only);
 void nxk_vmo_unref(struct nxk_vmo *v);
 
 /* as.c */
@@ -131,6 +138,8 @@ struct nxk_task *nxk_task_find(struct nxk *k, uint32_t pid);
 void nxk_task_end(struct nxk_task *t, uint64_t status, const struct nx_crash *crash);
 void nxk_task_reap(struct nxk_task *t);
 void nxk_task_finish(struct nxk_task *t);
+/* End a live task the kernel way: a crash record with `cause` at its current pc. */
+void nxk_task_kill(struct nxk_task *t, uint32_t cause);
 void nxk_orphan_children(struct nxk *k, struct nxk_caller *c);
 
 /* sched.c: the run queue and the slice */
@@ -144,6 +153,8 @@ void nxk_crash_record(struct nxk_task *t, uint32_t cause, uint32_t access, uint6
 /* Ends t with cause ENGINE (the CPU backend failed under it); returns NXK_CPU_STOP. */
 int nxk_engine_failed(struct nxk_task *t);
 void nxk_wake_waiters(struct nxk *k, uint32_t pid);
+/* c's blocked call can complete now: queue it for nxk_run_wakes. */
+void nxk_wake(struct nxk *k, struct nxk_caller *c);
 void nxk_wake_remove(struct nxk *k, struct nxk_caller *c);
 void nxk_run_wakes(struct nxk *k);
 

@@ -90,6 +90,7 @@ static long wait_common(struct nxk_caller *c, const uint64_t a[6], int nohang)
 		if (c->blocked)
 			return -NX_EAGAIN;
 		c->blocked = 1;
+		c->blocked_on = NXK_BLOCK_WAIT;
 		c->wait_pid = t->pid;
 		return NXK_BLOCKED;
 	}
@@ -159,11 +160,6 @@ long nxk_sys_task_kill(struct nxk_caller *c, const uint64_t a[6])
 		return -NX_ESRCH;
 	if (t->spawner != c)
 		return -NX_EPERM;
-	uint64_t regs[32], pc = 0;
-	if (nxk_cpu_regs(t->cpu, regs, &pc) != 0)
-		pc = 0;
-	struct nx_crash cr;
-	nxk_crash_record(t, NX_CRASH_KILLED, NX_ACCESS_NONE, pc, 0, &cr);
-	nxk_task_end(t, NX_WAIT_STATUS_CRASH(NX_CRASH_KILLED), &cr);
+	nxk_task_kill(t, NX_CRASH_KILLED);
 	return 0;
 }

@@ -5,11 +5,11 @@
 #include "nexus/rights.h"
 #include "nexus/syscall.h"
 
-/* (size) -> handle */
+/* (size) -> handle; -NX_ENOMEM past the run's memory limit */
 long nxk_sys_vmo_create(struct nxk_caller *c, const uint64_t a[6])
 {
 	struct nxk_vmo *v;
-	int r = nxk_vmo_create(a[0], &v);
+	int r = nxk_vmo_create(c->k, a[0], &v);
 	if (r != 0)
 		return r;
 	long h = nxk_handle_add(c, NXK_OBJ_VMO, NX_RIGHTS_VMO_NEW, v);
@@ -45,7 +45,8 @@ long nxk_sys_vmo_export(struct nxk_caller *c, const uint64_t a[6])
 	if (r != 0)
 		return r;
 	struct nxk_vmo *v = h->obj;
-	int fd = nxk_mem_export(&v->mem, (h->rights & NX_RIGHT_WRITE) != 0);
+	/* Never a writable alias of code: a VMO mapped executable exports read-only. */
+	int fd = nxk_mem_export(&v->mem, (h->rights & NX_RIGHT_WRITE) != 0 && v->maps_x == 0);
 	if (fd < 0)
 		return fd;
 	c->req->fd_out = fd;
@@ -66,7 +67,7 @@ long nxk_sys_vmo_import(struct nxk_caller *c, const uint64_t a[6])
 		return -NX_EBADF;
 	int exec = (a[0] & NX_VMO_IMPORT_EXEC) != 0;
 	struct nxk_vmo *v;
-	int r = nxk_vmo_import(fd, exec, &v, &read_only);
+	int r = nxk_vmo_import(c->k, fd, exec, &v, &read_only);
 	if (r != 0)
 		return r;
 	c->req->fd_in = -1;

@@ -134,3 +134,28 @@ void nxk_orphan_children(struct nxk *k, struct nxk_caller *c)
 			nxk_task_reap(t);
 	}
 }
+
+void nxk_task_kill(struct nxk_task *t, uint32_t cause)
+{
+	uint64_t regs[32], pc = 0;
+	struct nx_crash cr;
+
+	if (t->cpu == NULL || nxk_cpu_regs(t->cpu, regs, &pc) != 0)
+		pc = 0;
+	nxk_crash_record(t, cause, NX_ACCESS_NONE, pc, 0, &cr);
+	nxk_task_end(t, NX_WAIT_STATUS_CRASH(cause), &cr);
+}
+
+void nxk_end_all(struct nxk *k, uint32_t cause)
+{
+	/* Ending one task may reap others: the table is read afresh each time. */
+	for (unsigned i = 0; i < NX_TASKS_MAX; i++)
+		if (k->tasks[i] != NULL && k->tasks[i]->state != NXK_TASK_ZOMBIE)
+			nxk_task_kill(k->tasks[i], cause);
+	nxk_run_wakes(k);
+}
+
+uint64_t nxk_mem_used(const struct nxk *k)
+{
+	return k->mem_used;
+}

@@ -80,12 +80,9 @@ void nxk_wake_remove(struct nxk *k, struct nxk_caller *c)
 	c->woken = 0;
 }
 
-/* Only the spawner may wait, so only the spawner can be waiting. */
-void nxk_wake_waiters(struct nxk *k, uint32_t pid)
+void nxk_wake(struct nxk *k, struct nxk_caller *c)
 {
-	struct nxk_task *t = nxk_task_find(k, pid);
-	struct nxk_caller *c = t != NULL ? t->spawner : NULL;
-	if (c == NULL || !c->blocked || c->wait_pid != pid || c->woken)
+	if (!c->blocked || c->woken)
 		return;
 	c->woken = 1;
 	c->wake_next = NULL;
@@ -93,6 +90,15 @@ void nxk_wake_waiters(struct nxk *k, uint32_t pid)
 	while (*pp != NULL)
 		pp = &(*pp)->wake_next;
 	*pp = c;
+}
+
+/* Only the spawner may wait, so only the spawner can be waiting. */
+void nxk_wake_waiters(struct nxk *k, uint32_t pid)
+{
+	struct nxk_task *t = nxk_task_find(k, pid);
+	struct nxk_caller *c = t != NULL ? t->spawner : NULL;
+	if (c != NULL && c->blocked_on == NXK_BLOCK_WAIT && c->wait_pid == pid)
+		nxk_wake(k, c);
 }
 
 /*

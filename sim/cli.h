@@ -12,6 +12,9 @@
 #define NX_EXIT_NOINPUT 66     /* a named file cannot be opened (EX_NOINPUT) */
 #define NX_EXIT_UNAVAILABLE 69 /* a daemon did not answer within its deadline (EX_UNAVAILABLE) */
 #define NX_EXIT_INTERNAL 70    /* nexus-sim or a daemon failed (EX_SOFTWARE) */
+#define NX_EXIT_CANTCREAT 73   /* a file of the state directory cannot be written (EX_CANTCREAT) */
+#define NX_EXIT_TEMPFAIL 75    /* the state directory is in use by another session (EX_TEMPFAIL) */
+#define NX_EXIT_TIMEOUT 124    /* --timeout ran out (as timeout(1) exits) */
 
 /* NEXUS_FAULT, if set, must name a known fault: 0, or NX_EXIT_USAGE (said on stderr). */
 int cli_check_fault(void);

@@ -7,29 +7,31 @@
 
 static void boot_usage(FILE *f)
 {
-	fprintf(f,
-		"usage: nexus-sim boot [-v] [--state DIR] [--trust DIR] [--selftest]\n"
-		"\n"
-		"Start the kernel and init, bring every daemon up (init prints\n"
-		"'init: ready'), then shut them all down in reverse order, printing the\n"
-		"console (the marker ladder) on stdout. Exit 0 when the whole system came\n"
-		"up and went down cleanly, 70 otherwise.\n"
-		"\n"
-		"  -v, --verbose  the console on stderr instead\n"
-		"  --state DIR    the state directory (default: a fresh temporary one, removed)\n"
-		"  --trust DIR    trusted public keys (default: the build's dev key)\n"
-		"  --selftest     run the system selftests: not available yet (refused)\n"
-		"  -h, --help     this text\n"
-		"\n"
-		"NEXUS_FAULT=seccomp:<daemon> makes that daemon's first start make a\n"
-		"forbidden system call (fault injection; see docs/security.md).\n");
+	fprintf(
+	    f,
+	    "usage: nexus-sim boot [-v] [--state DIR] [--wait-state] [--trust DIR] [--selftest]\n"
+	    "\n"
+	    "Start the kernel and init, bring every daemon up (init prints\n"
+	    "'init: ready'), then shut them all down in reverse order, printing the\n"
+	    "console (the marker ladder) on stdout. Exit 0 when the whole system came\n"
+	    "up and went down cleanly, 70 otherwise.\n"
+	    "\n"
+	    "  -v, --verbose  the console on stderr instead\n"
+	    "  --state DIR    the state directory (default: a fresh temporary one, removed)\n"
+	    "  --wait-state   wait for a state DIR another session holds (else exit 75)\n"
+	    "  --trust DIR    trusted public keys (default: the build's dev key)\n"
+	    "  --selftest     run the system selftests: not available yet (refused)\n"
+	    "  -h, --help     this text\n"
+	    "\n"
+	    "NEXUS_FAULT=seccomp:<daemon> makes that daemon's first start make a\n"
+	    "forbidden system call (fault injection; see docs/security.md).\n");
 }
 
 int cmd_boot(int argc, char **argv)
 {
 	struct sim_opts o = {.console_stdout = 1};
-	int err =
-	    sim_opts_parse(&o, argc, argv, OPT_VERBOSE | OPT_STATE | OPT_TRUST | OPT_SELFTEST, 0);
+	int err = sim_opts_parse(
+	    &o, argc, argv, OPT_VERBOSE | OPT_STATE | OPT_TRUST | OPT_SELFTEST | OPT_WAIT_STATE, 0);
 
 	if (err == 0 && o.help) {
 		boot_usage(stdout);

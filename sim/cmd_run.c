@@ -8,25 +8,35 @@
 
 static void run_usage(FILE *f)
 {
-	fprintf(f, "usage: nexus-sim run [-v] [--state DIR] [--trust DIR] [--env K=V]... BUNDLE\n"
-		   "                     [-- ARGS...]\n"
-		   "\n"
-		   "Boot the system, install BUNDLE through bundlemgrd (signature checked\n"
-		   "against the trust directory), run its payload through execd with ARGS,\n"
-		   "shut down, and exit with the payload's exit code (128+N if it crashed,\n"
-		   "65 refused input, 66 cannot open, 70 internal error, 64 usage).\n"
-		   "\n"
-		   "BUNDLE is a path, or a bare NAME.nxb looked up in the current directory,\n"
-		   "then in each directory of $NEXUS_BUNDLE_PATH, then in the build's bundles.\n"
-		   "\n"
-		   "  -v, --verbose  the whole console (daemon markers, logs) on stderr\n"
-		   "                 (otherwise it goes to console.log in the state directory)\n"
-		   "  --state DIR    keep the run's state (installed bundles, journal) in DIR\n"
-		   "                 (default: a fresh temporary directory, removed after)\n"
-		   "  --trust DIR    trusted public keys, every *.pub in DIR (default: the\n"
-		   "                 build's dev key, for tests and the demo only)\n"
-		   "  --env K=V      put K=V in the payload's environment (repeatable)\n"
-		   "  -h, --help     this text\n");
+	fprintf(f,
+		"usage: nexus-sim run [-v] [--state DIR] [--wait-state] [--trust DIR]\n"
+		"                     [--env K=V]... [--mem-limit SIZE] [--timeout SECONDS]\n"
+		"                     BUNDLE [-- ARGS...]\n"
+		"\n"
+		"Boot the system, install BUNDLE through bundlemgrd (signature checked\n"
+		"against the trust directory), run its payload through execd with ARGS,\n"
+		"shut down, and exit with the payload's exit code: 128+N if it crashed,\n"
+		"124 timed out, 65 refused input, 66 cannot open, 69 a daemon did not\n"
+		"answer, 70 internal error, 73 cannot write the state directory, 75 the\n"
+		"state directory is in use, 64 usage; 128+N when signal N ended the run.\n"
+		"\n"
+		"BUNDLE is a path, or a bare NAME.nxb looked up in the current directory,\n"
+		"then in each directory of $NEXUS_BUNDLE_PATH, then in the build's bundles.\n"
+		"\n"
+		"  -v, --verbose       the whole console (daemon markers, logs) on stderr\n"
+		"                      (otherwise it goes to console.log in the state directory)\n"
+		"  --state DIR         keep the run's state (installed bundles, journal) in DIR\n"
+		"                      (default: a fresh temporary directory, removed after);\n"
+		"                      one session at a time: another one exits 75 at once\n"
+		"  --wait-state        wait for a state DIR another session holds instead\n"
+		"  --trust DIR         trusted public keys, every *.pub in DIR (default: the\n"
+		"                      build's dev key, for tests and the demo only)\n"
+		"  --env K=V           put K=V in the payload's environment (repeatable)\n"
+		"  --mem-limit SIZE    bytes all the run's VMOs may hold (K, M, G suffixes;\n"
+		"                      default 1G); past it vmo_create returns -ENOMEM\n"
+		"  --timeout SECONDS   end the run after SECONDS (decimals allowed): the\n"
+		"                      payload's crash report says timeout, exit 124\n"
+		"  -h, --help          this text\n");
 }
 
 /* Arguments and environment within what one task can be given: else a usage error. */
@@ -56,7 +66,10 @@ static int run_check_args(const struct sim_opts *o)
 int cmd_run(int argc, char **argv)
 {
 	struct sim_opts o = {0};
-	int err = sim_opts_parse(&o, argc, argv, OPT_VERBOSE | OPT_STATE | OPT_TRUST | OPT_ENV, 1);
+	int err = sim_opts_parse(&o, argc, argv,
+				 OPT_VERBOSE | OPT_STATE | OPT_TRUST | OPT_ENV | OPT_MEM_LIMIT |
+				     OPT_TIMEOUT | OPT_WAIT_STATE,
+				 1);
 
 	if (err == 0 && o.help) {
 		run_usage(stdout);

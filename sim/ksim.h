@@ -15,6 +15,8 @@
 #ifndef NEXUS_SIM_KSIM_H
 #define NEXUS_SIM_KSIM_H
 
+#include <stdint.h>
+
 #include "kernel.h"
 
 #define KSIM_CLIENTS_MAX 64 /* kernel connections: one per daemon, with room for restarts */
@@ -23,7 +25,9 @@
 struct ksim;
 
 struct ksim_opts {
-	int console_fd; /* debug_putc/debug_write bytes go here (the sim: 1) */
+	int console_fd;		/* debug_putc/debug_write bytes go here (the sim: 1) */
+	uint64_t console_quota; /* bytes the tasks may write there; 0: no quota */
+	uint64_t mem_limit;	/* bytes all VMOs may hold; 0: no limit */
 };
 
 /* NULL on allocation failure. */
@@ -55,6 +59,13 @@ void ksim_unwatch(struct ksim *ks, int fd);
 int ksim_run(struct ksim *ks);
 /* Make ksim_run return `code` (from a watch callback). */
 void ksim_stop(struct ksim *ks, int code);
+
+/*
+ * After ksim_run: write the console bytes still queued, waiting on the
+ * console only until one of the stop fds (a signalfd, a timer; -1 for
+ * none) is readable or the reader went away.
+ */
+void ksim_drain_console(struct ksim *ks, int stop_fd, int stop_fd2);
 
 /* The kernel, for an in-process host caller (tests, the harness). */
 struct nxk *ksim_kernel(struct ksim *ks);

@@ -35,7 +35,7 @@ struct ksim_watch {
 
 struct ksim {
 	struct nxk *k;
-	int console_fd;
+	struct console *con;
 	int stopped, code;
 	struct ksim_client *clients[KSIM_CLIENTS_MAX];
 	struct ksim_watch watch[KSIM_WATCH_MAX];

@@ -12,22 +12,13 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "nexus/err.h"
+#include "console.h"
 #include "ksim_impl.h"
+#include "nexus/err.h"
 
-static void console(void *arg, const char *buf, size_t len)
+static int console(void *arg, const char *buf, size_t len)
 {
-	struct ksim *ks = arg;
-	while (len > 0) {
-		ssize_t n = write(ks->console_fd, buf, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		/* A console that will not take bytes loses them; the task goes on. */
-		if (n <= 0)
-			return;
-		buf += n;
-		len -= (size_t)n;
-	}
+	return console_put(((struct ksim *)arg)->con, buf, len);
 }
 
 static void client_wake(void *arg)
@@ -56,11 +47,16 @@ struct ksim *ksim_new(const struct ksim_opts *opts)
 		return NULL;
 	}
 	nx_msg_init(ks->msg);
-	ks->console_fd = opts->console_fd;
-	struct nxk_opts o = {
-	    .console = console, .console_arg = ks, .kconnect = kconnect, .kconnect_arg = ks};
-	ks->k = nxk_new(&o);
+	struct nxk_opts o = {.console = console,
+			     .console_arg = ks,
+			     .console_quota = opts->console_quota,
+			     .mem_limit = opts->mem_limit,
+			     .kconnect = kconnect,
+			     .kconnect_arg = ks};
+	ks->con = console_new(opts->console_fd);
+	ks->k = ks->con != NULL ? nxk_new(&o) : NULL;
 	if (ks->k == NULL) {
+		console_free(ks->con);
 		free(ks->msg);
 		free(ks);
 		return NULL;
@@ -85,6 +81,7 @@ void ksim_free(struct ksim *ks)
 		if (ks->clients[i] != NULL)
 			client_free(ks, i);
 	nxk_free(ks->k);
+	console_free(ks->con);
 	nx_msg_release(ks->msg);
 	free(ks->msg);
 	free(ks);
@@ -169,27 +166,45 @@ static void serve_watch(struct ksim *ks, int fd, short revents)
 	for (unsigned i = 0; i < ks->nwatch; i++) {
 		if (ks->watch[i].fd == fd) {
 			ks->watch[i].cb(ks->watch[i].arg, fd, revents);
+			/* The callback may have ended tasks: parked calls may complete now. */
+			settle(ks);
 			return;
 		}
 	}
 }
 
+/* The console's fd took bytes: tasks waiting for room may go on. */
+static void serve_console(struct ksim *ks)
+{
+	if (console_flush(ks->con)) {
+		nxk_console_ready(ks->k);
+		settle(ks);
+	}
+}
+
+enum { PFD_CLIENT, PFD_WATCH, PFD_CONSOLE };
+
 int ksim_run(struct ksim *ks)
 {
-	struct pollfd pfd[KSIM_CLIENTS_MAX + KSIM_WATCH_MAX];
-	short is_client[KSIM_CLIENTS_MAX + KSIM_WATCH_MAX];
+	struct pollfd pfd[KSIM_CLIENTS_MAX + KSIM_WATCH_MAX + 1];
+	short kind[KSIM_CLIENTS_MAX + KSIM_WATCH_MAX + 1];
 	ks->stopped = 0;
 	while (!ks->stopped) {
 		nfds_t n = 0;
 		for (unsigned i = 0; i < KSIM_CLIENTS_MAX; i++) {
 			if (ks->clients[i] == NULL)
 				continue;
-			is_client[n] = 1;
+			kind[n] = PFD_CLIENT;
 			pfd[n++] = (struct pollfd){.fd = ks->clients[i]->fd, .events = POLLIN};
 		}
 		for (unsigned i = 0; i < ks->nwatch; i++) {
-			is_client[n] = 0;
+			kind[n] = PFD_WATCH;
 			pfd[n++] = (struct pollfd){.fd = ks->watch[i].fd, .events = POLLIN};
+		}
+		int cfd = console_wait_fd(ks->con);
+		if (cfd >= 0) {
+			kind[n] = PFD_CONSOLE;
+			pfd[n++] = (struct pollfd){.fd = cfd, .events = POLLOUT};
 		}
 		int ready = nxk_ready_count(ks->k) > 0;
 		if (n == 0 && !ready)
@@ -200,10 +215,12 @@ int ksim_run(struct ksim *ks)
 		for (nfds_t i = 0; r > 0 && i < n && !ks->stopped; i++) {
 			if (pfd[i].revents == 0)
 				continue;
-			if (is_client[i])
+			if (kind[i] == PFD_CLIENT)
 				serve_client(ks, pfd[i].fd, pfd[i].revents);
-			else
+			else if (kind[i] == PFD_WATCH)
 				serve_watch(ks, pfd[i].fd, pfd[i].revents);
+			else
+				serve_console(ks);
 		}
 		if (!ks->stopped && nxk_ready_count(ks->k) > 0) {
 			nxk_run_slice(ks->k);
@@ -211,4 +228,21 @@ int ksim_run(struct ksim *ks)
 		}
 	}
 	return ks->code;
+}
+
+void ksim_drain_console(struct ksim *ks, int stop_fd, int stop_fd2)
+{
+	int cfd;
+
+	while ((cfd = console_wait_fd(ks->con)) >= 0) {
+		struct pollfd p[3] = {{.fd = cfd, .events = POLLOUT},
+				      {.fd = stop_fd, .events = POLLIN},
+				      {.fd = stop_fd2, .events = POLLIN}};
+		if (poll(p, 3, -1) < 0 && errno != EINTR)
+			return;
+		if (p[1].revents != 0 || p[2].revents != 0)
+			return;
+		if (p[0].revents != 0)
+			(void)console_flush(ks->con);
+	}
 }

@@ -11,7 +11,7 @@
 #include "nexus/svc.h"
 #include "opts.h"
 
-enum { O_STATE = 256, O_TRUST, O_SELFTEST, O_ENV };
+enum { O_STATE = 256, O_TRUST, O_SELFTEST, O_ENV, O_MEM_LIMIT, O_TIMEOUT, O_WAIT_STATE };
 
 static const struct option long_opts[] = {
     {"verbose", no_argument, NULL, 'v'},
@@ -20,6 +20,9 @@ static const struct option long_opts[] = {
     {"trust", required_argument, NULL, O_TRUST},
     {"selftest", no_argument, NULL, O_SELFTEST},
     {"env", required_argument, NULL, O_ENV},
+    {"mem-limit", required_argument, NULL, O_MEM_LIMIT},
+    {"timeout", required_argument, NULL, O_TIMEOUT},
+    {"wait-state", no_argument, NULL, O_WAIT_STATE},
     {NULL, 0, NULL, 0},
 };
 
@@ -37,6 +40,12 @@ static unsigned opt_bit(int c)
 		return OPT_SELFTEST;
 	case O_ENV:
 		return OPT_ENV;
+	case O_MEM_LIMIT:
+		return OPT_MEM_LIMIT;
+	case O_TIMEOUT:
+		return OPT_TIMEOUT;
+	case O_WAIT_STATE:
+		return OPT_WAIT_STATE;
 	default:
 		return 0;
 	}
@@ -56,6 +65,46 @@ static int env_ok(const char *kv)
 	const char *eq = strchr(kv, '=');
 
 	return eq != NULL && eq != kv && strlen(kv) < NX_ARG_BYTES_MAX;
+}
+
+/* SIZE: a whole number of bytes, or of KiB, MiB, GiB with a K, M or G suffix. */
+static int parse_size(const char *s, uint64_t *out)
+{
+	uint64_t v = 0, unit = 1;
+	const char *p = s;
+
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (v > SIM_MEM_LIMIT_MAX)
+			return -1;
+		v = v * 10 + (uint64_t)(*p - '0');
+	}
+	if (p == s)
+		return -1;
+	if (*p == 'K' || *p == 'M' || *p == 'G')
+		unit = *p == 'K' ? 1ULL << 10 : *p == 'M' ? 1ULL << 20 : 1ULL << 30;
+	if (unit != 1)
+		p++;
+	if (*p != 0 || v == 0 || v > SIM_MEM_LIMIT_MAX / unit)
+		return -1;
+	*out = v * unit;
+	return 0;
+}
+
+/* SECONDS: a positive decimal with at most three decimals (ms). */
+static int parse_seconds(const char *s, uint64_t *ms)
+{
+	uint64_t whole = 0, frac = 0, scale = 100;
+	const char *p = s;
+
+	for (; *p >= '0' && *p <= '9' && whole <= SIM_TIMEOUT_MAX_S; p++)
+		whole = whole * 10 + (uint64_t)(*p - '0');
+	if (p == s)
+		return -1;
+	if (*p == '.')
+		for (p++; *p >= '0' && *p <= '9' && scale > 0; p++, scale /= 10)
+			frac += (uint64_t)(*p - '0') * scale;
+	*ms = whole * 1000 + frac;
+	return *p == 0 && *ms > 0 && whole <= SIM_TIMEOUT_MAX_S ? 0 : -1;
 }
 
 static int opt_one(struct sim_opts *o, int c, const char *arg, const char *cmd)
@@ -90,6 +139,28 @@ static int opt_one(struct sim_opts *o, int c, const char *arg, const char *cmd)
 			return NX_EXIT_USAGE;
 		}
 		o->env[o->nenv++] = arg;
+		return 0;
+	case O_MEM_LIMIT:
+		if (parse_size(arg, &o->mem_limit) != 0) {
+			fprintf(
+			    stderr,
+			    "nexus-sim %s: --mem-limit '%s': expected a size such as 512M or 2G "
+			    "(1 byte to 1 TiB)\n",
+			    cmd, arg);
+			return NX_EXIT_USAGE;
+		}
+		return 0;
+	case O_TIMEOUT:
+		if (parse_seconds(arg, &o->timeout_ms) != 0) {
+			fprintf(stderr,
+				"nexus-sim %s: --timeout '%s': expected seconds such as 10 or 0.5 "
+				"(at most %d)\n",
+				cmd, arg, SIM_TIMEOUT_MAX_S);
+			return NX_EXIT_USAGE;
+		}
+		return 0;
+	case O_WAIT_STATE:
+		o->wait_state = 1;
 		return 0;
 	default:
 		return NX_EXIT_USAGE;

@@ -7,6 +7,7 @@
 #define NEXUS_SIM_OPTS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "nexus/limits.h"
 
@@ -16,8 +17,13 @@
 #define OPT_TRUST (1u << 2)
 #define OPT_SELFTEST (1u << 3)
 #define OPT_ENV (1u << 4)
+#define OPT_MEM_LIMIT (1u << 5)
+#define OPT_TIMEOUT (1u << 6)
+#define OPT_WAIT_STATE (1u << 7)
 
-#define SIM_ENV_MAX NX_ENVC_MAX /* --env options of one run: the stack builder's cap */
+#define SIM_ENV_MAX NX_ENVC_MAX	       /* --env options of one run: the stack builder's cap */
+#define SIM_MEM_LIMIT_MAX (1ULL << 40) /* bytes: the largest --mem-limit taken (1 TiB) */
+#define SIM_TIMEOUT_MAX_S 86400	       /* seconds: the largest --timeout taken (a day) */
 
 struct sim_opts {
 	int verbose;	       /* console to stderr, else <state>/console.log */
@@ -31,6 +37,9 @@ struct sim_opts {
 	size_t nargs;
 	const char *env[SIM_ENV_MAX]; /* run: --env K=V, in order */
 	size_t nenv;
+	uint64_t mem_limit;  /* bytes all VMOs may hold (default NX_MEM_LIMIT_DEFAULT) */
+	uint64_t timeout_ms; /* --timeout: the run ends after this; 0 for none */
+	int wait_state;	     /* --wait-state: wait for a state dir in use, not exit 75 */
 };
 
 /*

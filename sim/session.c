@@ -1,7 +1,7 @@
 /*
- * A boot session (session.h): open what the user named, make the state
- * directory, start the kernel loop and init, drive init over the control
- * channel, and clean up whatever way it ends.
+ * A boot session (session.h): take the ending signals, lock the state
+ * directory, open what the user named, start the kernel loop and init,
+ * drive init over the control channel, and clean up whatever way it ends.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -10,9 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/timerfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -20,9 +20,12 @@
 #include "cli.h"
 #include "init_launch.h"
 #include "ksim.h"
-#include "nxhost.h"
+#include "nexus/state.h"
 #include "nexus/svc.h"
+#include "nexus/svc_bundle.h"
+#include "nxhost.h"
 #include "session.h"
+#include "signals.h"
 #include "state_dir.h"
 
 void session_shutdown(struct session *s)
@@ -37,17 +40,44 @@ void session_shutdown(struct session *s)
 static void session_on_signal(void *arg, int fd, short revents)
 {
 	struct session *s = arg;
-	struct signalfd_siginfo si;
+	int sig;
 
 	(void)revents;
-	while (read(fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
-		if (s->code == 0 || s->code == -1)
-			s->code = NX_EXIT_CRASH_BASE + (int)si.ssi_signo;
+	while ((sig = signals_read(fd)) != 0) {
+		if (s->signalled == 0)
+			s->signalled = sig;
 		session_shutdown(s);
 	}
 }
 
-/* The trust directory, or the bundle directory: 66 when it cannot be opened. */
+/*
+ * --timeout: every task ends with crash cause `timeout` (so the payload
+ * gets its crash report); if the session is still up NX_TIMEOUT_GRACE_MS
+ * later, it is shut down anyway.
+ */
+static void session_on_timer(void *arg, int fd, short revents)
+{
+	struct session *s = arg;
+	uint64_t n;
+	struct itimerspec grace = {
+	    .it_value = {NX_TIMEOUT_GRACE_MS / 1000, (NX_TIMEOUT_GRACE_MS % 1000) * 1000000L}};
+
+	(void)revents;
+	if (read(fd, &n, sizeof(n)) != (ssize_t)sizeof(n))
+		return;
+	if (s->timed_out) {
+		session_shutdown(s);
+		return;
+	}
+	s->timed_out = 1;
+	fprintf(stderr, "nexus-sim: timed out after %llu.%03llu s\n",
+		(unsigned long long)(s->o->timeout_ms / 1000),
+		(unsigned long long)(s->o->timeout_ms % 1000));
+	nxk_end_all(ksim_kernel(s->ks), NX_CRASH_TIMEOUT);
+	(void)timerfd_settime(fd, 0, &grace, NULL);
+}
+
+/* The trust directory, or the bundle directory: -1 (said) when it cannot be opened. */
 static int session_open_dir(const char *path, const char *what)
 {
 	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -91,10 +121,20 @@ static int session_open_trust(const struct sim_opts *o)
 	return fd;
 }
 
-static int session_start(struct session *s, int trust, int state, int console)
+/* The state directory may not be, hold, or lie in an input: a run would write into it. */
+static int session_check_overlap(const struct sim_opts *o, int fd, const char *what)
+{
+	if (!state_dir_overlaps(o->state_dir, fd))
+		return 0;
+	fprintf(stderr,
+		"nexus-sim: state %s overlaps the %s: give --state a directory of its own\n",
+		o->state_dir, what);
+	return NX_EXIT_USAGE;
+}
+
+static int session_start(struct session *s, int trust, struct state_dir *st, int console)
 {
 	int ks[2], ctl[2];
-	sigset_t mask;
 
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ks) != 0)
 		return NX_EXIT_INTERNAL;
@@ -103,11 +143,6 @@ static int session_start(struct session *s, int trust, int state, int console)
 		close(ks[1]);
 		return NX_EXIT_INTERNAL;
 	}
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGHUP);
-	sigprocmask(SIG_BLOCK, &mask, NULL);
 	s->init_pid = init_launch(console, ks[1], ctl[1]);
 	close(ks[1]);
 	close(ctl[1]);
@@ -120,65 +155,131 @@ static int session_start(struct session *s, int trust, int state, int console)
 		fprintf(stderr, "nexus-sim: the kernel refused init's connection\n");
 		return NX_EXIT_INTERNAL;
 	}
-	s->sig = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
-	if (s->sig < 0 || ksim_watch(s->ks, s->sig, session_on_signal, s) != 0 ||
-	    ksim_watch(s->ks, s->ctl, ctl_on_frame, s) != 0)
+	if (ksim_watch(s->ks, s->sig, session_on_signal, s) != 0 ||
+	    ksim_watch(s->ks, s->ctl, ctl_on_frame, s) != 0 ||
+	    (s->timer >= 0 && ksim_watch(s->ks, s->timer, session_on_timer, s) != 0))
 		return NX_EXIT_INTERNAL;
-	if (ctl_boot(s, trust, state) != 0) {
+	if (ctl_boot(s, trust, st->fd, st->lock) != 0) {
 		fprintf(stderr, "nexus-sim: init did not take its configuration\n");
 		return NX_EXIT_INTERNAL;
 	}
 	return 0;
 }
 
-static int session_console(const struct sim_opts *o, int state)
+static int session_console(const struct sim_opts *o, struct state_dir *st)
 {
 	if (o->verbose)
 		return fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
 	if (o->console_stdout)
 		return fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
-	return openat(state, "console.log",
-		      O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0644);
+	return state_dir_create(st, NX_STATE_CONSOLE);
 }
 
-int session_run(const struct sim_opts *o)
+/* The timer of --timeout, armed now: the budget covers the whole session. */
+static int session_timer(const struct sim_opts *o)
 {
-	struct session s = {
-	    .o = o, .ctl = -1, .sig = -1, .bundle_fd = -1, .init_pid = -1, .code = -1};
-	struct state_dir st;
-	struct ksim_opts ko = {.console_fd = STDOUT_FILENO};
-	int trust = -1, console = -1, err;
+	struct itimerspec it = {
+	    .it_value = {(time_t)(o->timeout_ms / 1000), (long)(o->timeout_ms % 1000) * 1000000L}};
+	int fd;
 
-	if (state_dir_open(&st, o->state_dir) != 0)
-		return NX_EXIT_NOINPUT;
-	trust = session_open_trust(o);
-	if (trust < 0) {
-		s.code = NX_EXIT_NOINPUT;
-		goto out;
+	if (o->timeout_ms == 0)
+		return -1;
+	fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (fd >= 0 && timerfd_settime(fd, 0, &it, NULL) != 0) {
+		close(fd);
+		fd = -1;
 	}
+	return fd;
+}
+
+/* The inputs, opened before the state directory is touched; 0 or an exit code. */
+static int session_inputs(struct session *s, int *trust)
+{
+	const struct sim_opts *o = s->o;
+	int err;
+
+	*trust = session_open_trust(o);
+	if (*trust < 0)
+		return NX_EXIT_NOINPUT;
 	if (o->bundle != NULL) {
 		char path[PATH_MAX];
 
 		if (bundle_find(o->bundle, path, sizeof(path)) != 0) {
 			bundle_say_not_found(o->bundle);
-			s.code = NX_EXIT_NOINPUT;
-			goto out;
+			return NX_EXIT_NOINPUT;
 		}
-		s.bundle_fd = session_open_dir(path, "bundle");
-		if (s.bundle_fd < 0) {
-			s.code = NX_EXIT_NOINPUT;
-			goto out;
-		}
+		s->bundle_fd = session_open_dir(path, "bundle");
+		if (s->bundle_fd < 0)
+			return NX_EXIT_NOINPUT;
 	}
-	console = session_console(o, st.fd);
+	if ((err = session_check_overlap(o, *trust, "trust directory")) != 0 ||
+	    (err = session_check_overlap(o, s->bundle_fd, "bundle")) != 0)
+		return err;
+	return 0;
+}
+
+/* What the daemons will open in the state directory, checked before they start. */
+static int session_state_files(struct state_dir *st)
+{
+	if (state_dir_check(st, NX_STATE_JOURNAL) != 0 ||
+	    state_dir_check_dir(st, NX_BUNDLE_SLOT_DIR) != 0 ||
+	    state_dir_check_dir(st, NX_BUNDLE_STAGING_DIR) != 0 ||
+	    state_dir_check_dir(st, NX_STATE_QUARANTINE) != 0)
+		return NX_EXIT_CANTCREAT;
+	return 0;
+}
+
+/* The exit status: a signal, then a timeout, then whatever the run said. */
+static int session_code(const struct session *s)
+{
+	if (s->signalled != 0)
+		return NX_EXIT_CRASH_BASE + s->signalled;
+	if (s->timed_out)
+		return NX_EXIT_TIMEOUT;
+	if (s->code == -1) {
+		fprintf(stderr, "nexus-sim: the session ended without a result\n");
+		return NX_EXIT_INTERNAL;
+	}
+	return s->code;
+}
+
+int session_run(const struct sim_opts *o)
+{
+	struct session s = {
+	    .o = o, .ctl = -1, .sig = -1, .timer = -1, .bundle_fd = -1, .init_pid = -1, .code = -1};
+	struct state_dir st = {.fd = -1, .lock = -1};
+	struct ksim_opts ko = {.console_fd = STDOUT_FILENO,
+			       .console_quota = NX_CONSOLE_QUOTA,
+			       .mem_limit =
+				   o->mem_limit != 0 ? o->mem_limit : NX_MEM_LIMIT_DEFAULT};
+	int trust = -1, console = -1, err;
+
+	s.sig = signals_take();
+	if (s.sig < 0) {
+		fprintf(stderr, "nexus-sim: cannot take the signals: %s\n", strerror(errno));
+		return NX_EXIT_INTERNAL;
+	}
+	if ((err = session_inputs(&s, &trust)) != 0 ||
+	    (err = state_dir_open(&st, o->state_dir, o->wait_state, s.sig)) != 0 ||
+	    (err = session_state_files(&st)) != 0) {
+		s.code = err;
+		goto out;
+	}
+	console = session_console(o, &st);
 	s.msg = malloc(sizeof(*s.msg));
-	if (console < 0 || s.msg == NULL || (s.ks = ksim_new(&ko)) == NULL) {
-		fprintf(stderr, "nexus-sim: cannot set up the console or the kernel\n");
+	s.timer = session_timer(o);
+	if (console < 0) {
+		s.code = NX_EXIT_CANTCREAT;
+		goto out;
+	}
+	if (s.msg == NULL || (s.ks = ksim_new(&ko)) == NULL ||
+	    (o->timeout_ms != 0 && s.timer < 0)) {
+		fprintf(stderr, "nexus-sim: cannot set up the kernel\n");
 		s.code = NX_EXIT_INTERNAL;
 		goto out;
 	}
 	nx_msg_init(s.msg);
-	err = session_start(&s, trust, st.fd, console);
+	err = session_start(&s, trust, &st, console);
 	/* init has its own copies now. */
 	close(console);
 	console = -1;
@@ -188,16 +289,13 @@ int session_run(const struct sim_opts *o)
 			kill(s.init_pid, SIGKILL);
 	} else {
 		ksim_run(s.ks);
-	}
-	if (s.code == -1) {
-		fprintf(stderr, "nexus-sim: the session ended without a result\n");
-		s.code = NX_EXIT_INTERNAL;
+		/* The output the run made, unless a signal ended it; bounded by a --timeout. */
+		if (s.signalled == 0)
+			ksim_drain_console(s.ks, s.sig, s.timer);
 	}
 out:
 	if (s.ctl >= 0)
 		close(s.ctl);
-	if (s.sig >= 0)
-		close(s.sig);
 	if (s.init_pid > 0) {
 		/* Without a clean DOWN, init's children follow it when their channel closes. */
 		if (!s.down)
@@ -217,6 +315,9 @@ out:
 		close(s.bundle_fd);
 	if (trust >= 0)
 		close(trust);
+	if (s.timer >= 0)
+		close(s.timer);
 	state_dir_close(&st);
-	return s.code;
+	close(s.sig);
+	return session_code(&s);
 }

@@ -21,11 +21,14 @@ struct session {
 	const struct sim_opts *o;
 	struct ksim *ks;
 	int ctl;       /* our end of init's fd 4 */
-	int sig;       /* signalfd: SIGINT, SIGTERM, SIGHUP start a clean shutdown */
+	int sig;       /* signalfd of the ending signals (signals.h) */
+	int timer;     /* timerfd of --timeout, or -1 */
 	int bundle_fd; /* run: the bundle directory */
 	pid_t init_pid;
-	int code; /* the exit status so far, -1 before any */
-	int down; /* init answered SHUTDOWN */
+	int code;      /* the exit status so far, -1 before any */
+	int signalled; /* the ending signal that arrived first, or 0 */
+	int timed_out; /* --timeout ran out */
+	int down;      /* init answered SHUTDOWN */
 	int shutdown_sent;
 	struct nx_msg *msg;
 };
@@ -38,7 +41,7 @@ void session_shutdown(struct session *s);
 
 /* ctl.c: the control channel. The loop calls ctl_on_frame when init wrote. */
 void ctl_on_frame(void *arg, int fd, short revents);
-/* CONFIG (trust and state directories), then BOOT. 0 or -1. */
-int ctl_boot(struct session *s, int trust, int state);
+/* CONFIG (trust and state directories, the state lock), then BOOT. 0 or -1. */
+int ctl_boot(struct session *s, int trust, int state, int lock);
 
 #endif

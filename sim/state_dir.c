@@ -2,19 +2,171 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cli.h"
+#include "nexus/state.h"
 #include "state_dir.h"
 
-int state_dir_open(struct state_dir *st, const char *dir)
+/* Open a state file without following links or blocking, and check it is ours to write. */
+static int state_dir_create_mode(struct state_dir *st, const char *name, int truncate)
+{
+	struct stat sb;
+	int fd = openat(st->fd, name, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0600);
+
+	if (fd < 0) {
+		fprintf(stderr, "nexus-sim: state %s: cannot open %s: %s\n", st->path, name,
+			errno == ELOOP ? "it is a symbolic link" : strerror(errno));
+		return -1;
+	}
+	const char *why = fstat(fd, &sb) != 0		      ? strerror(errno)
+			  : !S_ISREG(sb.st_mode)	      ? "not a regular file"
+			  : sb.st_nlink != 1		      ? "it has other hard links"
+			  : truncate && ftruncate(fd, 0) != 0 ? strerror(errno)
+							      : NULL;
+	if (why != NULL) {
+		fprintf(stderr, "nexus-sim: state %s: %s: %s\n", st->path, name, why);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int state_dir_create(struct state_dir *st, const char *name)
+{
+	return state_dir_create_mode(st, name, 1);
+}
+
+int state_dir_check_dir(struct state_dir *st, const char *name)
+{
+	struct stat sb;
+
+	if (fstatat(st->fd, name, &sb, AT_SYMLINK_NOFOLLOW) != 0 || S_ISDIR(sb.st_mode))
+		return 0;
+	fprintf(stderr, "nexus-sim: state %s: %s is not a directory\n", st->path, name);
+	return -1;
+}
+
+int state_dir_check(struct state_dir *st, const char *name)
+{
+	int fd = state_dir_create_mode(st, name, 0);
+
+	if (fd < 0)
+		return -1;
+	close(fd);
+	return 0;
+}
+
+/* The lock: 0 when this session holds it, 1 when another does (its pid said), -1 on error. */
+static int state_lock_try(struct state_dir *st)
+{
+	char pid[32];
+
+	if (flock(st->lock, LOCK_EX | LOCK_NB) == 0) {
+		int n = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
+		if (ftruncate(st->lock, 0) != 0 || pwrite(st->lock, pid, (size_t)n, 0) != n)
+			return -1;
+		return 0;
+	}
+	return errno == EWOULDBLOCK ? 1 : -1;
+}
+
+static void state_lock_owner(struct state_dir *st, char *out, size_t cap)
+{
+	ssize_t n = pread(st->lock, out, cap - 1, 0);
+
+	out[n > 0 ? (size_t)n : 0] = 0;
+	out[strcspn(out, "\n")] = 0;
+	if (out[0] == 0)
+		snprintf(out, cap, "?");
+}
+
+static int state_lock(struct state_dir *st, int wait, int stop_fd)
+{
+	char owner[32];
+	int r;
+
+	st->lock = state_dir_create_mode(st, NX_STATE_LOCK, 0);
+	if (st->lock < 0)
+		return NX_EXIT_NOINPUT;
+	while ((r = state_lock_try(st)) == 1) {
+		struct pollfd p = {.fd = stop_fd, .events = POLLIN};
+
+		state_lock_owner(st, owner, sizeof(owner));
+		if (!wait) {
+			fprintf(stderr, "nexus-sim: state %s is in use by pid %s\n", st->path,
+				owner);
+			return NX_EXIT_TEMPFAIL;
+		}
+		if (poll(&p, 1, STATE_LOCK_POLL_MS) > 0)
+			return NX_EXIT_TEMPFAIL;
+	}
+	if (r < 0) {
+		fprintf(stderr, "nexus-sim: state %s: cannot lock %s: %s\n", st->path,
+			NX_STATE_LOCK, strerror(errno));
+		return NX_EXIT_NOINPUT;
+	}
+	return 0;
+}
+
+/*
+ * The state path as it will be, for the overlap check before anything is
+ * made: the real path of its longest existing prefix, then the rest.
+ */
+static int state_dir_resolve(const char *dir, char out[PATH_MAX])
+{
+	char head[PATH_MAX], real[PATH_MAX];
+	size_t n = strlen(dir);
+
+	if (n == 0 || n >= sizeof(head))
+		return -1;
+	memcpy(head, dir, n + 1);
+	while (realpath(head, real) == NULL) {
+		char *slash = strrchr(head, '/');
+
+		if (slash == NULL) {
+			/* Nothing of it exists: it is relative to the current directory. */
+			if (realpath(".", real) == NULL)
+				return -1;
+			return snprintf(out, PATH_MAX, "%s/%s", real, dir) < PATH_MAX ? 0 : -1;
+		}
+		slash[slash == head ? 1 : 0] = 0;
+	}
+	return snprintf(out, PATH_MAX, "%s%s", real, dir + strlen(head)) < PATH_MAX ? 0 : -1;
+}
+
+/* Is `inner` the directory `outer`, or beneath it? Both are real paths. */
+static int path_within(const char *inner, const char *outer)
+{
+	size_t n = strlen(outer);
+
+	return strncmp(inner, outer, n) == 0 &&
+	       (inner[n] == 0 || inner[n] == '/' || (n > 0 && outer[n - 1] == '/'));
+}
+
+int state_dir_overlaps(const char *dir, int input)
+{
+	char want[PATH_MAX], fdpath[64], real[PATH_MAX];
+
+	if (dir == NULL || input < 0 || state_dir_resolve(dir, want) != 0)
+		return 0;
+	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", input);
+	if (realpath(fdpath, real) == NULL)
+		return 0;
+	return path_within(want, real) || path_within(real, want);
+}
+
+int state_dir_open(struct state_dir *st, const char *dir, int wait, int stop_fd)
 {
 	const char *tmp = getenv("TMPDIR");
 
-	st->fd = -1;
+	st->fd = st->lock = -1;
 	st->temp = dir == NULL;
 	if (tmp == NULL || *tmp == 0)
 		tmp = "/tmp";
@@ -23,17 +175,17 @@ int state_dir_open(struct state_dir *st, const char *dir)
 		if (mkdtemp(st->path) == NULL) {
 			fprintf(stderr, "nexus-sim: cannot make a state directory in %s: %s\n", tmp,
 				strerror(errno));
-			return -1;
+			return NX_EXIT_NOINPUT;
 		}
 	} else {
 		if ((size_t)snprintf(st->path, sizeof(st->path), "%s", dir) >= sizeof(st->path)) {
 			fprintf(stderr, "nexus-sim: state directory path too long\n");
-			return -1;
+			return NX_EXIT_USAGE;
 		}
 		if (mkdir(st->path, 0700) != 0 && errno != EEXIST) {
 			fprintf(stderr, "nexus-sim: cannot make state directory %s: %s\n", st->path,
 				strerror(errno));
-			return -1;
+			return NX_EXIT_NOINPUT;
 		}
 	}
 	st->fd = open(st->path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -42,9 +194,9 @@ int state_dir_open(struct state_dir *st, const char *dir)
 			strerror(errno));
 		if (st->temp)
 			rmdir(st->path);
-		return -1;
+		return NX_EXIT_NOINPUT;
 	}
-	return 0;
+	return state_lock(st, wait, stop_fd);
 }
 
 /* Remove everything beneath dirfd without following a link; closes dirfd. */
@@ -85,6 +237,9 @@ static void rm_tree(int dirfd)
 
 void state_dir_close(struct state_dir *st)
 {
+	if (st->lock >= 0)
+		close(st->lock);
+	st->lock = -1;
 	if (st->fd < 0)
 		return;
 	if (st->temp) {

@@ -158,6 +158,12 @@ int bm_install(struct bm *bm, int dirfd, const char *label, char id[BM_ID_MAX], 
 	    {NX_BUNDLE_PAYLOAD, payload == MAP_FAILED ? NULL : payload, v->nxb.payload_size},
 	};
 	err = bstore_commit(&bm->store, m->name, m->semver, members, msg, cap);
+	if (err == -EEXIST && same_manifest(bm, m, &v->nxb)) {
+		/* The very bundle was committed meanwhile: installed, not refused. */
+		snprintf(id, BM_ID_MAX, "%s@%s", m->name, m->semver);
+		err = 0;
+		goto out_v;
+	}
 	if (err != 0) {
 		err = err == -EEXIST ? -NX_EEXIST : -NX_ENOSPC;
 		goto out_v;

@@ -12,6 +12,7 @@
 
 #include "nxd.h"
 #include "manifest.h"
+#include "nexus/state.h"
 #include "nexus/svc_bundle.h"
 #include "bm.h"
 #include "bm_keys.h"
@@ -115,20 +116,26 @@ static const int extra_syscalls[] = {SYS_openat,    SYS_getdents64, SYS_dup,
 				     SYS_pread64,   SYS_mkdirat,    SYS_unlinkat,
 				     SYS_renameat2, SYS_fsync,	    SYS_memfd_create};
 
+static void note_quarantined(void *arg, const char *name, const char *why)
+{
+	(void)arg;
+	nxd_say("bundlemgrd: moved %s to %s/: %s", name, NX_STATE_QUARANTINE, why);
+}
+
 int main(void)
 {
 	struct nxd *d = nxd_start(NX_SVC_BUNDLEMGRD, NXD_START_DIR);
 
-	int err = bstore_open(&bm.store, nxd_dir_fd(d), &bstore_io_host);
+	int err = bstore_open(&bm.store, nxd_dir_fd(d), &bstore_io_host, note_quarantined, NULL);
 	if (err != 0)
 		fatalx("state directory: %s", strerror(-err));
 	nxd_say("bundlemgrd: slot a active");
-	close(nxd_dir_fd(d));
 	nxd_peer_init(&keystored, d, NX_SVC_KEYSTORED, NX_DEADLINE_SERVICE_MS);
 	bm.sig.ctx = &keystored;
 	bm.sig.verify = bm_keys_verify;
 	/* libsodium reads its entropy source once, here, not under the sandbox. */
 	if (sodium_init() < 0)
 		fatalx("libsodium cannot start");
-	return nxd_service(d, extra_syscalls, NXD_COUNT(extra_syscalls), handlers, NXD_COUNT(handlers), NULL);
+	return nxd_service(d, extra_syscalls, NXD_COUNT(extra_syscalls), handlers,
+			   NXD_COUNT(handlers), NULL);
 }

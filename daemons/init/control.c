@@ -13,9 +13,11 @@
 static void ctl_config(struct nxd_conn *c, struct nx_msg *m, void *arg)
 {
 	struct init *in = arg;
-	int *slot = m->hdr.arg == NX_CTL_CFG_TRUST_DIR	 ? &in->trust_fd
-		    : m->hdr.arg == NX_CTL_CFG_STATE_DIR ? &in->state_fd
-							 : NULL;
+	int *slot = m->hdr.arg == NX_CTL_CFG_TRUST_DIR	  ? &in->trust_fd
+		    : m->hdr.arg == NX_CTL_CFG_STATE_DIR  ? &in->state_fd
+		    : m->hdr.arg == NX_CTL_CFG_STATE_LOCK ? &in->lock_fd
+							  : NULL;
+	int want_dir = m->hdr.arg != NX_CTL_CFG_STATE_LOCK;
 	struct stat st;
 
 	if (slot == NULL || in->booting || in->booted) {
@@ -24,8 +26,9 @@ static void ctl_config(struct nxd_conn *c, struct nx_msg *m, void *arg)
 						 : "configuration after boot");
 		return;
 	}
-	if (fstat(m->fd, &st) != 0 || !S_ISDIR(st.st_mode)) {
-		(void)nxd_reply_err(c, &m->hdr, -NX_EINVAL, "configuration fd is not a directory");
+	if (fstat(m->fd, &st) != 0 || (want_dir ? !S_ISDIR(st.st_mode) : !S_ISREG(st.st_mode))) {
+		(void)nxd_reply_err(c, &m->hdr, -NX_EINVAL, "configuration fd is not a %s",
+				    want_dir ? "directory" : "regular file");
 		return;
 	}
 	if (*slot >= 0)

@@ -43,6 +43,7 @@ struct init {
 	struct nxd_conn *kernel;   /* fd 3 */
 	struct nxd_conn *registry; /* init's own connection to samgrd, as client "init" */
 	int trust_fd, state_fd;
+	int lock_fd; /* the state directory's lock: held open until init exits */
 	char exe_dir[4096];
 	const char *fault; /* NEXUS_FAULT value, or NULL */
 	size_t nsvc;
@@ -63,7 +64,6 @@ struct init {
 
 extern const struct svc_def init_services[];
 extern const size_t init_nservices;
-
 
 /* services.c: start one daemon with its fd layout. 0 or -1 (reported). */
 int svc_start(struct init *in, struct svc *s);

@@ -36,7 +36,7 @@ int main(void)
 		fatal("close_range");
 	if (nx_exe_dir(in.exe_dir, sizeof(in.exe_dir)) != 0)
 		fatal("cannot find its own executable");
-	in.trust_fd = in.state_fd = -1;
+	in.trust_fd = in.state_fd = in.lock_fd = -1;
 	in.fault = getenv("NEXUS_FAULT");
 	in.nsvc = init_nservices;
 	in.svc = calloc(in.nsvc, sizeof(*in.svc));

@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "nexus/svc_bundle.h"
-#include "bstore.h"
+#include "bstore_impl.h"
 
 static int host_openat(int dirfd, const char *path, int flags, mode_t mode)
 {
@@ -33,32 +33,6 @@ const struct bstore_io bstore_io_host = {
     .rename = host_rename,
 };
 
-/* Delete a flat directory (files only, as the store writes them). */
-static int rm_flat(int parent, const char *dirname)
-{
-	int fd = openat(parent, dirname, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return errno == ENOENT ? 0 : -errno;
-	DIR *d = fdopendir(fd);
-	if (d == NULL) {
-		int e = errno;
-		close(fd);
-		return -e;
-	}
-	int err = 0;
-	struct dirent *de;
-	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		if (unlinkat(dirfd(d), de->d_name, 0) != 0 && err == 0)
-			err = -errno;
-	}
-	closedir(d);
-	if (unlinkat(parent, dirname, AT_REMOVEDIR) != 0 && err == 0)
-		err = -errno;
-	return err;
-}
-
 static int open_sub(int state_fd, const char *name)
 {
 	if (mkdirat(state_fd, name, 0700) != 0 && errno != EEXIST)
@@ -67,9 +41,14 @@ static int open_sub(int state_fd, const char *name)
 	return fd < 0 ? -errno : fd;
 }
 
-int bstore_open(struct bstore *st, int state_fd, const struct bstore_io *io)
+int bstore_open(struct bstore *st, int state_fd, const struct bstore_io *io,
+		void (*note)(void *arg, const char *name, const char *why), void *note_arg)
 {
 	st->io = io;
+	st->note = note;
+	st->note_arg = note_arg;
+	st->state_fd = state_fd;
+	st->quarantine_fd = -1;
 	st->slot_fd = open_sub(state_fd, NX_BUNDLE_SLOT_DIR);
 	if (st->slot_fd < 0)
 		return st->slot_fd;
@@ -79,22 +58,7 @@ int bstore_open(struct bstore *st, int state_fd, const struct bstore_io *io)
 		close(st->slot_fd);
 		return err;
 	}
-	/* An install or removal cut short by a crash: finish deleting it. */
-	int fd = dup(st->staging_fd);
-	DIR *d = fd < 0 ? NULL : fdopendir(fd);
-	if (d == NULL) {
-		int err = -errno;
-		if (fd >= 0)
-			close(fd);
-		bstore_close(st);
-		return err;
-	}
-	int err = 0;
-	struct dirent *de;
-	while ((de = readdir(d)) != NULL && err == 0)
-		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
-			err = rm_flat(st->staging_fd, de->d_name);
-	closedir(d);
+	int err = bstore_sweep(st);
 	if (err != 0)
 		bstore_close(st);
 	return err;
@@ -106,7 +70,9 @@ void bstore_close(struct bstore *st)
 		close(st->slot_fd);
 	if (st->staging_fd >= 0)
 		close(st->staging_fd);
-	st->slot_fd = st->staging_fd = -1;
+	if (st->quarantine_fd >= 0)
+		close(st->quarantine_fd);
+	st->slot_fd = st->staging_fd = st->quarantine_fd = -1;
 }
 
 static int write_all(const struct bstore_io *io, int fd, const uint8_t *p, size_t n)
@@ -196,7 +162,7 @@ int bstore_commit(struct bstore *st, const char *name, const char *version,
 bad:
 	if (dfd >= 0)
 		close(dfd);
-	rm_flat(st->staging_fd, tmp);
+	(void)bstore_rm_entry(st->staging_fd, tmp);
 	snprintf(msg, cap, "%s: staging %s failed: %s", dirname, step, strerror(-err));
 	return err;
 }
@@ -210,7 +176,11 @@ int bstore_remove(struct bstore *st, const char *dirname)
 		return -errno;
 	if (fsync(st->slot_fd) != 0)
 		return -errno;
-	return rm_flat(st->staging_fd, tmp);
+	int err = bstore_rm_entry(st->staging_fd, tmp);
+	if (err == -ENOTEMPTY)
+		err = bstore_quarantine(st, st->staging_fd, tmp,
+					"removed, but held more than a bundle");
+	return err;
 }
 
 int bstore_split(char *dirname, char **name, char **version)

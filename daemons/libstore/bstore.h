@@ -27,9 +27,14 @@ struct bstore_io {
 extern const struct bstore_io bstore_io_host;
 
 struct bstore {
-	int slot_fd;	/* slot-a/ */
-	int staging_fd; /* staging/ */
+	int state_fd;	   /* the state directory (not owned) */
+	int slot_fd;	   /* slot-a/ */
+	int staging_fd;	   /* staging/ */
+	int quarantine_fd; /* quarantine/, once something had to go there; else -1 */
 	const struct bstore_io *io;
+	/* Told of each entry moved to quarantine (may be NULL). */
+	void (*note)(void *arg, const char *name, const char *why);
+	void *note_arg;
 };
 
 /* One file of a bundle: its name in the bundle directory and its bytes. */
@@ -43,11 +48,15 @@ struct bstore_member {
 #define BSTORE_DIRNAME_MAX NX_PATH_MAX /* bytes of "<name>@<version>" with its NUL */
 
 /*
- * Open (creating when absent) slot-a/ and staging/ beneath state_fd and
- * delete whatever an interrupted install left in staging/. 0 or -errno.
+ * Open (creating when absent) slot-a/ and staging/ beneath state_fd
+ * (kept open while the store is), finish what an interrupted install or
+ * removal left in staging/, and move into quarantine/ whatever in either
+ * the store did not write (bstore_sweep.c), telling `note` (or nobody)
+ * of each. 0 or -errno.
  */
-__attribute__((warn_unused_result)) int bstore_open(struct bstore *st, int state_fd,
-						    const struct bstore_io *io);
+__attribute__((warn_unused_result)) int
+bstore_open(struct bstore *st, int state_fd, const struct bstore_io *io,
+	    void (*note)(void *arg, const char *name, const char *why), void *note_arg);
 void bstore_close(struct bstore *st);
 
 /*

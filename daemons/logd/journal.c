@@ -4,16 +4,30 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include "nexus/state.h"
 
 #include "journal.h"
 
+/* Never a link, never something that could block or that another name shares. */
 int journal_open(struct journal *j, int dirfd)
 {
+	struct stat st;
+
 	j->console_level = NX_LOG_INFO;
-	j->fd = openat(dirfd, JOURNAL_NAME, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC,
-		       0600);
-	return j->fd < 0 ? -1 : 0;
+	j->fd = openat(dirfd, NX_STATE_JOURNAL,
+		       O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0600);
+	if (j->fd < 0)
+		return -1;
+	if (fstat(j->fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_nlink != 1) {
+		close(j->fd);
+		j->fd = -1;
+		errno = EINVAL;
+		return -1;
+	}
+	return 0;
 }
 
 static int journal_put(int fd, const char *line, size_t n)

@@ -4,8 +4,7 @@
 
 #include "nxd_log.h"
 
-#define JOURNAL_NAME "journal" /* in the state directory */
-#define JOURNAL_LINE_MAX 8192  /* bytes of a formatted record; a record body is at most 4 KiB */
+#define JOURNAL_LINE_MAX 8192 /* bytes of a formatted record; a record body is at most 4 KiB */
 
 struct journal {
 	int fd;

@@ -42,6 +42,11 @@
 #define NX_SCHED_QUANTUM_BLOCKS                                                                    \
 	20000 /* translated blocks a task runs before the scheduler switches */
 
+/* A run's guest resources (nexus-sim run --mem-limit; docs/security.md). */
+#define NX_MEM_LIMIT_DEFAULT (1ULL << 30) /* bytes all VMOs of a run may hold: 1 GiB */
+#define NX_CONSOLE_QUOTA (16ULL << 20)	  /* bytes a run's tasks may write to the console */
+#define NX_TIMEOUT_GRACE_MS 2000	  /* ms after a --timeout before the session is ended */
+
 /* IPC. */
 #define NX_FRAME_BODY_MAX                                                                          \
 	(64U << 10)	   /* bytes after the 32-byte header; bigger travels as a VMO              \
@@ -61,8 +66,9 @@
 #define NX_DEADLINE_SERVICE_MS 3000  /* ms: keystored, vfsd, packagefsd, logd requests */
 #define NX_DEADLINE_BUNDLE_MS 10000  /* ms: bundlemgrd install / payload (hashes up to 50 MiB) */
 #define NX_DEADLINE_EXEC_MS 15000    /* ms: execd until the payload is spawned */
-#define NX_DEADLINE_KERNEL_MS 10000  /* ms: a kernel call (the kernel process serves every slice)  \
-				      */
+#define NX_DEADLINE_KERNEL_MS                                                                      \
+	10000 /* ms: a kernel call (the kernel process serves every slice)                         \
+	       */
 #define NX_DEADLINE_BOOT_MS                                                                        \
 	10000			/* ms: logd's REGISTER, answered once samgrd (started next) runs */
 #define NX_RECONNECT_POLL_MS 50 /* ms between CONNECTs to a service that is restarting */

@@ -55,10 +55,11 @@ _Static_assert(sizeof(struct nx_bundle_payload) == 8, "nx_bundle_payload size");
 #define NX_BUNDLE_INSTALLED_MAX 256 /* bundles (name@version) in one slot */
 
 /*
- * The state directory (fd 5 of bundlemgrd and packagefsd):
+ * The bundle store in the state directory (fd 5 of bundlemgrd and
+ * packagefsd; the whole layout is nexus/state.h):
  *   slot-a/<name>@<version>/{manifest.nxb,manifest.sig,payload.elf}
- *   staging/<name>@<version>.<pid>     an install or removal in progress
- * Slot a is the only slot until updated (A/B) exists.
+ *   staging/<name>@<version>.<pid>        an install in progress
+ *   staging/<name>@<version>.rm.<pid>     a removal in progress
  */
 #define NX_BUNDLE_SLOT_DIR "slot-a"
 #define NX_BUNDLE_STAGING_DIR "staging"

@@ -34,6 +34,7 @@ enum nx_crash_cause {
 	NX_CRASH_BAD_SYSCALL = 10, /* number >= NX_SYS_MAX */
 	NX_CRASH_KILLED = 11,	   /* task_kill */
 	NX_CRASH_ENGINE = 12,	   /* the CPU engine failed under the task: a simulator bug */
+	NX_CRASH_TIMEOUT = 13,	   /* the run's time budget ran out (nexus-sim run --timeout) */
 	NX_CRASH_CAUSE_COUNT
 };
 
@@ -43,7 +44,7 @@ static inline const char *nx_crash_cause_name(uint32_t cause)
 	static const char *const names[NX_CRASH_CAUSE_COUNT] = {
 	    "none",	     "illegal_insn", "breakpoint",     "fetch_unmapped", "fetch_prot",
 	    "read_unmapped", "read_prot",    "write_unmapped", "write_prot",	 "misaligned",
-	    "bad_syscall",   "killed",	     "engine",
+	    "bad_syscall",   "killed",	     "engine",	       "timeout",
 	};
 	return cause < NX_CRASH_CAUSE_COUNT ? names[cause] : "unknown";
 }
@@ -52,7 +53,7 @@ static inline const char *nx_crash_cause_name(uint32_t cause)
  * The signal-like number of a crash, for 128+N exit codes: 11 (SEGV) for
  * memory faults, 4 (ILL) for illegal instructions and bad syscall numbers,
  * 5 (TRAP) for ebreak, 7 (BUS) for misaligned access, 9 (KILL) for
- * task_kill, 6 (ABRT) for an engine failure.
+ * task_kill, 14 (ALRM) for a timeout, 6 (ABRT) for an engine failure.
  */
 /* The exit code of a crashed task as a shell shows it: 128 + nx_crash_signal(). */
 #define NX_EXIT_CRASH_BASE 128
@@ -69,6 +70,8 @@ static inline int nx_crash_signal(uint32_t cause)
 		return 7;
 	case NX_CRASH_KILLED:
 		return 9;
+	case NX_CRASH_TIMEOUT:
+		return 14;
 	case NX_CRASH_FETCH_UNMAPPED:
 	case NX_CRASH_FETCH_PROT:
 	case NX_CRASH_READ_UNMAPPED:

@@ -25,7 +25,7 @@ fuzz_objs = $(patsubst %.c,$(FUZZ_OBJ)/%.o,$(1))
 FUZZ_LOADER_OBJS := $(call fuzz_objs,$(wildcard loader/*.c))
 FUZZ_FORMATS_OBJS := $(call fuzz_objs,$(wildcard formats/*.c))
 FUZZ_FRAME_OBJS := $(call fuzz_objs,$(wildcard wire/*.c) daemons/lib/dispatch.c)
-FUZZ_KSOCK_OBJS := $(call fuzz_objs,$(wildcard kernel/*.c) $(wildcard wire/*.c) sim/ksock.c \
+FUZZ_KSOCK_OBJS := $(call fuzz_objs,$(wildcard kernel/*.c) $(wildcard wire/*.c) sim/ksock.c sim/console.c \
 	sim/loop.c sim/cpu_unicorn.c sim/port_linux.c)
 
 $(FUZZ_DIR)/fuzz_loader: $(FUZZ_OBJ)/tests/fuzz/fuzz_loader.o $(FUZZ_LOADER_OBJS)

@@ -41,10 +41,11 @@ struct job {
 	long pid;
 };
 
-static void console(void *arg, const char *buf, size_t len)
+static int console(void *arg, const char *buf, size_t len)
 {
 	(void)arg;
 	fwrite(buf, 1, len, stdout);
+	return 0;
 }
 
 static void usage(void)

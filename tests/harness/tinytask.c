@@ -6,13 +6,16 @@
 #include "nexus/syscall.h"
 #include "tinytask.h"
 
-static void tiny_console(void *arg, const char *buf, size_t len)
+/* The output kept for the test to read; a full buffer makes the task wait (console backpressure).
+ */
+static int tiny_console(void *arg, const char *buf, size_t len)
 {
 	struct tiny_env *e = arg;
 	if (len > sizeof(e->out) - e->outlen)
-		len = sizeof(e->out) - e->outlen;
+		return -NX_EAGAIN;
 	memcpy(e->out + e->outlen, buf, len);
 	e->outlen += len;
+	return 0;
 }
 
 int tiny_env_init(struct tiny_env *e)

@@ -1,0 +1,33 @@
+/*
+ * The kernel process's console sink: the tasks' debug_write bytes on
+ * their way to stdout, which may be slow (a terminal, a pipe into a
+ * pager) or gone (`| head -c1`). Bytes are queued and written without
+ * ever blocking; a full queue makes the writing task wait (the kernel
+ * repeats its call when there is room), a reader that went away makes
+ * the rest be dropped. One job: this queue and its fd.
+ */
+#ifndef NEXUS_SIM_CONSOLE_H
+#define NEXUS_SIM_CONSOLE_H
+
+#include <stddef.h>
+
+#define CONSOLE_QUEUE_MAX (1U << 20) /* bytes queued for a console that does not keep up */
+
+struct console;
+
+/*
+ * A sink for fd (not taken over). A pipe, terminal or device gets a
+ * description of its own opened non-blocking, so stdout's shared
+ * description keeps its flags. NULL on failure.
+ */
+struct console *console_new(int fd);
+void console_free(struct console *c);
+
+/* Queue len bytes: 0, or -NX_EAGAIN when they do not fit now (nothing queued). */
+int console_put(struct console *c, const char *buf, size_t len);
+/* Write what the fd takes now. Returns 1 if room was made, 0 if not. */
+int console_flush(struct console *c);
+/* The fd to poll for POLLOUT while bytes wait, or -1 when none do. */
+int console_wait_fd(const struct console *c);
+
+#endif

@@ -58,7 +58,8 @@ static int open_member(int dirfd, const char *name, int missing_code, int *fd, u
 		return nx_fmt_fail(e, missing_code, "%s: missing%s", name,
 				   missing_code == NX_FMT_ENXB_UNSIGNED ? " (bundle is unsigned)"
 									: "");
-	if (errno == ELOOP || errno == EINVAL)
+	/* A socket cannot even be opened (ENXIO): it is refused like any special file. */
+	if (errno == ELOOP || errno == EINVAL || errno == ENXIO)
 		return nx_fmt_fail(e, NX_FMT_ENXB_TYPE, "%s: %s", name,
 				   errno == ELOOP ? "is a symlink" : "not a regular file");
 	return nx_fmt_fail(e, NX_FMT_EIO, "%s: %s", name, strerror(errno));

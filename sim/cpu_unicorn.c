@@ -152,6 +152,8 @@ static int emulate_rdtime(struct nxk_cpu *cpu, uint64_t pc)
 	return 1;
 }
 
+static uint64_t access_addr(struct nxk_cpu *cpu, uint64_t pc);
+
 static void on_intr(uc_engine *uc, uint32_t intno, void *arg)
 {
 	struct nxk_cpu *cpu = arg;
@@ -183,8 +185,11 @@ static void on_intr(uc_engine *uc, uint32_t intno, void *arg)
 		break;
 	case EXC_LOAD_MISALIGNED:
 	case EXC_STORE_MISALIGNED:
+		/* Reported, like an illegal instruction, at the faulting pc + 4 (an AMO: 4 bytes).
+		 */
 		set_fault(cpu, NX_CRASH_MISALIGNED,
-			  intno == EXC_LOAD_MISALIGNED ? NX_ACCESS_READ : NX_ACCESS_WRITE, pc, 0);
+			  intno == EXC_LOAD_MISALIGNED ? NX_ACCESS_READ : NX_ACCESS_WRITE, pc - 4,
+			  access_addr(cpu, pc - 4));
 		break;
 	case EXC_INSN_ACCESS:
 		set_fault(cpu, NX_CRASH_FETCH_PROT, NX_ACCESS_EXEC, pc, pc);
@@ -408,6 +413,24 @@ static void decode32(uint32_t i, struct access *a)
 	}
 }
 
+/* Decode the instruction at pc; 0, or -1 when its bytes cannot be read. */
+static int decode_at(struct nxk_cpu *cpu, uint64_t pc, struct access *a)
+{
+	uint32_t insn = 0;
+
+	*a = (struct access){0};
+	if (uc_mem_read(cpu->uc, pc, &insn, 2) != UC_ERR_OK)
+		return -1;
+	if ((insn & 3) == 3) {
+		if (uc_mem_read(cpu->uc, pc, &insn, 4) != UC_ERR_OK)
+			return -1;
+		decode32(insn, a);
+	} else {
+		decode16(insn, a);
+	}
+	return 0;
+}
+
 /*
  * The instruction in the block starting at `pc` that accessed `addr`:
  * the registers are as they were just before the faulting access, so
@@ -418,17 +441,9 @@ static uint64_t fault_pc(struct nxk_cpu *cpu, uint64_t pc, uint64_t addr)
 {
 	uint64_t at = pc;
 	for (unsigned n = 0; n < NXK_CPU_FAULT_SCAN_MAX; n++) {
-		uint32_t insn = 0;
-		struct access a = {0};
-		if (uc_mem_read(cpu->uc, at, &insn, 2) != UC_ERR_OK)
+		struct access a;
+		if (decode_at(cpu, at, &a) != 0)
 			break;
-		if ((insn & 3) == 3) {
-			if (uc_mem_read(cpu->uc, at, &insn, 4) != UC_ERR_OK)
-				break;
-			decode32(insn, &a);
-		} else {
-			decode16(insn, &a);
-		}
 		if (a.is_mem) {
 			uint64_t base;
 			if (uc_reg_read(cpu->uc, UC_RISCV_REG_X0 + a.base, &base) != UC_ERR_OK)
@@ -442,6 +457,18 @@ static uint64_t fault_pc(struct nxk_cpu *cpu, uint64_t pc, uint64_t addr)
 		at += a.len;
 	}
 	return pc;
+}
+
+/* The address the load, store or AMO at pc accesses: base + offset, 0 if it is none. */
+static uint64_t access_addr(struct nxk_cpu *cpu, uint64_t pc)
+{
+	struct access a;
+	uint64_t base;
+
+	if (decode_at(cpu, pc, &a) != 0 || !a.is_mem ||
+	    uc_reg_read(cpu->uc, UC_RISCV_REG_X0 + a.base, &base) != UC_ERR_OK)
+		return 0;
+	return base + (uint64_t)a.off;
 }
 
 static int mem_fault(struct nxk_cpu *cpu, uc_err e, uint64_t pc)

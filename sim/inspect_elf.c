@@ -92,7 +92,8 @@ static int read_all(int fd, uint8_t *buf, size_t len)
 
 int inspect_elf(const char *path)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* Non-blocking: a FIFO named here must be refused, not waited on. */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	struct stat st;
 	struct nxl_plan plan;
 	uint8_t *buf = NULL;
@@ -103,7 +104,7 @@ int inspect_elf(const char *path)
 		return NX_EXIT_NOINPUT;
 	}
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		fprintf(stderr, "nexus-sim: %s: not an ELF file\n", path);
+		fprintf(stderr, "nexus-sim: %s: not a regular file, so not an ELF file\n", path);
 		rc = NX_EXIT_REFUSED;
 		goto out;
 	}

@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 
+#include "nexus/svc_bundle.h"
 #include "sig.h"
 #include "bstore.h"
 
@@ -46,11 +47,12 @@ __attribute__((warn_unused_result)) int bm_list(struct bm *bm, char *buf, size_t
 /*
  * Re-verify the newest installed version of name; returns a memfd (the
  * caller's) holding its payload, sealed with NX_BUNDLE_SEALS, with *size
- * its bytes, *caps the NX_CAP_* its manifest grants and id its
- * "name@version"; or -NX_E*.
+ * its bytes, *info the capabilities and payload kind its manifest gives
+ * and id its "name@version"; or -NX_E*.
  */
 __attribute__((warn_unused_result)) int bm_get_payload(struct bm *bm, const char *name,
 						       char id[BM_ID_MAX], uint64_t *size,
-						       uint32_t *caps, char *msg, size_t cap);
+						       struct nx_bundle_payload *info, char *msg,
+						       size_t cap);
 
 #endif

@@ -277,7 +277,7 @@ int bm_list(struct bm *bm, char *buf, size_t cap, size_t *len, char *msg, size_t
 }
 
 int bm_get_payload(struct bm *bm, const char *name, char id[BM_ID_MAX], uint64_t *size,
-		   uint32_t *caps, char *msg, size_t cap)
+		   struct nx_bundle_payload *info, char *msg, size_t cap)
 {
 	struct bm_verified *v = NULL;
 	struct bstore_newest n;
@@ -316,9 +316,11 @@ int bm_get_payload(struct bm *bm, const char *name, char id[BM_ID_MAX], uint64_t
 	}
 	snprintf(id, BM_ID_MAX, "%s", dirname);
 	*size = v->nxb.payload_size;
-	*caps = 0;
+	_Static_assert(NX_PAYLOAD_ELF == NX_BUNDLE_KIND_ELF, "payload kinds agree");
+	_Static_assert(NX_PAYLOAD_UI_PROGRAM == NX_BUNDLE_KIND_UI_PROGRAM, "payload kinds agree");
+	*info = (struct nx_bundle_payload){.kind = v->nxb.m.payload_kind};
 	for (size_t i = 0; i < v->nxb.m.n_capabilities; i++)
-		*caps |= nx_cap_bit(v->nxb.m.capabilities[i]);
+		info->caps |= nx_cap_bit(v->nxb.m.capabilities[i]);
 	err = v->payload_fd;
 	v->payload_fd = -1;
 	bm_verified_close(v);

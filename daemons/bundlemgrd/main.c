@@ -89,8 +89,8 @@ static void on_get_payload(struct nxd_conn *c, struct nx_msg *m, void *arg)
 
 	if (!name_ok(c, m))
 		return;
-	int fd = bm_get_payload(&bm, (const char *)m->body, id, &size, &body.info.caps, msg,
-				sizeof(msg));
+	int fd =
+	    bm_get_payload(&bm, (const char *)m->body, id, &size, &body.info, msg, sizeof(msg));
 	if (fd < 0) {
 		nxd_reply_err(c, &m->hdr, fd, "%s", msg);
 		return;

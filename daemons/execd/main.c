@@ -131,6 +131,13 @@ static long spawn(const struct exec_req *r, const char *name, char *msg, size_t 
 		memcpy(&info, payload_reply.body, sizeof(info));
 	int fd = nx_msg_take_fd(&payload_reply);
 	nx_msg_release(&payload_reply);
+	if (info.kind != NX_BUNDLE_KIND_ELF) {
+		snprintf(msg, cap, "%s: its payload is not an ELF (payloadKind %u): it cannot run",
+			 name, info.kind);
+		if (fd >= 0)
+			close(fd);
+		return -NX_EINVAL;
+	}
 	int seals = fd < 0 ? -1 : fcntl(fd, F_GET_SEALS);
 	if (seals < 0 || (seals & NX_BUNDLE_SEALS) != NX_BUNDLE_SEALS || size == 0) {
 		snprintf(msg, cap, "%s: payload from bundlemgrd is not a sealed memfd", name);

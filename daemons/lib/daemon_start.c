@@ -180,6 +180,8 @@ int nxd_serve(struct nxd *d)
 {
 	int code = nxd_loop_run(d->loop);
 
+	/* What clients sent before init's STOP (logd's last records) is still served. */
+	nxd_loop_drain(d->loop);
 	nxd_loop_free(d->loop);
 	d->loop = NULL;
 	return code;

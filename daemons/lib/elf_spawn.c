@@ -41,6 +41,12 @@ static long vmo_with_view(const struct nx_kcaller *k, uint64_t len, uint8_t **vi
 			  struct nx_elf_spawn_result *res)
 {
 	long vmo = kcall(k, NX_SYS_VMO_CREATE, len, 0, 0, 0, 0, 0);
+	if (vmo == -NX_ENOMEM) {
+		fail(res, NX_ELF_SPAWN_KERNEL, vmo,
+		     "vmo_create(%llu): the run's memory limit is reached (--mem-limit)",
+		     (unsigned long long)len);
+		return vmo;
+	}
 	if (vmo < 0) {
 		fail(res, NX_ELF_SPAWN_KERNEL, vmo, "vmo_create(%llu): error %ld",
 		     (unsigned long long)len, -vmo);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "loop_impl.h"
@@ -371,6 +372,25 @@ static void loop_read(struct nxd_loop *l, struct nxd_conn *c)
 	}
 	nxd_conn_handle(c, l->msg, st);
 	nx_msg_release(l->msg);
+}
+
+void nxd_loop_drain(struct nxd_loop *l)
+{
+	for (size_t i = 0; i < l->nconns; i++) {
+		struct nxd_conn *c = l->conns[i];
+		int st;
+
+		while (!c->dead && (st = nx_wire_recv(c->fd, l->msg, MSG_DONTWAIT)) != -NX_EAGAIN) {
+			if (st == 0 || st == -NX_EPIPE) {
+				nxd_conn_drop(c);
+				break;
+			}
+			/* Only requests: a reply now would complete calls nobody waits on. */
+			if (l->msg->hdr.kind != NX_FRAME_REPLY)
+				nxd_conn_handle(c, l->msg, st);
+			nx_msg_release(l->msg);
+		}
+	}
 }
 
 int nxd_loop_run(struct nxd_loop *l)

@@ -46,9 +46,13 @@
 
 /* GET_PAYLOAD's reply body starts with this. */
 struct nx_bundle_payload {
-	uint32_t caps;	   /* NX_CAP_* the manifest's capabilities grant (nexus/caps.h) */
-	uint32_t reserved; /* zero */
+	uint32_t caps; /* NX_CAP_* the manifest's capabilities grant (nexus/caps.h) */
+	uint32_t kind; /* the manifest's payloadKind: NX_BUNDLE_KIND_* */
 };
+
+/* payloadKind, as manifest.capnp numbers it: only an elf payload can run. */
+#define NX_BUNDLE_KIND_ELF 0
+#define NX_BUNDLE_KIND_UI_PROGRAM 1
 
 _Static_assert(sizeof(struct nx_bundle_payload) == 8, "nx_bundle_payload size");
 

@@ -93,4 +93,16 @@ refused payload-over-cap "$b" 'payload.elf: 52428801 bytes, want 1\.\.52428800'
 b=$(pack 8 "$work/machine.elf" fixtures/keys/dev.key)
 refused malformed-elf "$b" 'refused by the loader: NXL_E_MACHINE'
 
+# A UNIX socket where payload.elf belongs: refused like any special file (65, not 70).
+b=$(copy 20)
+rm "$b/payload.elf"
+python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$b/payload.elf"
+refused socket-payload "$b" 'payload.elf: not a regular file'
+
+# A valid bundle whose payload is not an ELF (payloadKind uiProgram): it installs, it cannot run.
+"$SIM" run "$BUILD/bundles/test.ui.nxb" >"$work/ui.out" 2>"$work/ui.err"
+rc=$?
+[ "$rc" -eq 65 ] || fail "test.ui: exit $rc, want 65"
+grep -q 'test.ui: its payload is not an ELF (payloadKind 1): it cannot run' "$work/ui.err" ||
+	fail "test.ui: $(cat "$work/ui.err")"
 finish "every bad bundle refused"

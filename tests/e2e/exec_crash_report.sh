@@ -52,6 +52,16 @@ check ebreak test.fault_ebreak 133 breakpoint
 check wx-jump test.fault_wx_jump 139 fetch_prot
 check stack-guard test.fault_stack_guard 139 write_unmapped
 check unmapped-jump test.fault_unmapped_jump 139 fetch_unmapped
+check misaligned-amo test.fault_misaligned_amo 135 misaligned
 check exit42 test.exit42 42 exit
 check hello demo.hello 0 none
+# The misaligned atomic's record names its address: &words[1] + 1 (the ELF's symbol table
+# is the oracle), and the faulting pc is the amoadd.w itself.
+elf=$BUILD/payloads/fault_misaligned_amo.elf
+words=$(llvm-nm "$elf" | awk '$3 == "words" { print $1 }')
+amo=$(llvm-objdump -d "$elf" | awk '/amoadd.w/ { sub(":", "", $1); print $1 }')
+want_addr=$(printf '0x%x' $((0x$words + 5)))
+"$SIM" run test.fault_misaligned_amo.nxb >/dev/null 2>"$work/amo.err"
+grep -q "misaligned pc=0x$amo addr=$want_addr\$" "$work/amo.err" ||
+	fail "misaligned amo: want pc=0x$amo addr=$want_addr: $(cat "$work/amo.err")"
 finish "every crash reported"

@@ -90,4 +90,12 @@ grep -q '^usage: nexus-sim inspect' "$work/out" || fail "inspect --help prints n
 rc=$?
 [ "$rc" -eq 64 ] || fail "inspect without a file exited $rc, want 64"
 
+# A FIFO named as the ELF is refused at once, not waited on (the script's own
+# time guard would catch a hang).
+mkfifo "$work/fifo.elf"
+timeout 10 "$SIM" inspect "$work/fifo.elf" >/dev/null 2>"$work/err"
+rc=$?
+[ "$rc" -eq 65 ] || fail "inspect of a FIFO exited $rc, want 65"
+grep -q 'not a regular file' "$work/err" || fail "FIFO message: $(cat "$work/err")"
+
 finish "inspect_elf: ok ($refusals refusals checked)"

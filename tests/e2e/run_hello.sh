@@ -32,4 +32,10 @@ grep -q 'not found' "$work/err"
 "$SIM" run --env A=1 --env "B=two words" test.echo.nxb -- x >"$work/out"
 printf 'argc=2\nargv[0]=test.echo\nargv[1]=x\nenvp[0]=A=1\nenvp[1]=B=two words\n' >"$work/want"
 cmp "$work/out" "$work/want" || { echo "environment did not arrive:"; cat "$work/out"; exit 1; }
+# With -v, a run trusting the dev key says the key is for tests only; with --trust it does not.
+"$SIM" run -v demo.hello.nxb 2>"$work/console" >/dev/null
+grep -q "^nexus-sim: trusting the dev key of .*: TEST ONLY" "$work/console" ||
+	{ echo "no dev key notice with -v"; exit 1; }
+"$SIM" run -v --trust fixtures/trust demo.hello.nxb 2>"$work/console" >/dev/null
+grep -q "TEST ONLY" "$work/console" && { echo "dev key notice with --trust"; exit 1; }
 echo "run demo.hello ok"

@@ -12,7 +12,7 @@ stop() {
 trap stop EXIT
 private_bin
 
-"$work/bin/nexus-sim" run -v test.waiter.nxb -- 400 >"$work/out" 2>"$work/console" &
+"$work/bin/nexus-sim" run -v test.waiter.nxb -- 2000 >"$work/out" 2>"$work/console" &
 sim=$!
 
 # Find our execd once it has started the payload (a hang guard, not a timing check).

@@ -379,7 +379,7 @@ static void test_bm_get_payload_is_sealed_verified_bytes(void **state)
 	struct fixture *f = *state;
 	char id[BM_ID_MAX], msg[NX_ERRMSG_MAX];
 	uint64_t size = 0;
-	uint32_t caps = ~0u;
+	struct nx_bundle_payload caps = {~0u, ~0u};
 
 	make_bundle(f, "a.nxb", "test.exit42", "1.0.0", elf, elf_len, &sec);
 	assert_int_equal(install(f, "a.nxb", id, msg), 0);
@@ -387,7 +387,8 @@ static void test_bm_get_payload_is_sealed_verified_bytes(void **state)
 	assert_true(fd >= 0);
 	assert_string_equal(id, "test.exit42@1.0.0");
 	assert_int_equal(size, elf_len);
-	assert_int_equal(caps, 0); /* its manifest lists no capability */
+	assert_int_equal(caps.caps, 0); /* its manifest lists no capability */
+	assert_int_equal(caps.kind, NX_BUNDLE_KIND_ELF);
 	assert_int_equal(fcntl(fd, F_GET_SEALS), NX_BUNDLE_SEALS);
 	void *p = mmap(NULL, size, PROT_READ, MAP_SHARED, fd, 0);
 	assert_ptr_not_equal(p, MAP_FAILED);
@@ -405,7 +406,7 @@ static void test_bm_get_payload_reverifies_installed_bytes(void **state)
 	struct fixture *f = *state;
 	char id[BM_ID_MAX], msg[NX_ERRMSG_MAX];
 	uint64_t size = 0;
-	uint32_t caps;
+	struct nx_bundle_payload caps;
 
 	make_bundle(f, "a.nxb", "test.exit42", "1.0.0", elf, elf_len, &sec);
 	assert_int_equal(install(f, "a.nxb", id, msg), 0);

@@ -199,6 +199,44 @@ static void test_as_map_rejects_wx(void **state)
 	assert_int_equal(map(e, as, v, 0x10000, PG, RX), 0);
 }
 
+/* One VMO is never writable in one place and executable in another, in any address space. */
+static void test_as_map_rejects_wx_alias(void **state)
+{
+	struct tiny_env *e = *state;
+	long as = new_as(e), as2 = new_as(e), v = new_vmo(e, PG), w = new_vmo(e, PG);
+	assert_int_equal(map(e, as, v, 0x10000, PG, RW), 0);
+	assert_int_equal(map(e, as, v, 0x20000, PG, RX), -NX_EPERM);
+	assert_int_equal(map(e, as2, v, 0x20000, PG, RX), -NX_EPERM);
+	assert_int_equal(map(e, as2, v, 0x20000, PG, NX_PROT_READ),
+			 0); /* read-only aliases are fine */
+	assert_int_equal(map(e, as, w, 0x30000, PG, RX), 0);
+	assert_int_equal(map(e, as2, w, 0x30000, PG, RW), -NX_EPERM);
+	assert_int_equal(map(e, as2, w, 0x40000, PG, RX), 0);
+}
+
+/* Once an address space that held the writable mapping is gone, the VMO may be mapped executable.
+ */
+static void test_wx_alias_ends_with_its_mapping(void **state)
+{
+	struct tiny_env *e = *state;
+	long as = new_as(e), as2 = new_as(e), v = new_vmo(e, PG);
+	assert_int_equal(map(e, as, v, 0x10000, PG, RW), 0);
+	assert_int_equal(map(e, as2, v, 0x10000, PG, RX), -NX_EPERM);
+	assert_int_equal(CALL(e, NX_SYS_HANDLE_CLOSE, (uint64_t)as, 0, 0, 0, 0, 0), 0);
+	assert_int_equal(map(e, as2, v, 0x10000, PG, RX), 0);
+}
+
+/* A VMO mapped executable exports read-only even through a handle with WRITE. */
+static void test_export_of_code_is_read_only(void **state)
+{
+	struct tiny_env *e = *state;
+	long as = new_as(e), v = new_vmo(e, PG);
+	assert_int_equal(map(e, as, v, 0x10000, PG, RX), 0);
+	int fd = export_fd(e, v);
+	assert_int_equal(fcntl(fd, F_GETFL) & O_ACCMODE, O_RDONLY);
+	close(fd);
+}
+
 static void test_as_map_guard_reserves(void **state)
 {
 	struct tiny_env *e = *state;
@@ -524,6 +562,9 @@ int main(void)
 	    T(test_as_map_vmo_range),
 	    T(test_as_map_rejects_overlap),
 	    T(test_as_map_rejects_wx),
+	    T(test_as_map_rejects_wx_alias),
+	    T(test_wx_alias_ends_with_its_mapping),
+	    T(test_export_of_code_is_read_only),
 	    T(test_as_map_guard_reserves),
 	    T(test_as_map_checks_rights),
 	    T(test_as_map_mapping_cap),

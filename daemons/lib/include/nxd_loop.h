@@ -115,6 +115,12 @@ void nxd_loop_unwatch(struct nxd_loop *l, int fd);
  * none) calls `tick` so a supervisor can run throttled work.
  */
 int nxd_loop_run(struct nxd_loop *l);
+/*
+ * After nxd_loop_run: handle every frame already waiting on any
+ * connection, without waiting for more (a daemon told to stop still
+ * serves what was sent before the STOP).
+ */
+void nxd_loop_drain(struct nxd_loop *l);
 void nxd_loop_stop(struct nxd_loop *l, int code);
 void nxd_loop_set_tick(struct nxd_loop *l, int timeout_ms, void (*tick)(void *arg), void *arg);
 

@@ -20,6 +20,7 @@
 #include "nxs_index.h"
 #include "nxs_index_layout.h"
 #include "nxs_meta.h"
+#include "nxs_test_index.h"
 
 static uint8_t buf[NX_NXS_INDEX_MAX];
 
@@ -243,35 +244,14 @@ static void test_nxs_index_bundle_count_at_limit_and_one_past(void **state)
 	assert_int_equal(decode_raw(&ix, &raw_ok), NX_FMT_ENXS_BUNDLES);
 }
 
-/* 257 entries cannot be in struct nx_nxs_index: built with the capnp builder directly. */
+/* 257 entries cannot be in struct nx_nxs_index: the helper builds them directly. */
 static void test_nxs_index_decode_refuses_257_bundles(void **state)
 {
 	(void)state;
 	static struct nx_nxs_index out;
-	struct nx_capnp_builder b;
-	struct nx_capnp_bstruct root, el;
-	struct nx_capnp_blist l;
-	static const uint8_t pk[NX_NXS_PUBLISHER_LEN], digest[NX_DIGEST_LEN];
+	static const uint8_t pk[NX_NXS_PUBLISHER_LEN];
 	struct nx_fmt_err e;
-	char name[8];
-	size_t len;
-	nx_capnp_builder_init(&b, buf, sizeof(buf));
-	assert_int_equal(nx_capnp_build_root(&b, 0, NXS_BUNDLES + 1, &root), 0);
-	assert_int_equal(nx_capnp_set_text(&root, NXS_SYSTEM_VERSION, "1.0.0", 5), 0);
-	assert_int_equal(nx_capnp_set_data(&root, NXS_PUBLISHER, pk, sizeof(pk)), 0);
-	assert_int_equal(nx_capnp_set_struct_list(&root, NXS_BUNDLES, NX_NXS_BUNDLES_MAX + 1,
-						  NXS_ENTRY_DATA_WORDS, NXS_ENTRY_PTRS, &l),
-			 0);
-	for (uint32_t i = 0; i <= NX_NXS_BUNDLES_MAX; i++) {
-		assert_int_equal(nx_capnp_list_struct(&l, i, &el), 0);
-		nx_capnp_set_u64(&el, NXS_ENTRY_PAYLOAD_SIZE_BYTE, 1);
-		snprintf(name, sizeof(name), "b%03u", i);
-		assert_int_equal(nx_capnp_set_text(&el, NXS_ENTRY_NAME, name, 4), 0);
-		assert_int_equal(nx_capnp_set_text(&el, NXS_ENTRY_VERSION, "1.0.0", 5), 0);
-		assert_int_equal(nx_capnp_set_data(&el, NXS_ENTRY_MANIFEST_SHA256, digest, 32), 0);
-		assert_int_equal(nx_capnp_set_data(&el, NXS_ENTRY_PAYLOAD_SHA256, digest, 32), 0);
-	}
-	assert_int_equal(nx_capnp_build_finish(&b, &len), 0);
+	size_t len = nxs_test_index_over_max(buf, sizeof(buf), pk);
 	assert_int_equal(nx_nxs_index_decode(buf, len, &out, &e), NX_FMT_ENXS_BUNDLES);
 	assert_non_null(strstr(e.msg, "257"));
 }

@@ -19,4 +19,5 @@ TEST_BINS += $(BUILD)/tests/toml-dump
 
 include fixtures/bundles.mk fixtures/systems.mk
 
-E2E_TESTS += tests/e2e/capnp_oracle.sh tests/e2e/toml_oracle.sh tests/e2e/nxb_pack.sh
+E2E_TESTS += tests/e2e/capnp_oracle.sh tests/e2e/toml_oracle.sh tests/e2e/nxb_pack.sh \
+	tests/e2e/nxs_pack.sh

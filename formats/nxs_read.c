@@ -57,8 +57,12 @@ static bool is_member(const struct reader *r, const char *path, size_t from, siz
 /* The current member is not `want`, member k: say which way it is wrong. */
 static int misplaced(struct reader *r, const char *want)
 {
-	char got[NXS_TAR_PATH_SHOWN + 1];
-	snprintf(got, sizeof(got), "%s", r->t.path);
+	char got[NX_NXS_MEMBER_PATH_MAX];
+	if (strlen(r->t.path) >= sizeof(got))
+		return nx_fmt_fail(r->e, NX_FMT_ENXS_EXTRA, "%.*s...: not a member of this set",
+				   NXS_TAR_PATH_SHOWN, r->t.path);
+	/* A copy: looking ahead below reads other headers over r->t.path. */
+	strcpy(got, r->t.path);
 	if (is_member(r, got, 0, r->k))
 		return nx_fmt_fail(r->e, NX_FMT_ENXS_DUPLICATE, "%s: a second time, as member %zu",
 				   got, r->k + 1);
@@ -152,7 +156,9 @@ static int check_sig(struct reader *r, const struct nx_sig *sig, const void *msg
 		     int code, const char *path)
 {
 	char why[NX_FMT_MSG_MAX] = "";
-	if (r->sc->verify(r->sc->ctx, sig, msg, len, why, sizeof(why)))
+	int refused = r->sc->verify(r->sc->ctx, sig, msg, len, why, sizeof(why));
+	why[sizeof(why) - 1] = 0;
+	if (refused)
 		return nx_fmt_fail(r->e, code, "%s: %s", path, why[0] ? why : "signature refused");
 	return 0;
 }
@@ -286,9 +292,11 @@ static int read_bundle(struct reader *r, size_t i, struct nx_manifest *m)
 	if ((err = read_payload(r, b, m, &payload)))
 		goto out;
 	struct nx_nxs_bundle out = {i, b, m, manifest, mlen, raw, payload, b->payload_size};
-	if (r->sink && r->sink->bundle(r->sink->ctx, r->ix, &out, why, sizeof(why)))
+	if (r->sink && r->sink->bundle(r->sink->ctx, r->ix, &out, why, sizeof(why))) {
+		why[sizeof(why) - 1] = 0;
 		err = nx_fmt_fail(r->e, NX_FMT_ENXS_STAGE, "%s" NX_NXB_SUFFIX ": %s", b->name,
 				  why[0] ? why : "refused by the caller");
+	}
 out:
 	free(manifest);
 	free(payload);

@@ -68,8 +68,11 @@ int nxs_tar_open(struct nxs_tar *t, int fd, uint64_t size, struct nx_fmt_err *e)
 		return nx_fmt_fail(e, NX_FMT_ENOMEM, "libarchive: out of memory");
 	/* tar alone: no other format, no decompression filter. */
 	if (archive_read_support_format_tar(t->a) != ARCHIVE_OK ||
-	    archive_read_open2(t->a, t, NULL, in_read, in_skip, NULL) != ARCHIVE_OK)
-		return tar_fail(t, 0, e);
+	    archive_read_open2(t->a, t, NULL, in_read, in_skip, NULL) != ARCHIVE_OK) {
+		const char *why = archive_error_string(t->a);
+		return nx_fmt_fail(e, NX_FMT_ENXS_TAR, "not a tar archive: %s",
+				   why ? why : "libarchive cannot open it");
+	}
 	return 0;
 }
 

@@ -225,6 +225,16 @@ rm "$dir/demo.hello.nxb/manifest.sig"
 expect 65 "$dir/demo.hello.nxb: manifest.sig: missing" --input "$dir" --meta "$meta" --key "$key" --output "$out"
 rm -rf "$dir"/*
 expect 65 "$dir: holds no bundle" --input "$dir" --meta "$meta" --key "$key" --output "$out"
+# NX_NXS_BUNDLES_MAX entries pass the count (the first, empty, is refused as a bundle); one more
+# is refused before any bundle is read.
+i=0
+while [ $i -lt 256 ]; do
+	mkdir "$dir/b$i.nxb"
+	i=$((i + 1))
+done
+expect 65 "$dir/b0.nxb: manifest.sig: missing" --input "$dir" --meta "$meta" --key "$key" --output "$out"
+mkdir "$dir/b256.nxb"
+expect 65 "$dir: more than 256 entries" --input "$dir" --meta "$meta" --key "$key" --output "$out"
 mkdir "$tmp/untrusted"
 cp fixtures/keys/untrusted.pub "$tmp/untrusted/"
 expect 65 "$in/demo.hello.nxb: signed by key .* which is not trusted" \

@@ -845,6 +845,10 @@ static void test_nxs_read_extra_member_refused(void **state)
 	insert(3, M[2]);
 	snprintf(M[3].path, sizeof(M[3].path), "b000.nxb/README");
 	expect(NX_FMT_ENXS_EXTRA, "b000.nxb/README");
+	/* Longer than any member path can be. */
+	memset(M[3].path, 'a', NX_NXS_MEMBER_PATH_MAX);
+	M[3].path[NX_NXS_MEMBER_PATH_MAX] = 0;
+	expect(NX_FMT_ENXS_EXTRA, "...: not a member of this set");
 }
 
 static void test_nxs_read_missing_member_refused(void **state)
@@ -999,7 +1003,11 @@ static void test_nxs_read_pax_gnu_and_broken_tar_refused(void **state)
 	assert_int_equal(read_fd(fd), NX_FMT_ENXS_TAR);
 	assert_non_null(strstr(E.msg, "member 4: not a plain ustar header"));
 	close(fd);
-	/* A byte after the end blocks; the end blocks cut off; a broken checksum. */
+	/* An empty file; a byte after the end blocks; the end blocks cut off; a broken checksum. */
+	fd = memfd_create("empty", MFD_CLOEXEC);
+	assert_int_equal(read_fd(fd), NX_FMT_ENXS_TAR);
+	assert_non_null(strstr(E.msg, "not a tar archive"));
+	close(fd);
 	fd = write_members();
 	off_t end = lseek(fd, 0, SEEK_END);
 	assert_int_equal(pwrite(fd, &garbage, 1, end + 100), 1);

@@ -252,6 +252,12 @@ expect 66 "$tmp/nope: No such file" --input "$in" --meta "$meta" --key "$key" --
 # The output's directory is missing: 73, nothing written.
 "$pack" --input "$in" --meta "$meta" --key "$key" --output "$tmp/nodir/set.nxs" 2>"$tmp/stderr"
 [ $? -eq 73 ] && grep -q "$tmp/nodir" "$tmp/stderr" || fail "missing output directory: $(cat "$tmp/stderr")"
+# OUT is a directory: the set is written, the rename fails (73), the temporary file is removed.
+mkdir -p "$tmp/out2/set.nxs"
+"$pack" --input "$in" --meta "$meta" --key "$key" --output "$tmp/out2/set.nxs" 2>"$tmp/stderr"
+[ $? -eq 73 ] && grep -q "$tmp/out2/set.nxs: Is a directory" "$tmp/stderr" ||
+	fail "output over a directory: $(cat "$tmp/stderr")"
+[ "$(ls -A "$tmp/out2")" = "set.nxs" ] || fail "a failed rename left $(ls -A "$tmp/out2") behind"
 
 # Only what reads or writes .nxs links libarchive.
 ldd "$bin/nexus-sim" | grep -q libarchive && fail "nexus-sim links libarchive"

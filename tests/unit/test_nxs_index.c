@@ -198,6 +198,9 @@ static void test_nxs_index_schema_version_other_than_1_refused(void **state)
 	uint8_t version = 2;
 	k.version_bits = version ^ NXS_SCHEMA_VERSION_DEFAULT;
 	assert_int_equal(decode_raw(&ix, &k), NX_FMT_ENXS_INDEX_VERSION);
+	/* A newer schema is refused as such, before its other fields are judged. */
+	k.publisher_len = NX_NXS_PUBLISHER_LEN - 1;
+	assert_int_equal(decode_raw(&ix, &k), NX_FMT_ENXS_INDEX_VERSION);
 	ix.schema_version = 2;
 	assert_int_equal(nx_nxs_index_check(&ix, NULL), NX_FMT_ENXS_INDEX_VERSION);
 }

@@ -7,6 +7,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,10 +19,18 @@
 
 #define NXS_COPY_CHUNK (64U << 10) /* bytes of payload read, hashed and written at a time */
 
-/* libarchive's output callback: ctx points at the fd. */
+/* The output: fd, or nothing more once the write has failed. */
+struct out {
+	int fd;
+	bool failed;
+};
+
 static la_ssize_t out_write(struct archive *a, void *ctx, const void *buf, size_t len)
 {
-	if (nxf_write_all(*(int *)ctx, buf, len)) {
+	struct out *o = ctx;
+	if (o->failed)
+		return (la_ssize_t)len;
+	if (nxf_write_all(o->fd, buf, len)) {
 		archive_set_error(a, errno, "%s", strerror(errno));
 		return -1;
 	}
@@ -205,6 +214,7 @@ int nx_nxs_write(int fd, const void *index, size_t index_len, const struct nx_si
 		 const struct nx_nxs_wbundle *bundles, size_t n, struct nx_fmt_err *e)
 {
 	struct nx_nxs_index *ix = malloc(sizeof(*ix));
+	struct out o = {fd, false};
 	struct archive *a = NULL;
 	int r;
 	if (!ix || sodium_init() < 0) {
@@ -217,7 +227,7 @@ int nx_nxs_write(int fd, const void *index, size_t index_len, const struct nx_si
 	if (!(a = archive_write_new()) || archive_write_set_format_ustar(a) != ARCHIVE_OK ||
 	    archive_write_add_filter_none(a) != ARCHIVE_OK ||
 	    archive_write_set_bytes_in_last_block(a, 1) != ARCHIVE_OK ||
-	    archive_write_open2(a, &fd, NULL, out_write, NULL, NULL) != ARCHIVE_OK) {
+	    archive_write_open2(a, &o, NULL, out_write, NULL, NULL) != ARCHIVE_OK) {
 		r = nx_fmt_fail(e, NX_FMT_ENOMEM, "libarchive: cannot set up a ustar writer");
 		goto out;
 	}
@@ -226,9 +236,12 @@ int nx_nxs_write(int fd, const void *index, size_t index_len, const struct nx_si
 	if (archive_write_close(a) != ARCHIVE_OK)
 		r = la_fail(a, "the end of the archive", e);
 out:
-	/* After a failure, free must not close (and write the end blocks to) the output. */
-	if (a && r)
-		archive_write_fail(a);
+	/*
+	 * free closes the archive (and frees its buffers): after a failure the
+	 * end blocks it writes go nowhere. (archive_write_fail would skip the
+	 * close, but libarchive 3.6 then leaks the output buffer.)
+	 */
+	o.failed = r != 0;
 	if (a)
 		archive_write_free(a);
 	free(ix);

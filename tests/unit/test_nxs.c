@@ -835,6 +835,7 @@ static void test_nxs_read_extra_member_refused(void **state)
 	insert(5, M[0]);
 	snprintf(M[5].path, sizeof(M[5].path), "junk");
 	M[5].data = junk;
+	M[5].len = sizeof(junk) - 1;
 	expect(NX_FMT_ENXS_EXTRA,
 	       "junk: not a member of this set (b001.nxb/manifest.nxb expected)");
 	set_members();

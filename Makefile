@@ -60,6 +60,8 @@ RV_LDFLAGS := -nostdlib -fuse-ld=lld -static -Wl,--no-relax
 LOADER_LIB := $(BUILD)/loader/libnxloader.a
 KERNEL_LIB := $(BUILD)/kernel/libnxkernel.a
 FORMATS_LIB := $(BUILD)/formats/libnxformats.a
+# .nxs system sets (formats/nxs_read.c, nxs_write.c): whatever links it adds -larchive.
+NXS_LIB := $(BUILD)/formats/libnxnxs.a
 WIRE_LIB := $(BUILD)/wire/libnxwire.a
 HOST_LIB := $(BUILD)/host/libnxhost.a
 NXD_LIB := $(BUILD)/daemons/lib/libnxd.a

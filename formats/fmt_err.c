@@ -79,6 +79,66 @@ const char *nx_fmt_strerror(int code)
 		return "payload digest mismatch";
 	case NX_FMT_ENXB_EXISTS:
 		return "bundle already exists";
+	case NX_FMT_ENXS_ARCHIVE_SIZE:
+		return "system set archive too large";
+	case NX_FMT_ENXS_TAR:
+		return "not a plain ustar archive";
+	case NX_FMT_ENXS_UNSIGNED:
+		return "system set is unsigned";
+	case NX_FMT_ENXS_BADSIG:
+		return "system set signature refused";
+	case NX_FMT_ENXS_PUBLISHER:
+		return "signing key is not the index's publisher";
+	case NX_FMT_ENXS_INDEX_SIZE:
+		return "system index size out of range";
+	case NX_FMT_ENXS_MEMBER_SIZE:
+		return "bundle member size out of range";
+	case NX_FMT_ENXS_EXTRA:
+		return "unexpected member in system set";
+	case NX_FMT_ENXS_MISSING:
+		return "system set member missing";
+	case NX_FMT_ENXS_DUPLICATE:
+		return "duplicate member in system set";
+	case NX_FMT_ENXS_ORDER:
+		return "system set members out of order";
+	case NX_FMT_ENXS_SYMLINK:
+		return "member is a symbolic link";
+	case NX_FMT_ENXS_HARDLINK:
+		return "member is a hard link";
+	case NX_FMT_ENXS_DIRECTORY:
+		return "directory entry in system set";
+	case NX_FMT_ENXS_SPECIAL:
+		return "member is a device, FIFO or other special file";
+	case NX_FMT_ENXS_PATH_ABSOLUTE:
+		return "absolute member path";
+	case NX_FMT_ENXS_PATH_DOTDOT:
+		return "\"..\" in a member path";
+	case NX_FMT_ENXS_PATH_EMPTY:
+		return "empty member path segment";
+	case NX_FMT_ENXS_PATH_NUL:
+		return "NUL in a member path";
+	case NX_FMT_ENXS_MANIFEST_DIGEST:
+		return "manifest digest differs from the index";
+	case NX_FMT_ENXS_PAYLOAD_MISMATCH:
+		return "payload size or digest differs from the index";
+	case NX_FMT_ENXS_BUNDLE_SIG:
+		return "bundle signature refused";
+	case NX_FMT_ENXS_BUNDLE_MISMATCH:
+		return "bundle name or version differs from the index";
+	case NX_FMT_ENXS_STAGE:
+		return "bundle refused by the caller";
+	case NX_FMT_ENXS_INDEX_VERSION:
+		return "unsupported system index schema version";
+	case NX_FMT_ENXS_INDEX_FIELD:
+		return "invalid system index field";
+	case NX_FMT_ENXS_INDEX_ORDER:
+		return "system index bundles not sorted and unique";
+	case NX_FMT_ENXS_BUNDLES:
+		return "bundle count out of range";
+	case NX_FMT_ENXS_HEALTH:
+		return "health check names no bundle of the set";
+	case NX_FMT_ENXS_ROLLBACK:
+		return "system version not above the rollback floor";
 	}
 	return "unknown error";
 }

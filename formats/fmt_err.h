@@ -56,6 +56,40 @@ enum nx_fmt_code {
 	NX_FMT_ENXB_PAYLOAD_MISMATCH = -56, /* payload size differs from the manifest's */
 	NX_FMT_ENXB_DIGEST = -57,	    /* payload SHA-256 differs from the manifest's */
 	NX_FMT_ENXB_EXISTS = -58,	    /* the bundle to write already exists */
+
+	/* .nxs system set: the archive (formats/nxs_read.h, nxs_write.h). */
+	NX_FMT_ENXS_ARCHIVE_SIZE = -60,	    /* the .nxs is over NX_NXS_ARCHIVE_MAX */
+	NX_FMT_ENXS_TAR = -61,		    /* not a clean plain ustar archive (message says why) */
+	NX_FMT_ENXS_UNSIGNED = -62,	    /* system.sig.ed25519 is not the second member */
+	NX_FMT_ENXS_BADSIG = -63,	    /* the caller's check refused the index signature */
+	NX_FMT_ENXS_PUBLISHER = -64,	    /* signing key id is not the index publisher's */
+	NX_FMT_ENXS_INDEX_SIZE = -65,	    /* system.nxsindex empty or over NX_NXS_INDEX_MAX */
+	NX_FMT_ENXS_MEMBER_SIZE = -66,	    /* a bundle member empty or over its .nxb cap */
+	NX_FMT_ENXS_EXTRA = -67,	    /* a member the index does not imply */
+	NX_FMT_ENXS_MISSING = -68,	    /* a member the index implies is absent */
+	NX_FMT_ENXS_DUPLICATE = -69,	    /* a member appears a second time */
+	NX_FMT_ENXS_ORDER = -70,	    /* a member before one the index puts first */
+	NX_FMT_ENXS_SYMLINK = -71,	    /* a member is a symbolic link */
+	NX_FMT_ENXS_HARDLINK = -72,	    /* a member is a hard link */
+	NX_FMT_ENXS_DIRECTORY = -73,	    /* a directory entry */
+	NX_FMT_ENXS_SPECIAL = -74,	    /* a device, FIFO or other non-regular member */
+	NX_FMT_ENXS_PATH_ABSOLUTE = -75,    /* a member path starts with '/' */
+	NX_FMT_ENXS_PATH_DOTDOT = -76,	    /* a member path has a ".." segment */
+	NX_FMT_ENXS_PATH_EMPTY = -77,	    /* an empty member path or empty segment ("a//b") */
+	NX_FMT_ENXS_PATH_NUL = -78,	    /* a NUL inside a header's name, bytes after it */
+	NX_FMT_ENXS_MANIFEST_DIGEST = -79,  /* manifest.nxb SHA-256 differs from the index */
+	NX_FMT_ENXS_PAYLOAD_MISMATCH = -80, /* payload.elf size or SHA-256 differs from the index */
+	NX_FMT_ENXS_BUNDLE_SIG = -81,	    /* the caller's check refused a bundle's manifest.sig */
+	NX_FMT_ENXS_BUNDLE_MISMATCH = -82,  /* a manifest's name or semver differs from its entry */
+	NX_FMT_ENXS_STAGE = -83,	    /* the caller's bundle callback refused a bundle */
+
+	/* .nxs system set: the index (formats/nxs_index.h). */
+	NX_FMT_ENXS_INDEX_VERSION = -84, /* schemaVersion is not NX_NXS_SCHEMA_VERSION */
+	NX_FMT_ENXS_INDEX_FIELD = -85,	 /* a field breaks its rule (message names it) */
+	NX_FMT_ENXS_INDEX_ORDER = -86,	 /* bundle names not strictly ascending (or repeated) */
+	NX_FMT_ENXS_BUNDLES = -87,	 /* no bundle, or more than NX_NXS_BUNDLES_MAX */
+	NX_FMT_ENXS_HEALTH = -88,	 /* healthCheck names no bundle of the set */
+	NX_FMT_ENXS_ROLLBACK = -89,	 /* systemVersion is not above the anti-rollback floor */
 };
 
 struct nx_fmt_err {

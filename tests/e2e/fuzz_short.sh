@@ -19,7 +19,9 @@ targets="loader 20000 16384
 manifest 50000 4096
 toml 50000 8192
 frame 50000 65600
-ksock 10000 8192"
+ksock 10000 8192
+nxsindex 50000 8192
+nxs 10000 80000"
 
 fail=0
 echo "$targets" | {

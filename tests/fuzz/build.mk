@@ -15,7 +15,7 @@ FUZZ_SEEDS := $(FUZZ_DIR)/seeds
 FUZZ_CFLAGS = $(NX_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined \
 	-fno-sanitize-recover=all -fno-omit-frame-pointer $(INC_TESTS)
 FUZZ_LDFLAGS := -fsanitize=fuzzer,address,undefined
-FUZZ_TARGETS := loader manifest toml frame ksock
+FUZZ_TARGETS := loader manifest toml frame ksock nxsindex nxs
 
 $(FUZZ_OBJ)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -23,7 +23,8 @@ $(FUZZ_OBJ)/%.o: %.c
 
 fuzz_objs = $(patsubst %.c,$(FUZZ_OBJ)/%.o,$(1))
 FUZZ_LOADER_OBJS := $(call fuzz_objs,$(wildcard loader/*.c))
-FUZZ_FORMATS_OBJS := $(call fuzz_objs,$(wildcard formats/*.c))
+FUZZ_FORMATS_OBJS := $(call fuzz_objs,$(filter-out $(NXS_SRCS),$(wildcard formats/*.c)))
+FUZZ_NXS_OBJS := $(call fuzz_objs,$(NXS_SRCS))
 FUZZ_FRAME_OBJS := $(call fuzz_objs,$(wildcard wire/*.c) daemons/lib/dispatch.c)
 FUZZ_KSOCK_OBJS := $(call fuzz_objs,$(wildcard kernel/*.c) $(wildcard wire/*.c) sim/ksock.c sim/console.c \
 	sim/loop.c sim/cpu_unicorn.c sim/port_linux.c)
@@ -33,7 +34,10 @@ $(FUZZ_DIR)/fuzz_manifest: $(FUZZ_OBJ)/tests/fuzz/fuzz_manifest.o $(FUZZ_FORMATS
 $(FUZZ_DIR)/fuzz_toml: $(FUZZ_OBJ)/tests/fuzz/fuzz_toml.o $(FUZZ_FORMATS_OBJS)
 $(FUZZ_DIR)/fuzz_frame: $(FUZZ_OBJ)/tests/fuzz/fuzz_frame.o $(FUZZ_FRAME_OBJS)
 $(FUZZ_DIR)/fuzz_ksock: $(FUZZ_OBJ)/tests/fuzz/fuzz_ksock.o $(FUZZ_KSOCK_OBJS)
-$(FUZZ_DIR)/fuzz_manifest $(FUZZ_DIR)/fuzz_toml: LIBS := -lsodium
+$(FUZZ_DIR)/fuzz_nxsindex: $(FUZZ_OBJ)/tests/fuzz/fuzz_nxsindex.o $(FUZZ_FORMATS_OBJS)
+$(FUZZ_DIR)/fuzz_nxs: $(FUZZ_OBJ)/tests/fuzz/fuzz_nxs.o $(FUZZ_NXS_OBJS) $(FUZZ_FORMATS_OBJS)
+$(FUZZ_DIR)/fuzz_manifest $(FUZZ_DIR)/fuzz_toml $(FUZZ_DIR)/fuzz_nxsindex: LIBS := -lsodium
+$(FUZZ_DIR)/fuzz_nxs: LIBS := -larchive -lsodium
 $(FUZZ_DIR)/fuzz_ksock: LIBS := $(UNICORN_LIBS)
 FUZZERS := $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
 $(FUZZERS): NX_LDFLAGS := $(FUZZ_LDFLAGS)
@@ -82,6 +86,27 @@ $(FUZZ_SEEDS)/toml.ok: $(wildcard fixtures/manifests/*.toml)
 	rm -rf $(FUZZ_SEEDS)/toml
 	mkdir -p $(FUZZ_SEEDS)/toml $(FUZZ_DIR)/corpus/toml
 	cp $^ $(FUZZ_SEEDS)/toml/
+	@touch $@
+
+# .nxs seeds: fixture sets (NX_SYSTEMS, fixtures/systems.mk) as signed,
+# and with their signatures zeroed (seedgen nxszero), which fuzz_nxs's
+# check takes as valid; index seeds: each set's system.nxsindex. The
+# ten-bundle set is left out: large inputs mutate slowly.
+FUZZ_NXS_SETS := $(filter-out %/sys-bench10.nxs,$(NX_SYSTEMS))
+$(FUZZ_SEEDS)/nxs.ok: $(FUZZ_NXS_SETS) $(FUZZ_SEEDGEN)
+	rm -rf $(FUZZ_SEEDS)/nxs
+	mkdir -p $(FUZZ_SEEDS)/nxs $(FUZZ_DIR)/corpus/nxs
+	for s in $(FUZZ_NXS_SETS); do \
+		cp $$s $(FUZZ_SEEDS)/nxs/ && $(FUZZ_SEEDGEN) nxszero $$s $(FUZZ_SEEDS)/nxs || exit 1; \
+	done
+	@touch $@
+
+$(FUZZ_SEEDS)/nxsindex.ok: $(NX_SYSTEMS)
+	rm -rf $(FUZZ_SEEDS)/nxsindex
+	mkdir -p $(FUZZ_SEEDS)/nxsindex $(FUZZ_DIR)/corpus/nxsindex
+	for s in $(NX_SYSTEMS); do \
+		tar -xOf $$s system.nxsindex >$(FUZZ_SEEDS)/nxsindex/$$(basename $$s .nxs) || exit 1; \
+	done
 	@touch $@
 
 $(FUZZ_SEEDS)/frame.ok $(FUZZ_SEEDS)/ksock.ok: $(FUZZ_SEEDS)/%.ok: $(FUZZ_SEEDGEN)

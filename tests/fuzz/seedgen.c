@@ -2,6 +2,8 @@
  * seedgen frame DIR          valid frames for fuzz_frame, one file each
  * seedgen ksock DIR          kernel-call sequences for fuzz_ksock, one file each
  * seedgen elfperm IN.elf DIR  IN with its PT_LOAD permissions varied, for fuzz_loader
+ * seedgen nxszero IN.nxs DIR  IN with every signature zeroed, for fuzz_nxs (whose
+ *                            harness accepts an all-zero signature as its own key's)
  *
  * Seed corpora are generated, not committed: these are the well-formed
  * inputs the fuzzer starts from, so its mutations begin deep in the
@@ -19,6 +21,10 @@
 
 #define SEED_MAX 4096		/* bytes of one seed file: every seed here is far smaller */
 #define ELF_SEED_MAX (1U << 20) /* bytes of an ELF elfperm reads: fixtures are ~40 KiB */
+#define NXS_SEED_MAX (1U << 20) /* bytes of a .nxs nxszero reads: fixture sets are ~76 KiB */
+#define TAR_BLOCK 512
+#define SIG_FILE 74 /* "Ed" || key id (8) || signature (64) */
+#define SIG_AT 10   /* where the signature starts in it */
 
 struct seed {
 	uint8_t b[SEED_MAX];
@@ -249,6 +255,55 @@ bad:
 	return -1;
 }
 
+/* A ustar header's octal size field. */
+static size_t tar_size(const uint8_t *h)
+{
+	char text[13] = {0};
+
+	memcpy(text, h + 124, 12);
+	return (size_t)strtoull(text, NULL, 8);
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+
+	return n >= k && strcmp(s + n - k, suffix) == 0;
+}
+
+/*
+ * IN with the 64 signature bytes of system.sig.ed25519 and every
+ * manifest.sig zeroed: the fuzzer cannot sign what it mutates, so
+ * fuzz_nxs takes a zero signature as valid and these seeds carry it.
+ */
+static int nxszero(const char *in, const char *dir)
+{
+	static uint8_t b[NXS_SEED_MAX];
+	const char *base = strrchr(in, '/') ? strrchr(in, '/') + 1 : in;
+	char name[TAR_BLOCK], out[256];
+	FILE *f = fopen(in, "rb");
+	size_t len, off = 0;
+
+	if (f == NULL) {
+		fprintf(stderr, "seedgen: %s: %s\n", in, strerror(errno));
+		return -1;
+	}
+	len = fread(b, 1, sizeof(b), f);
+	fclose(f);
+	while (off + TAR_BLOCK <= len && b[off] != 0) {
+		size_t size = tar_size(b + off);
+
+		memcpy(name, b + off, 100);
+		name[100] = 0;
+		if (size == SIG_FILE && off + TAR_BLOCK + SIG_FILE <= len &&
+		    (ends_with(name, ".sig") || ends_with(name, ".ed25519")))
+			memset(b + off + TAR_BLOCK + SIG_AT, 0, SIG_FILE - SIG_AT);
+		off += TAR_BLOCK + (size + TAR_BLOCK - 1) / TAR_BLOCK * TAR_BLOCK;
+	}
+	snprintf(out, sizeof(out), "%.200s-zerosig", base);
+	return save_bytes(dir, out, b, len);
+}
+
 int main(int argc, char **argv)
 {
 	int r;
@@ -259,9 +314,12 @@ int main(int argc, char **argv)
 		r = frames(argv[2]);
 	else if (argc == 3 && strcmp(argv[1], "ksock") == 0)
 		r = ksock(argv[2]);
+	else if (argc == 4 && strcmp(argv[1], "nxszero") == 0)
+		r = nxszero(argv[2], argv[3]);
 	else {
 		fprintf(stderr,
-			"usage: seedgen frame|ksock DIR\n       seedgen elfperm IN.elf DIR\n");
+			"usage: seedgen frame|ksock DIR\n       seedgen elfperm IN.elf DIR\n"
+			"       seedgen nxszero IN.nxs DIR\n");
 		return 2;
 	}
 	return r == 0 ? 0 : 1;

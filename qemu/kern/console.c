@@ -1,0 +1,78 @@
+/*
+ * The UART (a 16550, polled) and the two console streams on it
+ * (qemu/console_mux.h). The stream a task writes on is init's for init
+ * (the system's) and the payloads' for every other task (cpu_port.h).
+ */
+#include <stdarg.h>
+#include <stdint.h>
+
+#include "console.h"
+#include "console_mux.h"
+#include "cpu_port.h"
+#include "fmt.h"
+#include "layout.h"
+#include "target.h"
+
+#define UART_THR 0	   /* transmit holding register */
+#define UART_LSR 5	   /* line status register */
+#define UART_LSR_THRE 0x20 /* transmit holding register empty */
+
+enum stream { STREAM_PAYLOAD, STREAM_SYSTEM };
+
+/* The firmware's bytes came before ours: we start in neither stream. */
+static int current = -1;
+
+static void uart_putc(unsigned char c)
+{
+	volatile uint8_t *uart = nxq_pa_to_va(NXQ_UART_PA);
+
+	while (!(uart[UART_LSR] & UART_LSR_THRE))
+		;
+	uart[UART_THR] = c;
+}
+
+static void write_stream(enum stream s, const char *buf, size_t len)
+{
+	if ((int)s != current) {
+		uart_putc(s == STREAM_SYSTEM ? NXQ_CON_SYS_BEGIN : NXQ_CON_SYS_END);
+		current = (int)s;
+	}
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)buf[i];
+		if (nxq_con_is_control(c))
+			uart_putc(NXQ_CON_ESCAPE);
+		uart_putc(c);
+	}
+}
+
+void nxq_console_system(const char *buf, size_t len)
+{
+	write_stream(STREAM_SYSTEM, buf, len);
+}
+
+void nxq_console_payload(const char *buf, size_t len)
+{
+	write_stream(STREAM_PAYLOAD, buf, len);
+}
+
+void nxq_say(const char *fmt, ...)
+{
+	char line[NXQ_SAY_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	int n = nxq_vsnprintf(line, sizeof(line) - 1, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n > sizeof(line) - 2)
+		n = sizeof(line) - 2;
+	line[n++] = '\n';
+	nxq_console_system(line, (size_t)n);
+}
+
+void nxq_console_task(void *arg, const char *buf, size_t len)
+{
+	(void)arg;
+	write_stream(nxq_cpu_running_is_system() ? STREAM_SYSTEM : STREAM_PAYLOAD, buf, len);
+}

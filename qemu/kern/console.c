@@ -33,6 +33,8 @@ static void uart_putc(unsigned char c)
 
 static void write_stream(enum stream s, const char *buf, size_t len)
 {
+	if (len == 0)
+		return;
 	if ((int)s != current) {
 		uart_putc(s == STREAM_SYSTEM ? NXQ_CON_SYS_BEGIN : NXQ_CON_SYS_END);
 		current = (int)s;

@@ -1,7 +1,8 @@
 /*
  * The page bitmap (page_alloc.h): bit set = in use. First fit from a
- * rover that follows the last allocation, so successive allocations
- * pack upwards and a free run is found without rescanning full words.
+ * rover: the lowest page that may be free (everything below it is in
+ * use), so a search skips the packed bottom of RAM and freed pages are
+ * the first reused.
  */
 #include <stddef.h>
 
@@ -43,7 +44,7 @@ void nxq_pages_init(uint64_t base, uint64_t len)
 	for (size_t i = 0; i < sizeof(bitmap) / sizeof(bitmap[0]); i++)
 		bitmap[i] = ~0ULL;
 	nfree = 0;
-	rover = 0;
+	rover = npages;
 }
 
 /* Mark the pages of [lo, hi) (already page-aligned) within RAM. */
@@ -57,6 +58,8 @@ static void set_range(uint64_t lo, uint64_t hi, int in_use)
 		uint64_t i = (p - ram_base) / NX_PAGE_SIZE;
 		if (used(i) != in_use)
 			mark(i, 1, in_use);
+		if (!in_use && i < rover)
+			rover = i;
 	}
 }
 
@@ -102,11 +105,10 @@ void *nxq_pages_alloc(uint64_t n)
 		return NULL;
 	uint64_t i = find_run(rover, n);
 	if (i == npages)
-		i = find_run(0, n);
-	if (i == npages)
 		return NULL;
 	mark(i, n, 1);
-	rover = i + n;
+	if (i == rover)
+		rover = i + n;
 	return nxq_pa_to_va(ram_base + i * NX_PAGE_SIZE);
 }
 
@@ -114,6 +116,8 @@ void nxq_pages_free(void *p, uint64_t n)
 {
 	uint64_t i = (nxq_va_to_pa(p) - ram_base) / NX_PAGE_SIZE;
 	mark(i, n, 0);
+	if (i < rover)
+		rover = i;
 }
 
 uint64_t nxq_pages_free_count(void)

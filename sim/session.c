@@ -133,7 +133,7 @@ int session_run(const struct sim_opts *o)
 		char path[PATH_MAX];
 
 		if (bundle_find(o->bundle, path, sizeof(path)) != 0) {
-			bundle_say_not_found(o->bundle);
+			bundle_say_not_found("nexus-sim", o->bundle);
 			s.code = NX_EXIT_NOINPUT;
 			goto out;
 		}

@@ -72,7 +72,26 @@ $(NXQ_I_OBJ)/common/%.o: qemu/common/%.c
 	@mkdir -p $(@D)
 	$(RV_CC) $(NXQ_I_CFLAGS) -c $< -o $@
 
+# Without debug sections: init travels in every boot image, and its bytes
+# are copied twice on the way (symbols stay, for crash reports).
 $(NXQ_INIT): $(NXQ_I_OBJS) $(LOADER_RV_OBJS) $(FIX_RT_NEXUS) $(FIX_LINK_LD)
-	$(RV_CC) $(RV_LDFLAGS) -T $(FIX_LINK_LD) -o $@ $(filter %.o,$^)
+	$(RV_CC) $(RV_LDFLAGS) -Wl,--strip-debug -T $(FIX_LINK_LD) -o $@ $(filter %.o,$^)
 
 qemu: $(NXQ_INIT)
+
+# nexus-qemu: a host program like nexus-sim (one compile rule, one link
+# recipe); qemu/common's image check built for the host too. The paths of
+# this build's kernel image and init are baked into target_files.o.
+NXQ_HOST_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(wildcard qemu/host/*.c)) \
+	$(BUILD)/qemu/common/image_check.o
+$(BUILD)/qemu/host/%.o: INC := $(INC_HOST) -Iqemu -Iqemu/common
+$(BUILD)/qemu/common/%.o: INC := $(INC_ABI) -Iqemu -Iqemu/common
+$(BUILD)/qemu/host/target_files.o: NX_DEFS := \
+	-DNXQ_KERNEL_PATH='"$(abspath $(NXQ_KERNEL))"' -DNXQ_INIT_PATH='"$(abspath $(NXQ_INIT))"'
+
+$(NXQ_TOOL): $(NXQ_HOST_OBJS) $(HOST_LIB) $(FORMATS_LIB)
+$(NXQ_TOOL): LIBS := -lsodium
+HOST_PROGS += $(NXQ_TOOL)
+
+qemu: $(NXQ_TOOL)
+PRODUCT += $(NXQ_KERNEL) $(NXQ_INIT) $(NXQ_TOOL)

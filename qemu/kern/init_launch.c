@@ -10,6 +10,8 @@
 #include "target.h"
 
 #define INIT_NAME "init"
+/* init's own stack: it needs little, and every page of it costs a host page fault. */
+#define INIT_STACK_SIZE (64ULL << 10)
 
 static uint64_t page_up(uint64_t n)
 {
@@ -67,11 +69,11 @@ static long load_elf(struct nxq_host *h, long as, const struct nxl_plan *plan, c
 	return 0;
 }
 
-/* The default stack, argv = {"init"}, its guard page below it. */
+/* init's stack, argv = {"init"}, its guard page below it. */
 static long build_stack(struct nxq_host *h, long as, struct nxl_stack *st)
 {
 	const char *argv[] = {INIT_NAME};
-	uint64_t size = NX_STACK_SIZE_DEFAULT;
+	uint64_t size = INIT_STACK_SIZE;
 	uint8_t *img = nxk_kalloc(size);
 
 	if (img == NULL)

@@ -60,17 +60,17 @@ void *nxk_kalloc(size_t n)
 			return NULL;
 		h = (struct kheader *)(void *)free_list[cls];
 		free_list[cls] = free_list[cls]->next;
-		h->pages = 0;
+		memset(h, 0, need);
 	} else {
+		/* Zeroed by the allocator, which skips pages never used since reset. */
 		uint64_t pages = (need + NX_PAGE_SIZE - 1) / NX_PAGE_SIZE;
-		h = nxq_pages_alloc(pages);
+		h = nxq_pages_alloc_zeroed(pages);
 		if (h == NULL)
 			return NULL;
 		h->pages = pages;
 	}
 	h->magic = KALLOC_MAGIC;
 	h->cls = cls;
-	memset(h + 1, 0, n);
 	return h + 1;
 }
 

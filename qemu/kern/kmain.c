@@ -29,7 +29,11 @@ __attribute__((noreturn)) static void stop(const char *what, const char *why)
 	nxq_power_off(NXQ_EXIT_INTERNAL);
 }
 
-/* RAM from the device tree, minus the kernel, the image and the tree itself. */
+/*
+ * RAM from the device tree, minus the kernel, the image and the tree
+ * itself. The rest is zero: QEMU loaded nothing else (OpenSBI sits below
+ * the kernel).
+ */
 static void memory_init(uint64_t fdt_pa, const struct nxq_image **img)
 {
 	struct nxq_fdt_info fi;
@@ -45,6 +49,7 @@ static void memory_init(uint64_t fdt_pa, const struct nxq_image **img)
 		stop("boot image", why);
 	nxq_pages_init(fi.ram_base, fi.ram_size);
 	nxq_pages_release(nxq_va_to_pa(__kernel_end), ram_end - nxq_va_to_pa(__kernel_end));
+	nxq_pages_known_zero(nxq_va_to_pa(__kernel_end), ram_end - nxq_va_to_pa(__kernel_end));
 	nxq_pages_reserve(NXQ_IMAGE_PA, (*img)->size);
 	nxq_pages_reserve(fdt_pa, fi.fdt_size);
 }

@@ -1,38 +1,77 @@
 /*
- * The page bitmap (page_alloc.h): bit set = in use. First fit from a
- * rover: the lowest page that may be free (everything below it is in
- * use), so a search skips the packed bottom of RAM and freed pages are
- * the first reused.
+ * The page bitmaps (page_alloc.h). `used`: bit set = in use. `dirty`: bit
+ * set = may hold old bytes. First fit from a rover: the lowest page that
+ * may be free (everything below it is in use), so a search skips the
+ * packed bottom of RAM and freed pages, already faulted in on the host,
+ * are the first reused.
  */
 #include <stddef.h>
 
 #include "layout.h"
 #include "nexus/limits.h"
 #include "page_alloc.h"
+#include "port.h"
 
 #define WORD_BITS 64
+#define BITMAP_WORDS (NXQ_RAM_PAGES_MAX / WORD_BITS)
 
-static uint64_t bitmap[NXQ_RAM_PAGES_MAX / WORD_BITS];
+static uint64_t used[BITMAP_WORDS], dirty[BITMAP_WORDS];
 static uint64_t ram_base, npages, nfree, rover;
 
-static int used(uint64_t i)
+static int bit(const uint64_t *map, uint64_t i)
 {
-	return (bitmap[i / WORD_BITS] >> (i % WORD_BITS)) & 1;
+	return (map[i / WORD_BITS] >> (i % WORD_BITS)) & 1;
 }
 
-static void mark(uint64_t first, uint64_t n, int in_use)
+static unsigned popcount(uint64_t v)
 {
-	for (uint64_t i = first; i < first + n; i++) {
-		uint64_t bit = 1ULL << (i % WORD_BITS);
-		if (in_use)
-			bitmap[i / WORD_BITS] |= bit;
-		else
-			bitmap[i / WORD_BITS] &= ~bit;
+	unsigned n = 0;
+	for (; v != 0; v &= v - 1)
+		n++;
+	return n;
+}
+
+/* Set or clear bits [first, first + n); returns how many changed. Whole words at a time. */
+static uint64_t set_bits(uint64_t *map, uint64_t first, uint64_t n, int on)
+{
+	uint64_t changed = 0, i = first, end = first + n;
+
+	while (i < end) {
+		uint64_t w = i / WORD_BITS, lo = i % WORD_BITS;
+		uint64_t hi = end - w * WORD_BITS < WORD_BITS ? end - w * WORD_BITS : WORD_BITS;
+		uint64_t mask = (hi - lo == WORD_BITS ? ~0ULL : ((1ULL << (hi - lo)) - 1)) << lo;
+		uint64_t old = map[w];
+		map[w] = on ? old | mask : old & ~mask;
+		changed += popcount(old ^ map[w]);
+		i = w * WORD_BITS + hi;
 	}
-	if (in_use)
-		nfree -= n;
-	else
-		nfree += n;
+	return changed;
+}
+
+/* The page indices of [lo, hi) clipped to RAM; 0 if empty. */
+static int clip(uint64_t lo, uint64_t hi, uint64_t *first, uint64_t *n)
+{
+	uint64_t end = ram_base + npages * NX_PAGE_SIZE;
+
+	if (lo < ram_base)
+		lo = ram_base;
+	if (hi > end)
+		hi = end;
+	if (lo >= hi)
+		return 0;
+	*first = (lo - ram_base) / NX_PAGE_SIZE;
+	*n = (hi - lo) / NX_PAGE_SIZE;
+	return 1;
+}
+
+static uint64_t page_down(uint64_t a)
+{
+	return a / NX_PAGE_SIZE * NX_PAGE_SIZE;
+}
+
+static uint64_t page_up(uint64_t a)
+{
+	return page_down(a + NX_PAGE_SIZE - 1);
 }
 
 void nxq_pages_init(uint64_t base, uint64_t len)
@@ -41,38 +80,39 @@ void nxq_pages_init(uint64_t base, uint64_t len)
 	npages = len / NX_PAGE_SIZE;
 	if (npages > NXQ_RAM_PAGES_MAX)
 		npages = NXQ_RAM_PAGES_MAX;
-	for (size_t i = 0; i < sizeof(bitmap) / sizeof(bitmap[0]); i++)
-		bitmap[i] = ~0ULL;
+	for (size_t i = 0; i < BITMAP_WORDS; i++)
+		used[i] = dirty[i] = ~0ULL;
 	nfree = 0;
 	rover = npages;
 }
 
-/* Mark the pages of [lo, hi) (already page-aligned) within RAM. */
-static void set_range(uint64_t lo, uint64_t hi, int in_use)
-{
-	if (lo < ram_base)
-		lo = ram_base;
-	if (hi > ram_base + npages * NX_PAGE_SIZE)
-		hi = ram_base + npages * NX_PAGE_SIZE;
-	for (uint64_t p = lo; p < hi; p += NX_PAGE_SIZE) {
-		uint64_t i = (p - ram_base) / NX_PAGE_SIZE;
-		if (used(i) != in_use)
-			mark(i, 1, in_use);
-		if (!in_use && i < rover)
-			rover = i;
-	}
-}
-
 void nxq_pages_release(uint64_t pa, uint64_t len)
 {
-	set_range((pa + NX_PAGE_SIZE - 1) / NX_PAGE_SIZE * NX_PAGE_SIZE,
-		  (pa + len) / NX_PAGE_SIZE * NX_PAGE_SIZE, 0);
+	uint64_t first, n;
+
+	if (!clip(page_up(pa), page_down(pa + len), &first, &n))
+		return;
+	nfree += set_bits(used, first, n, 0);
+	if (first < rover)
+		rover = first;
 }
 
 void nxq_pages_reserve(uint64_t pa, uint64_t len)
 {
-	set_range(pa / NX_PAGE_SIZE * NX_PAGE_SIZE,
-		  (pa + len + NX_PAGE_SIZE - 1) / NX_PAGE_SIZE * NX_PAGE_SIZE, 1);
+	uint64_t first, n;
+
+	if (!clip(page_down(pa), page_up(pa + len), &first, &n))
+		return;
+	nfree -= set_bits(used, first, n, 1);
+	set_bits(dirty, first, n, 1);
+}
+
+void nxq_pages_known_zero(uint64_t pa, uint64_t len)
+{
+	uint64_t first, n;
+
+	if (clip(page_up(pa), page_down(pa + len), &first, &n))
+		set_bits(dirty, first, n, 0);
 }
 
 /* The first run of n free pages at or after `from`, or npages. */
@@ -81,16 +121,16 @@ static uint64_t find_run(uint64_t from, uint64_t n)
 	uint64_t i = from;
 
 	while (i + n <= npages) {
-		if (i % WORD_BITS == 0 && bitmap[i / WORD_BITS] == ~0ULL) {
+		if (i % WORD_BITS == 0 && used[i / WORD_BITS] == ~0ULL) {
 			i += WORD_BITS;
 			continue;
 		}
-		if (used(i)) {
+		if (bit(used, i)) {
 			i++;
 			continue;
 		}
 		uint64_t run = 1;
-		while (run < n && !used(i + run))
+		while (run < n && !bit(used, i + run))
 			run++;
 		if (run == n)
 			return i;
@@ -99,23 +139,45 @@ static uint64_t find_run(uint64_t from, uint64_t n)
 	return npages;
 }
 
-void *nxq_pages_alloc(uint64_t n)
+/* A run of n pages: its first index, or npages. In use and dirty from now on. */
+static uint64_t take(uint64_t n)
 {
 	if (n == 0 || n > nfree)
-		return NULL;
+		return npages;
 	uint64_t i = find_run(rover, n);
 	if (i == npages)
-		return NULL;
-	mark(i, n, 1);
+		return npages;
+	nfree -= set_bits(used, i, n, 1);
 	if (i == rover)
 		rover = i + n;
+	return i;
+}
+
+void *nxq_pages_alloc(uint64_t n)
+{
+	uint64_t i = take(n);
+	if (i == npages)
+		return NULL;
+	set_bits(dirty, i, n, 1);
+	return nxq_pa_to_va(ram_base + i * NX_PAGE_SIZE);
+}
+
+void *nxq_pages_alloc_zeroed(uint64_t n)
+{
+	uint64_t i = take(n);
+	if (i == npages)
+		return NULL;
+	for (uint64_t p = i; p < i + n; p++)
+		if (bit(dirty, p))
+			memset(nxq_pa_to_va(ram_base + p * NX_PAGE_SIZE), 0, NX_PAGE_SIZE);
+	set_bits(dirty, i, n, 1);
 	return nxq_pa_to_va(ram_base + i * NX_PAGE_SIZE);
 }
 
 void nxq_pages_free(void *p, uint64_t n)
 {
 	uint64_t i = (nxq_va_to_pa(p) - ram_base) / NX_PAGE_SIZE;
-	mark(i, n, 0);
+	nfree += set_bits(used, i, n, 0);
 	if (i < rover)
 		rover = i;
 }

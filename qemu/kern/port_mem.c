@@ -1,5 +1,6 @@
 /*
- * VMO backings (kernel/port.h): zeroed runs of physical pages, seen by
+ * VMO backings (kernel/port.h): zeroed runs of physical pages (zeroed by
+ * the page allocator unless never used since reset), seen by
  * the kernel through the direct map; `port` holds the page count. No host
  * callers with fds on this target: export and import do not exist.
  */
@@ -11,11 +12,10 @@
 int nxk_mem_alloc(uint64_t size, struct nxk_mem *m)
 {
 	uint64_t pages = (size + NX_PAGE_SIZE - 1) / NX_PAGE_SIZE;
-	uint8_t *p = nxq_pages_alloc(pages);
+	uint8_t *p = nxq_pages_alloc_zeroed(pages);
 
 	if (p == NULL)
 		return -NX_ENOMEM;
-	memset(p, 0, pages * NX_PAGE_SIZE);
 	m->host = p;
 	m->size = size;
 	m->port = (long)pages;

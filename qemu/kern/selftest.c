@@ -61,13 +61,14 @@ static long map_new(struct nxq_host *h, long as, uint64_t va, uint64_t size, uin
  * stack page and the guard below it. Its pid, or a negative -NX_E*.
  */
 static long probe_spawn(struct nxq_host *h, const char *name, const uint8_t *code,
-			const uint8_t *code_end, const void *data, uint64_t data_len)
+			const uint8_t *code_end, uint64_t data_size, const void *data,
+			uint64_t data_len)
 {
 	long as = nxq_host_call0(h, NX_SYS_AS_CREATE, 0, 0, 0, 0, 0, 0);
 	if (as < 0)
 		return as;
-	long r = map_new(h, as, PROBE_DATA_VA, PROBE_DATA_SIZE, NX_PROT_READ | NX_PROT_WRITE, data,
-			 data_len);
+	long r =
+	    map_new(h, as, PROBE_DATA_VA, data_size, NX_PROT_READ | NX_PROT_WRITE, data, data_len);
 	if (r == 0)
 		r = map_new(h, as, PROBE_CODE_VA, NX_PAGE_SIZE, NX_PROT_READ | NX_PROT_EXEC, code,
 			    (uint64_t)(code_end - code));
@@ -88,12 +89,15 @@ static long probe_spawn(struct nxq_host *h, const char *name, const uint8_t *cod
 	return r;
 }
 
-/* Spawn, wait: the status word (crash record in *cr), or a negative -NX_E*. */
+/*
+ * Spawn, wait: the status word (crash record in *cr), or a negative -NX_E*.
+ * Its data is one page, holding data_len bytes of data.
+ */
 static long probe_run(struct nxq_host *h, const char *name, const uint8_t *code,
 		      const uint8_t *code_end, const void *data, uint64_t data_len,
 		      struct nx_crash *cr)
 {
-	long pid = probe_spawn(h, name, code, code_end, data, data_len);
+	long pid = probe_spawn(h, name, code, code_end, NX_PAGE_SIZE, data, data_len);
 	return pid < 0 ? pid : nxq_host_wait(h, pid, cr);
 }
 
@@ -125,7 +129,9 @@ static int test_vmo_zero(struct nxq_host *h)
 		return failed(test, "released pages were not reused: nothing checked");
 	if (!zero)
 		return failed(test, "a backing came back with its old bytes");
-	long st = probe_run(h, "kselftest.zero", probe_zero, probe_zero_end, NULL, 0, &cr);
+	long pid =
+	    probe_spawn(h, "kselftest.zero", probe_zero, probe_zero_end, PROBE_DATA_SIZE, NULL, 0);
+	long st = pid < 0 ? pid : nxq_host_wait(h, pid, &cr);
 	if (st != 0)
 		return failed(test, "a probe read non-zero bytes in a new VMO");
 	nxq_say("KSELFTEST: vmo zero ok");
@@ -145,7 +151,7 @@ static int test_userptr_guard(struct nxq_host *h)
 		/* The control: a valid empty range. */
 		{PROBE_DATA_VA, 0, 0},
 		{PROBE_STACK_TOP - 2 * NX_PAGE_SIZE, 8, -NX_EFAULT},
-		{PROBE_DATA_VA + PROBE_DATA_SIZE - 8, 16, -NX_EFAULT},
+		{PROBE_DATA_VA + NX_PAGE_SIZE - 8, 16, -NX_EFAULT},
 		{NX_USER_BASE - 16, 16, -NX_EFAULT},
 		{NXQ_DIRECT_BASE + NXQ_KERNEL_PA, 8, -NX_EFAULT},
 		{~0ULL - 15, 32, -NX_EFAULT},

@@ -35,10 +35,7 @@ static uint64_t pte_for(uint64_t pa, uint64_t flags)
 
 static uint64_t *zeroed_table(void)
 {
-	uint64_t *t = nxq_pages_alloc(1);
-	if (t != NULL)
-		memset(t, 0, NX_PAGE_SIZE);
-	return t;
+	return nxq_pages_alloc_zeroed(1);
 }
 
 uint64_t *nxq_sv39_new(void)

@@ -53,9 +53,6 @@ $(NXQ_KERNEL): $(NXQ_K_OBJS) $(NXQ_K_LDS)
 	$(NXQ_K_CC) -nostdlib -fuse-ld=lld -static -Wl,--no-relax -T $(NXQ_K_LDS) -o $@ \
 		$(NXQ_K_OBJS)
 
-.PHONY: qemu
-qemu: $(NXQ_KERNEL)
-
 # init: compiled and linked as the fixture payloads are (RV_CC, RV_CFLAGS,
 # fixtures/rt's runtime and link script), plus the loader's RISC-V objects
 # (loader/build.mk) and qemu/common built the same way.
@@ -77,8 +74,6 @@ $(NXQ_I_OBJ)/common/%.o: qemu/common/%.c
 $(NXQ_INIT): $(NXQ_I_OBJS) $(LOADER_RV_OBJS) $(FIX_RT_NEXUS) $(FIX_LINK_LD)
 	$(RV_CC) $(RV_LDFLAGS) -Wl,--strip-debug -T $(FIX_LINK_LD) -o $@ $(filter %.o,$^)
 
-qemu: $(NXQ_INIT)
-
 # nexus-qemu: a host program like nexus-sim (one compile rule, one link
 # recipe); qemu/common's image check built for the host too. The paths of
 # this build's kernel image and init are baked into target_files.o.
@@ -93,5 +88,19 @@ $(NXQ_TOOL): $(NXQ_HOST_OBJS) $(HOST_LIB) $(FORMATS_LIB)
 $(NXQ_TOOL): LIBS := -lsodium
 HOST_PROGS += $(NXQ_TOOL)
 
-qemu: $(NXQ_TOOL)
+.PHONY: qemu qemu-test
+qemu: $(NXQ_KERNEL) $(NXQ_INIT) $(NXQ_TOOL)
 PRODUCT += $(NXQ_KERNEL) $(NXQ_INIT) $(NXQ_TOOL)
+
+# The QEMU target's tests: the marker ladder, the command line, and the
+# parity suite (every fixture on both targets). `make qemu-test` runs them
+# alone; `make test` runs them too when qemu-system-riscv64 is installed
+# (scripts/install-deps installs it).
+NXQ_TESTS := tests/e2e/qemu_ladder.sh tests/e2e/qemu_cli.sh tests/e2e/qemu_parity.py
+ifneq ($(shell command -v qemu-system-riscv64 2>/dev/null),)
+E2E_TESTS += $(NXQ_TESTS)
+endif
+
+qemu-test: deps
+	@$(MAKE) --no-print-directory -j$$(nproc) all
+	@NX_BIN=$(BIN) NX_BUILD=$(BUILD) scripts/run-tests $(NXQ_TESTS)

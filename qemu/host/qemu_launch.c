@@ -20,7 +20,10 @@
 int nxq_qemu_argv(const char *kernel, const char *image_path, int icount, char **argv, int cap)
 {
 	static char loader[PATH_MAX + 64];
-	/* -icount shift=0: one instruction per ns, time and the timer follow the instructions. */
+	/*
+	 * -icount shift=0,sleep=off: one instruction per ns, and time never
+	 * advances on its own, so the timer and rdtime follow the instructions.
+	 */
 	const char *fixed[] = {NXQ_QEMU,
 			       "-machine",
 			       "virt",
@@ -46,7 +49,7 @@ int nxq_qemu_argv(const char *kernel, const char *image_path, int icount, char *
 		argv[n++] = (char *)fixed[i];
 	if (icount && n < cap - 3) {
 		argv[n++] = "-icount";
-		argv[n++] = "shift=0";
+		argv[n++] = "shift=0,sleep=off";
 	}
 	argv[n] = NULL;
 	return n;

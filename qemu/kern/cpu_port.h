@@ -7,10 +7,10 @@
  * hardware does not have. Here it becomes a timer interval of
  * budget / NXQ_BLOCKS_PER_TICK ticks of the time CSR (10 MHz on virt), at
  * least one: the scheduler's 20000-block quantum is 2000 ticks, 200 us.
- * Under -icount shift=0 (one instruction per ns) a tick is 100
- * instructions, so a quantum is 200000 instructions at the same points
- * on every run. The task's clock that rdtime reads is counted in the
- * same unit: ticks it ran times NXQ_BLOCKS_PER_TICK.
+ * Under nexus-qemu --icount (-icount shift=0,sleep=off: one instruction
+ * per ns, time never runs on its own) a tick is 100 instructions, so a
+ * quantum is 200000 instructions, ending at the same instruction on
+ * every run.
  */
 #ifndef NEXUS_QEMU_KERN_CPU_PORT_H
 #define NEXUS_QEMU_KERN_CPU_PORT_H

@@ -12,8 +12,11 @@
  *   kinds, pc and address sim/cpu_unicorn.c reports. A page fault is
  *   *_PROT when a user PTE maps the page (the access lacked the right)
  *   and *_UNMAPPED when none does: a guard page has no PTE.
- * - rdtime traps (scounteren.TM is 0): emulated with the task's own
- *   clock, deterministic under -icount, like the Unicorn backend's.
+ * - rdtime, rdcycle and rdinstret read the hardware counters (scounteren
+ *   lets U-mode read them): time is the machine's mtime, deterministic
+ *   under nexus-qemu --icount. The Unicorn backend's rdtime is the task's
+ *   block count instead (docs/qemu.md); OpenSBI would answer a trapping
+ *   rdtime in M-mode with mtime anyway, never passing it on to S-mode.
  *
  * FP registers are switched lazily: they stay live for the task that
  * last ran and are saved only when another task runs after it dirtied
@@ -34,9 +37,7 @@
 #include "sv39.h"
 #include "uctx.h"
 
-#define CPU_ERR_MAX 160		/* bytes of nxk_cpu_error()'s message */
-#define RDTIME_MASK 0xfff0707fu /* csrrs rd, time, x0 with rd masked out */
-#define RDTIME_INSN 0xc0102073u
+#define CPU_ERR_MAX 160 /* bytes of nxk_cpu_error()'s message */
 #define INSN_ECALL_LEN 4
 #define TIMER_NEVER UINT64_MAX
 #define REG_SP 2
@@ -48,9 +49,7 @@ struct nxk_cpu {
 	nxk_cpu_ecall_fn ecall;
 	void *ctx;
 	uint64_t fp[FPCTX_SIZE / sizeof(uint64_t)];
-	uint64_t clock;	    /* ticks run in earlier runs */
-	uint64_t run_start; /* time at the start of this run */
-	int system;	    /* writes on the system console stream */
+	int system; /* writes on the system console stream */
 };
 
 static struct nxk_cpu *running;	    /* inside nxk_cpu_run */
@@ -70,7 +69,7 @@ void nxq_cpu_trap_init(void)
 	csr_write(sscratch, 0);
 	csr_clear(sstatus, SSTATUS_SIE);
 	csr_set(sie, SIE_STIE);
-	csr_write(scounteren, SCOUNTEREN_CY | SCOUNTEREN_IR);
+	csr_write(scounteren, SCOUNTEREN_CY | SCOUNTEREN_TM | SCOUNTEREN_IR);
 }
 
 void nxq_cpu_next_system(int on)
@@ -181,7 +180,6 @@ int nxk_cpu_start(struct nxk_cpu *cpu, uint64_t entry, uint64_t sp, uint64_t a0)
 	cpu->u.pc = entry;
 	cpu->u.x[REG_SP] = sp;
 	cpu->u.x[REG_A0] = a0;
-	cpu->clock = 0;
 	return 0;
 }
 
@@ -232,40 +230,6 @@ static void activate(struct nxk_cpu *cpu)
 	csr_clear(sstatus, SSTATUS_FS_MASK);
 	csr_set(sstatus, SSTATUS_FS_CLEAN);
 	fp_owner = cpu;
-}
-
-/* Blocks the task has run, in the timer's scale (cpu_port.h). */
-static uint64_t task_clock(const struct nxk_cpu *cpu)
-{
-	return (cpu->clock + (csr_read(time) - cpu->run_start)) * NXQ_BLOCKS_PER_TICK;
-}
-
-/* A halfword of the task's code through its own table: it must be mapped U and X. */
-static int code_half(const struct nxk_cpu *cpu, uint64_t va, uint16_t *v)
-{
-	uint64_t pte = nxq_sv39_leaf(cpu->root, va);
-
-	if ((pte & (PTE_V | PTE_U | PTE_X)) != (PTE_V | PTE_U | PTE_X))
-		return -1;
-	uint64_t pa = (pte >> PTE_PPN_SHIFT) * NX_PAGE_SIZE + va % NX_PAGE_SIZE;
-	*v = *(const uint16_t *)nxq_pa_to_va(pa);
-	return 0;
-}
-
-static int emulate_rdtime(struct nxk_cpu *cpu)
-{
-	uint16_t lo, hi;
-
-	if (code_half(cpu, cpu->u.pc, &lo) != 0 || code_half(cpu, cpu->u.pc + 2, &hi) != 0)
-		return 0;
-	uint32_t insn = (uint32_t)hi << 16 | lo;
-	if ((insn & RDTIME_MASK) != RDTIME_INSN)
-		return 0;
-	unsigned rd = (insn >> 7) & 31;
-	if (rd != 0)
-		cpu->u.x[rd] = task_clock(cpu);
-	cpu->u.pc += 4;
-	return 1;
 }
 
 /* Whether a user PTE maps va: a fault there lacked a right, else nothing was mapped. */
@@ -343,12 +307,11 @@ int nxk_cpu_run(struct nxk_cpu *cpu, uint64_t budget, struct nxk_stop *out)
 	activate(cpu);
 	csr_clear(sstatus, SSTATUS_SPP | SSTATUS_SPIE | SSTATUS_SIE);
 	running = cpu;
-	cpu->run_start = csr_read(time);
 	if (budget == 0) {
 		nxq_sbi_set_timer(TIMER_NEVER);
 	} else {
 		uint64_t ticks = budget / NXQ_BLOCKS_PER_TICK;
-		nxq_sbi_set_timer(cpu->run_start + (ticks > 0 ? ticks : 1));
+		nxq_sbi_set_timer(csr_read(time) + (ticks > 0 ? ticks : 1));
 	}
 	for (;;) {
 		uint64_t scause = nxq_uenter(&cpu->u);
@@ -364,12 +327,9 @@ int nxk_cpu_run(struct nxk_cpu *cpu, uint64_t budget, struct nxk_stop *out)
 			out->kind = NXK_STOP_BUDGET;
 			break;
 		}
-		if (scause == EXC_ILLEGAL && emulate_rdtime(cpu))
-			continue;
 		r = fault_stop(cpu, scause, csr_read(stval), out);
 		break;
 	}
-	cpu->clock += csr_read(time) - cpu->run_start;
 	running = NULL;
 	return r;
 }

@@ -24,8 +24,9 @@
 
 #define SIE_STIE (1ULL << 5)
 
-/* scounteren: U-mode may read cycle and instret itself; time traps (emulated). */
+/* scounteren: U-mode may read cycle, time and instret itself. */
 #define SCOUNTEREN_CY (1ULL << 0)
+#define SCOUNTEREN_TM (1ULL << 1)
 #define SCOUNTEREN_IR (1ULL << 2)
 
 /* scause values. */

@@ -2,8 +2,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -37,30 +37,48 @@ static int check_args(const struct nxq_opts *o)
 	return 0;
 }
 
-/* This build's init, whole; NULL after saying why. */
-static uint8_t *read_init(size_t *len)
+/* This build's init, mapped read-only; NULL after saying why. */
+static uint8_t *map_init(size_t *len)
 {
 	const char *path = nxq_init_path();
 	struct stat st;
-	uint8_t *buf = NULL;
+	void *p = MAP_FAILED;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	if (fd >= 0 && fstat(fd, &st) == 0 && st.st_size > 0 &&
-	    (uint64_t)st.st_size <= NX_ELF_FILE_MAX && (buf = malloc((size_t)st.st_size)) != NULL &&
-	    read(fd, buf, (size_t)st.st_size) == st.st_size) {
-		*len = (size_t)st.st_size;
-		close(fd);
-		return buf;
-	}
-	fprintf(stderr, NXQ_PROG ": cannot read init %s: %s (run `make qemu`)\n", path,
-		fd < 0 ? strerror(errno) : "short or empty");
-	free(buf);
+	    (uint64_t)st.st_size <= NX_ELF_FILE_MAX)
+		p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 	if (fd >= 0)
 		close(fd);
-	return NULL;
+	if (p == MAP_FAILED) {
+		fprintf(stderr, NXQ_PROG ": cannot read init %s (run `make qemu`)\n", path);
+		return NULL;
+	}
+	*len = (size_t)st.st_size;
+	return p;
 }
 
-int nxq_boot_image(const struct nxq_opts *o, struct nxq_payload *p, uint8_t **img, size_t *len)
+/* The image's bytes into out_fd, sized to fit: 0, or -1 with *why. */
+static int write_image(const struct nxq_image_part *parts, size_t n, int out_fd, const char **why)
+{
+	size_t size = nxq_image_size(parts, n, why);
+	if (size == 0)
+		return -1;
+	if (ftruncate(out_fd, (off_t)size) != 0) {
+		*why = strerror(errno);
+		return -1;
+	}
+	uint8_t *buf = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, out_fd, 0);
+	if (buf == MAP_FAILED) {
+		*why = strerror(errno);
+		return -1;
+	}
+	int r = nxq_image_write(parts, n, buf, size, why);
+	munmap(buf, size);
+	return r;
+}
+
+int nxq_boot_image(const struct nxq_opts *o, struct nxq_payload *p, int out_fd)
 {
 	const char *argv[NX_ARGC_MAX];
 	const char *init_argv[] = {"init"};
@@ -70,7 +88,7 @@ int nxq_boot_image(const struct nxq_opts *o, struct nxq_payload *p, uint8_t **im
 
 	if ((rc = check_args(o)) != 0 || (rc = nxq_payload_open(o->payload, o->trust_dir, p)) != 0)
 		return rc;
-	uint8_t *init = read_init(&init_len);
+	uint8_t *init = map_init(&init_len);
 	if (init == NULL) {
 		nxq_payload_close(p);
 		return NXQ_EXIT_INTERNAL;
@@ -83,9 +101,9 @@ int nxq_boot_image(const struct nxq_opts *o, struct nxq_payload *p, uint8_t **im
 	    {p->elf, p->len, p->task, argv, o->nargs + 1, o->env, o->nenv,
 	     p->is_signed ? NXQ_ENTRY_SIGNED : 0},
 	};
-	*img = nxq_image_build(parts, 2, len, &why);
-	free(init);
-	if (*img == NULL) {
+	int r = write_image(parts, 2, out_fd, &why);
+	munmap(init, init_len);
+	if (r != 0) {
 		fprintf(stderr, NXQ_PROG ": %s: cannot build the boot image: %s\n", o->payload,
 			why);
 		nxq_payload_close(p);

@@ -219,19 +219,13 @@ static int result(const struct run *r, int wstatus)
 	return r->power_code;
 }
 
-static int boot(struct run *r, const uint8_t *img, size_t len)
+/* Boot the image in memfd `fd` (closed here) and stream the run. */
+static int boot(struct run *r, int fd)
 {
 	struct nxq_qemu q;
 	sigset_t mask;
 	int wstatus = 0, rc;
 
-	int fd = memfd_create("nexus-qemu-image", MFD_CLOEXEC);
-	if (fd < 0 || write(fd, img, len) != (ssize_t)len) {
-		fprintf(stderr, NXQ_PROG ": cannot stage the boot image: %s\n", strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return NXQ_EXIT_INTERNAL;
-	}
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGTERM);
@@ -260,8 +254,6 @@ int nxq_cmd_run(int argc, char **argv)
 	struct nxq_opts o = {0};
 	struct nxq_payload p;
 	struct run r = {.o = &o, .power_code = -1};
-	uint8_t *img;
-	size_t len;
 	int rc = nxq_opts_parse(&o, argc, argv, NXQ_OPT_VERBOSE | NXQ_OPT_TIMEOUT | NXQ_OPT_ICOUNT);
 
 	if (rc == 0 && o.help) {
@@ -277,13 +269,19 @@ int nxq_cmd_run(int argc, char **argv)
 			nxq_kernel_path());
 		return NXQ_EXIT_INTERNAL;
 	}
-	if ((rc = nxq_boot_image(&o, &p, &img, &len)) != 0)
+	/* The image lives in a memfd QEMU reads through /proc: no file is left behind. */
+	int fd = memfd_create("nexus-qemu-image", MFD_CLOEXEC);
+	if (fd < 0) {
+		fprintf(stderr, NXQ_PROG ": memfd_create: %s\n", strerror(errno));
+		return NXQ_EXIT_INTERNAL;
+	}
+	if ((rc = nxq_boot_image(&o, &p, fd)) != 0) {
+		close(fd);
 		return rc;
+	}
 	if (o.verbose && !p.is_signed)
 		fprintf(stderr, NXQ_PROG ": %s: an unsigned ELF (the dev path): nothing verified\n",
 			o.payload);
 	nxq_payload_close(&p);
-	rc = boot(&r, img, len);
-	free(img);
-	return rc;
+	return boot(&r, fd);
 }

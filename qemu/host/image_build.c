@@ -1,5 +1,4 @@
 /* The boot image, laid out as qemu/image.h says. */
-#include <stdlib.h>
 #include <string.h>
 
 #include "image.h"
@@ -31,57 +30,57 @@ static size_t put_strs(uint8_t *at, const char *const *s, size_t n)
 	return off;
 }
 
-uint8_t *nxq_image_build(const struct nxq_image_part *parts, size_t n, size_t *len,
-			 const char **why)
+size_t nxq_image_size(const struct nxq_image_part *parts, size_t n, const char **why)
 {
 	size_t size = align_up(sizeof(struct nxq_image));
 
 	if (n < 2 || n > NXQ_IMAGE_ENTRIES_MAX) {
 		*why = "an image holds init and 1 to 15 payloads";
-		return NULL;
+		return 0;
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (parts[i].len > NXQ_IMAGE_SIZE_MAX || strs_len(&parts[i]) > NX_ARG_BYTES_MAX) {
 			*why = "a payload or its arguments are too big for the image";
-			return NULL;
+			return 0;
 		}
 		size += align_up(parts[i].len) + align_up(strs_len(&parts[i]));
 	}
 	if (size > NXQ_IMAGE_SIZE_MAX) {
 		*why = "the image would be over NXQ_IMAGE_SIZE_MAX (64 MiB)";
-		return NULL;
+		return 0;
 	}
-	uint8_t *img = calloc(1, size);
-	if (img == NULL) {
-		*why = "out of memory";
-		return NULL;
-	}
-	struct nxq_image *h = (struct nxq_image *)img;
+	return size;
+}
+
+int nxq_image_write(const struct nxq_image_part *parts, size_t n, uint8_t *buf, size_t size,
+		    const char **why)
+{
+	struct nxq_image *h = (struct nxq_image *)buf;
 	size_t off = align_up(sizeof(*h));
+
 	h->magic = NXQ_IMAGE_MAGIC;
 	h->version = NXQ_IMAGE_VERSION;
 	h->size = size;
 	h->count = (uint32_t)n;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n && i < NXQ_IMAGE_ENTRIES_MAX; i++) {
 		const struct nxq_image_part *p = &parts[i];
 		struct nxq_image_entry *e = &h->e[i];
+		if (off + align_up(p->len) + align_up(strs_len(p)) > size) {
+			*why = "the parts do not fit the image's size";
+			return -1;
+		}
 		e->elf_off = off;
 		e->elf_len = p->len;
-		memcpy(img + off, p->elf, p->len);
+		memcpy(buf + off, p->elf, p->len);
 		off += align_up(p->len);
 		e->strs_off = off;
-		e->strs_len = put_strs(img + off, p->argv, p->argc);
-		e->strs_len += put_strs(img + off + e->strs_len, p->envp, p->envc);
+		e->strs_len = put_strs(buf + off, p->argv, p->argc);
+		e->strs_len += put_strs(buf + off + e->strs_len, p->envp, p->envc);
 		off += align_up(e->strs_len);
 		e->argc = (uint32_t)p->argc;
 		e->envc = (uint32_t)p->envc;
 		e->flags = p->flags;
 		strncpy(e->name, p->name, sizeof(e->name) - 1);
 	}
-	*len = size;
-	if (nxq_image_check(img, size, why) != 0) {
-		free(img);
-		return NULL;
-	}
-	return img;
+	return nxq_image_check(buf, size, why);
 }

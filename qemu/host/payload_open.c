@@ -33,21 +33,12 @@ static void task_name(struct nxq_payload *p)
 	p->task[n] = 0;
 }
 
-/* All `len` bytes of fd from offset 0, or NULL. */
-static uint8_t *read_all(int fd, size_t len)
+/* The first `len` bytes of fd, mapped read-only (no copy: every page is a host page fault), or
+ * NULL. */
+static uint8_t *map_all(int fd, size_t len)
 {
-	uint8_t *buf = malloc(len);
-	size_t got = 0;
-
-	while (buf != NULL && got < len) {
-		ssize_t n = pread(fd, buf + got, len - got, (off_t)got);
-		if (n <= 0) {
-			free(buf);
-			return NULL;
-		}
-		got += (size_t)n;
-	}
-	return buf;
+	void *p = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
+	return p == MAP_FAILED ? NULL : p;
 }
 
 static int load_trust(const char *dir, struct nx_trust *t)
@@ -87,7 +78,7 @@ static int open_bundle(const char *path, int dirfd, const struct nx_trust *t, st
 	if (nx_nxb_verify_sig(&b, t, &e) != 0 || nx_nxb_parse(&b, &e) != 0 ||
 	    nx_nxb_payload_copy(&b, fd, &e) != 0) {
 		rc = refused(path, &e);
-	} else if ((p->elf = read_all(fd, (size_t)b.payload_size)) == NULL) {
+	} else if ((p->elf = map_all(fd, (size_t)b.payload_size)) == NULL) {
 		fprintf(stderr, NXQ_PROG ": %s: cannot read the verified payload back\n", path);
 		rc = NXQ_EXIT_INTERNAL;
 	} else {
@@ -110,7 +101,7 @@ static int open_elf(const char *path, int fd, uint64_t size, struct nxq_payload 
 			(unsigned long long)size, (unsigned long long)NX_ELF_FILE_MAX);
 		return NXQ_EXIT_REFUSED;
 	}
-	if ((p->elf = read_all(fd, (size_t)size)) == NULL) {
+	if ((p->elf = map_all(fd, (size_t)size)) == NULL) {
 		fprintf(stderr, NXQ_PROG ": cannot read %s\n", path);
 		return NXQ_EXIT_NOINPUT;
 	}
@@ -166,6 +157,7 @@ int nxq_payload_open(const char *arg, const char *trust_dir, struct nxq_payload 
 
 void nxq_payload_close(struct nxq_payload *p)
 {
-	free(p->elf);
+	if (p->elf != NULL)
+		munmap(p->elf, p->len);
 	p->elf = NULL;
 }

@@ -16,7 +16,7 @@
 #include "nexus/limits.h"
 
 struct nxq_payload {
-	uint8_t *elf; /* owned */
+	uint8_t *elf; /* mapped read-only; nxq_payload_close unmaps it */
 	size_t len;
 	char argv0[NX_BUNDLE_NAME_MAX]; /* the bundle's name, or the file's base name */
 	char task[NX_TASK_NAME_MAX];	/* the task's name: argv0 cut to fit, [A-Za-z0-9._-] */

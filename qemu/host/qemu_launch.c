@@ -2,9 +2,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include "nxhost.h"
@@ -96,9 +98,10 @@ int nxq_qemu_start(const char *kernel, int image_fd, int icount, struct nxq_qemu
 		return -1;
 	}
 	if (pid == 0) {
+		/* The machine never outlives its runner, however the runner ends. */
 		int devnull = open("/dev/null", O_RDONLY);
-		if (devnull < 0 || dup2(devnull, STDIN_FILENO) < 0 ||
-		    dup2(pipefd[1], STDOUT_FILENO) < 0)
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() == 1 || devnull < 0 ||
+		    dup2(devnull, STDIN_FILENO) < 0 || dup2(pipefd[1], STDOUT_FILENO) < 0)
 			_exit(127);
 		const int fds[] = {image_fd};
 		nx_exec_fds(exe, argv, environ, QEMU_IMAGE_FD, fds, 1);

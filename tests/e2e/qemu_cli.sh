@@ -71,6 +71,22 @@ rc=$?
 [ "$rc" -eq 70 ] || fail "QEMU killed under a run: exit $rc, want 70: $(cat "$t/err")"
 grep -q 'before the target powered off' "$t/err" || fail "dead QEMU: $(cat "$t/err")"
 
+# nexus-qemu killed outright: its machine goes with it.
+"$Q" run "$BUILD/payloads/waiter.elf" -- 1000000 >"$t/out" 2>"$t/err" &
+runner=$!
+qemu=""
+for _ in 1 2 3 4 5 6 7 8 9 10; do
+	sleep 0.5
+	qemu=$(pgrep -P "$runner" || true)
+	[ -n "$qemu" ] && grep -q 'waiter: start' "$t/out" && break
+done
+kill -KILL "$runner"
+wait "$runner" 2>/dev/null
+sleep 1
+# Dead is gone or a zombie (an init that does not reap leaves those).
+state=$( [ -n "$qemu" ] && ps -o stat= -p "$qemu" || true)
+case $state in "" | Z*) ;; *) fail "QEMU outlived nexus-qemu ($state)"; kill -KILL "$qemu" ;; esac
+
 # --timeout: killed and 124, well before the payload could finish.
 start=$(date +%s)
 expect 124 "$Q" run --timeout 1 "$BUILD/payloads/waiter.elf" -- 1000000

@@ -21,7 +21,7 @@ BUILD = os.environ.get("NX_BUILD", "build")
 NXRUN = os.path.join(BUILD, "harness", "nxrun-elf")
 SIM = os.path.join(BIN, "nexus-sim")
 QEMU = os.path.join(BIN, "nexus-qemu")
-TIMEOUT_S = 60  # one run; a hang is a failure, never waited out
+TIMEOUT_S = 60  # one run; a hang is a failure, never waited out (nexus-qemu --timeout)
 
 # Arguments and environment per payload (the name without -default or test.).
 ARGS = {
@@ -43,9 +43,11 @@ TOOL_CRASH = re.compile(r"^nexus-(?:sim|qemu): (\S+) crashed: (\S+) pc=(\S+) add
 
 
 def run(cmd):
+    if cmd[0] == QEMU:
+        cmd = cmd[:2] + ["--timeout", str(TIMEOUT_S)] + cmd[2:]
     try:
         p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                           stdin=subprocess.DEVNULL, timeout=TIMEOUT_S)
+                           stdin=subprocess.DEVNULL, timeout=TIMEOUT_S + 10)
     except subprocess.TimeoutExpired:
         return None, b"", "timed out after %d s" % TIMEOUT_S
     return p.returncode, p.stdout, p.stderr.decode(errors="replace")
@@ -67,7 +69,7 @@ def key(path):
 
 
 def describe(rc, out, crash):
-    if rc is None:
+    if rc is None or rc == 124:
         return "hang"
     text = "exit %d, %d bytes" % (rc, len(out))
     return text + (", %s pc=%s addr=%s" % (crash[1], crash[2], crash[3]) if crash else "")
@@ -76,9 +78,9 @@ def describe(rc, out, crash):
 def compare(label, sim, qemu, fails):
     (src, sout, serr, scrash), (qrc, qout, qerr, qcrash) = sim, qemu
     problems = []
-    if src is None or qrc is None:
+    if src is None or qrc is None or qrc == 124:
         problems.append("a run hung (sim: %s, qemu: %s)" % (
-            "hung" if src is None else "ok", "hung" if qrc is None else "ok"))
+            "hung" if src is None else "ok", "ok" if qrc not in (None, 124) else "hung"))
     else:
         if src != qrc:
             problems.append("exit code sim %d, qemu %d" % (src, qrc))

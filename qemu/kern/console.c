@@ -13,22 +13,42 @@
 #include "layout.h"
 #include "target.h"
 
-#define UART_THR 0	   /* transmit holding register */
-#define UART_LSR 5	   /* line status register */
-#define UART_LSR_THRE 0x20 /* transmit holding register empty */
+#define UART_THR 0	     /* transmit holding register */
+#define UART_FCR 2	     /* FIFO control register */
+#define UART_LSR 5	     /* line status register */
+#define UART_FCR_ENABLE 0x07 /* FIFOs on and cleared */
+#define UART_LSR_THRE 0x20   /* the transmit FIFO is empty */
+#define UART_FIFO_DEPTH 16   /* bytes the transmit FIFO holds */
 
 enum stream { STREAM_PAYLOAD, STREAM_SYSTEM };
 
 /* The firmware's bytes came before ours: we start in neither stream. */
 static int current = -1;
+/* Bytes the FIFO takes before the next wait for it to drain. */
+static unsigned fifo_room;
 
+void nxq_console_init(void)
+{
+	volatile uint8_t *uart = nxq_pa_to_va(NXQ_UART_PA);
+	uart[UART_FCR] = UART_FCR_ENABLE;
+}
+
+/*
+ * Each register access is a trip out of the translated code, so the
+ * status is read once per FIFO's worth of bytes, not once per byte; a
+ * byte written to a full FIFO would be lost.
+ */
 static void uart_putc(unsigned char c)
 {
 	volatile uint8_t *uart = nxq_pa_to_va(NXQ_UART_PA);
 
-	while (!(uart[UART_LSR] & UART_LSR_THRE))
-		;
+	if (fifo_room == 0) {
+		while (!(uart[UART_LSR] & UART_LSR_THRE))
+			;
+		fifo_room = UART_FIFO_DEPTH;
+	}
 	uart[UART_THR] = c;
+	fifo_room--;
 }
 
 static void write_stream(enum stream s, const char *buf, size_t len)

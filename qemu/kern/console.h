@@ -9,6 +9,8 @@
 
 #define NXQ_SAY_MAX 512 /* bytes of one kernel console line */
 
+/* The UART's FIFOs on: once, before the first byte. */
+void nxq_console_init(void);
 void nxq_console_system(const char *buf, size_t len);
 void nxq_console_payload(const char *buf, size_t len);
 /* One system line: the formatted text and a newline, cut at NXQ_SAY_MAX. */

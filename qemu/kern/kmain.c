@@ -64,6 +64,7 @@ void kmain(uint64_t hart, uint64_t fdt_pa)
 	struct nx_crash crash;
 
 	(void)hart;
+	nxq_console_init();
 	memory_init(fdt_pa, &img);
 	nxq_cpu_trap_init();
 	struct nxk *k = nxk_new(&opts);

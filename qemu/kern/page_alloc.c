@@ -23,12 +23,13 @@ static int bit(const uint64_t *map, uint64_t i)
 	return (map[i / WORD_BITS] >> (i % WORD_BITS)) & 1;
 }
 
-static unsigned popcount(uint64_t v)
+/* Bits set in v (no Zbb: the classic SWAR sum). */
+static uint64_t popcount(uint64_t v)
 {
-	unsigned n = 0;
-	for (; v != 0; v &= v - 1)
-		n++;
-	return n;
+	v = v - ((v >> 1) & 0x5555555555555555ULL);
+	v = (v & 0x3333333333333333ULL) + ((v >> 2) & 0x3333333333333333ULL);
+	v = (v + (v >> 4)) & 0x0f0f0f0f0f0f0f0fULL;
+	return (v * 0x0101010101010101ULL) >> 56;
 }
 
 /* Set or clear bits [first, first + n); returns how many changed. Whole words at a time. */
@@ -80,7 +81,7 @@ void nxq_pages_init(uint64_t base, uint64_t len)
 	npages = len / NX_PAGE_SIZE;
 	if (npages > NXQ_RAM_PAGES_MAX)
 		npages = NXQ_RAM_PAGES_MAX;
-	for (size_t i = 0; i < BITMAP_WORDS; i++)
+	for (size_t i = 0; i < (npages + WORD_BITS - 1) / WORD_BITS; i++)
 		used[i] = dirty[i] = ~0ULL;
 	nfree = 0;
 	rover = npages;

@@ -8,7 +8,7 @@
 
 #define PROBE_CODE_VA 0x10000 /* one page, R+X */
 #define PROBE_DATA_VA 0x20000 /* PROBE_DATA_PAGES pages, R+W */
-#define PROBE_DATA_PAGES 16
+#define PROBE_DATA_PAGES 4
 #define PROBE_STACK_TOP 0x80000 /* one page below it R+W, and a guard page below that */
 
 #ifndef __ASSEMBLER__

@@ -54,6 +54,7 @@ static void memory_init(uint64_t fdt_pa, const struct nxq_image **img)
 	nxq_pages_reserve(fdt_pa, fi.fdt_size);
 }
 
+/* Called by boot.S, on the boot stack, in the upper half. */
 void kmain(uint64_t hart, uint64_t fdt_pa);
 
 void kmain(uint64_t hart, uint64_t fdt_pa)

@@ -90,7 +90,7 @@ def compare(label, sim, qemu, fails):
             problems.append("crash differs: sim %s, qemu %s" % (scrash, qcrash))
     for p in problems:
         fails.append("%s: %s" % (label, p))
-    print("%-28s %-44s %-44s %s" % (label, describe(src, sout, scrash),
+    print("%-28s %-62s %-62s %s" % (label, describe(src, sout, scrash),
                                     describe(qrc, qout, qcrash), "FAIL" if problems else "ok"))
     if problems:
         print("    sim stderr:  " + serr.strip().replace("\n", "\n                 "))
@@ -123,7 +123,7 @@ def deterministic(fails):
     path = os.path.join(BUILD, "payloads", "busy.elf")
     runs = [run([QEMU, "run", "-v", "--icount", path, "--"] + ARGS["busy"]) for _ in range(2)]
     same = all(r[0] == 0 for r in runs) and runs[0][1:] == runs[1][1:]
-    print("%-28s %-89s %s" % ("busy.elf --icount x2", "console repeats byte for byte",
+    print("%-28s %-125s %s" % ("busy.elf --icount x2", "console repeats byte for byte",
                               "ok" if same else "FAIL"))
     if not same:
         fails.append("busy.elf: two --icount runs differ (exit %s / %s)" %
@@ -140,7 +140,7 @@ def main():
         sys.exit("qemu_parity: too few fixtures (%d ELFs, %d bundles): run `make all`" %
                  (len(elfs), len(bundles)))
     fails = []
-    print("%-28s %-44s %-44s %s" % ("payload", "simulator", "qemu target", ""))
+    print("%-28s %-62s %-62s %s" % ("payload", "simulator", "qemu target", ""))
     for path in elfs:
         elf_case(path, fails)
     for path in bundles:

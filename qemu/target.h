@@ -17,7 +17,6 @@
 #endif
 
 /* Physical memory (QEMU virt). */
-#define NXQ_RAM_BASE NXQ_C(0x80000000)	/* first byte of RAM; OpenSBI sits in its first 2 MiB */
 #define NXQ_RAM_MB 512			/* -m nexus-qemu boots with: room for the largest payload */
 #define NXQ_KERNEL_PA NXQ_C(0x80200000) /* where OpenSBI's fw_dynamic enters S-mode */
 #define NXQ_KERNEL_SIZE_MAX (NXQ_C(2) << 20) /* bytes of the kernel image, bss included */

@@ -67,14 +67,9 @@ static void write_stream(enum stream s, const char *buf, size_t len)
 	}
 }
 
-void nxq_console_system(const char *buf, size_t len)
+static void console_system(const char *buf, size_t len)
 {
 	write_stream(STREAM_SYSTEM, buf, len);
-}
-
-void nxq_console_payload(const char *buf, size_t len)
-{
-	write_stream(STREAM_PAYLOAD, buf, len);
 }
 
 void nxq_say(const char *fmt, ...)
@@ -90,7 +85,7 @@ void nxq_say(const char *fmt, ...)
 	if ((size_t)n > sizeof(line) - 2)
 		n = sizeof(line) - 2;
 	line[n++] = '\n';
-	nxq_console_system(line, (size_t)n);
+	console_system(line, (size_t)n);
 }
 
 void nxq_console_task(void *arg, const char *buf, size_t len)

@@ -11,8 +11,6 @@
 
 /* The UART's FIFOs on: once, before the first byte. */
 void nxq_console_init(void);
-void nxq_console_system(const char *buf, size_t len);
-void nxq_console_payload(const char *buf, size_t len);
 /* One system line: the formatted text and a newline, cut at NXQ_SAY_MAX. */
 __attribute__((format(printf, 1, 2))) void nxq_say(const char *fmt, ...);
 /* kernel.h nxk_opts.console: a task's debug output, on the stream of the task writing it. */

@@ -18,11 +18,6 @@ int nxq_host_init(struct nxq_host *h, struct nxk *k)
 	return h->c != NULL ? 0 : -1;
 }
 
-void nxq_host_fini(struct nxq_host *h)
-{
-	nxk_host_free(h->c);
-}
-
 long nxq_host_call(struct nxq_host *h, unsigned nr, const uint64_t a[6], const void *in,
 		   size_t inlen, void *out, size_t outcap)
 {

@@ -23,7 +23,6 @@ struct nxq_host {
 
 /* 0, or -1 when the caller cannot be allocated. */
 int nxq_host_init(struct nxq_host *h, struct nxk *k);
-void nxq_host_fini(struct nxq_host *h);
 /* The call's result; -NX_EAGAIN for a wait nothing left running can end. */
 long nxq_host_call(struct nxq_host *h, unsigned nr, const uint64_t a[6], const void *in,
 		   size_t inlen, void *out, size_t outcap);

@@ -182,8 +182,3 @@ void nxq_pages_free(void *p, uint64_t n)
 	if (i < rover)
 		rover = i;
 }
-
-uint64_t nxq_pages_free_count(void)
-{
-	return nfree;
-}

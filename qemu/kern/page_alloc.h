@@ -29,6 +29,5 @@ void nxq_pages_known_zero(uint64_t pa, uint64_t len);
 void *nxq_pages_alloc(uint64_t n);
 void *nxq_pages_alloc_zeroed(uint64_t n);
 void nxq_pages_free(void *p, uint64_t n);
-uint64_t nxq_pages_free_count(void);
 
 #endif

@@ -7,6 +7,8 @@
 #   make test     install what is missing, build, run every unit and end-to-end test
 #   make asan     the whole test suite under ASan+UBSan (build/asan/)
 #   make bench    benchmarks beside their anchors (qemu-riscv64, qemu-system-riscv64, native)
+#   make qemu     the QEMU target: build/qemu/nexus.elf, init, bin/nexus-qemu (qemu/build.mk)
+#   make qemu-test  the QEMU target's tests alone (make test runs them too)
 #   make clean    remove $(BUILD) and $(BIN)
 #
 # make CC=... / CFLAGS=... / LDFLAGS=... add to the project's own flags.

@@ -4,3 +4,11 @@ HOST_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(wildcard host/*.c))
 $(BUILD)/host/%.o: INC := $(INC_HOST)
 $(HOST_LIB): $(HOST_OBJS)
 HOST_LIBS += $(HOST_LIB)
+
+# Two source-tree paths baked into nexus-sim and nexus-qemu: the default
+# trust directory (the dev key, TEST ONLY) and the build's bundles, the
+# last entry of the bundle search path. Only the object that uses them
+# gets them.
+$(BUILD)/host/bundle_path.o: NX_DEFS := \
+	-DNX_DEFAULT_TRUST_DIR='"$(abspath fixtures/trust)"' \
+	-DNX_DEFAULT_BUNDLE_DIR='"$(abspath $(BUILD))/bundles"'

@@ -3,7 +3,8 @@
  * the daemons and the tests share, one job per file: starting a program
  * with a fixed fd layout (exec_fds.c), finding the directory of the
  * running executable (exe_dir.c), and reading a trust directory into a
- * trust set (trust_dir.c).
+ * trust set (trust_dir.c). Where a bare bundle name is looked up is
+ * bundle_path.h.
  */
 #ifndef NX_HOST_H
 #define NX_HOST_H

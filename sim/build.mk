@@ -7,10 +7,3 @@ $(BIN)/nexus-sim: LIBS := $(UNICORN_LIBS) -lsodium
 
 HOST_PROGS += $(BIN)/nexus-sim
 PRODUCT += $(BIN)/nexus-sim
-
-# Two source-tree paths baked into nexus-sim: the default trust directory
-# (the dev key, TEST ONLY) and the build's bundles, the last entry of the
-# bundle search path. Only the object that uses them gets them.
-$(BUILD)/sim/bundle_path.o: NX_DEFS := \
-	-DNX_DEFAULT_TRUST_DIR='"$(abspath fixtures/trust)"' \
-	-DNX_DEFAULT_BUNDLE_DIR='"$(abspath $(BUILD))/bundles"'

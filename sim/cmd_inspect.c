@@ -46,7 +46,7 @@ int cmd_inspect(int argc, char **argv)
 	/* A bare NAME.nxb is looked up on the bundle search path, as `run` does. */
 	if (stat(path, &st) != 0) {
 		if (bundle_find(o.bundle, found, sizeof(found)) != 0) {
-			bundle_say_not_found(o.bundle);
+			bundle_say_not_found("nexus-sim", o.bundle);
 			return NX_EXIT_NOINPUT;
 		}
 		path = found;

@@ -205,7 +205,7 @@ static int session_inputs(struct session *s, int *trust)
 		char path[PATH_MAX];
 
 		if (bundle_find(o->bundle, path, sizeof(path)) != 0) {
-			bundle_say_not_found(o->bundle);
+			bundle_say_not_found("nexus-sim", o->bundle);
 			return NX_EXIT_NOINPUT;
 		}
 		s->bundle_fd = session_open_dir(path, "bundle");

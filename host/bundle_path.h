@@ -1,12 +1,12 @@
 /*
- * Where nexus-sim finds what the user names by a bare name: a NAME.nxb
- * in the current directory, then in each directory of
+ * Where nexus-sim and nexus-qemu find what the user names by a bare name:
+ * a NAME.nxb in the current directory, then in each directory of
  * $NEXUS_BUNDLE_PATH, then in the build's bundles; and the default
  * trust directory (the build's dev key, TEST ONLY). The two build paths
- * are baked in by sim/build.mk.
+ * are baked in by host/build.mk.
  */
-#ifndef NEXUS_SIM_BUNDLE_PATH_H
-#define NEXUS_SIM_BUNDLE_PATH_H
+#ifndef NEXUS_HOST_BUNDLE_PATH_H
+#define NEXUS_HOST_BUNDLE_PATH_H
 
 #include <stddef.h>
 
@@ -19,7 +19,7 @@ const char *bundle_default_trust(void);
  */
 int bundle_find(const char *arg, char *out, size_t cap);
 
-/* "nexus-sim: bundle X not found (looked in ...)" on stderr, naming every place looked. */
-void bundle_say_not_found(const char *arg);
+/* "PROG: bundle X not found (looked in ...)" on stderr, naming every place looked. */
+void bundle_say_not_found(const char *prog, const char *arg);
 
 #endif

@@ -7,10 +7,10 @@
 #include "bundle_path.h"
 
 #ifndef NX_DEFAULT_TRUST_DIR
-#error "NX_DEFAULT_TRUST_DIR must be baked in by the build (sim/build.mk)"
+#error "NX_DEFAULT_TRUST_DIR must be baked in by the build (host/build.mk)"
 #endif
 #ifndef NX_DEFAULT_BUNDLE_DIR
-#error "NX_DEFAULT_BUNDLE_DIR must be baked in by the build (sim/build.mk)"
+#error "NX_DEFAULT_BUNDLE_DIR must be baked in by the build (host/build.mk)"
 #endif
 
 const char *bundle_default_trust(void)
@@ -45,17 +45,17 @@ int bundle_find(const char *arg, char *out, size_t cap)
 	return -1;
 }
 
-void bundle_say_not_found(const char *arg)
+void bundle_say_not_found(const char *prog, const char *arg)
 {
 	const char *path = getenv("NEXUS_BUNDLE_PATH");
 
 	if (strchr(arg, '/') != NULL) {
-		fprintf(stderr, "nexus-sim: bundle %s not found\n", arg);
+		fprintf(stderr, "%s: bundle %s not found\n", prog, arg);
 		return;
 	}
 	fprintf(stderr,
-		"nexus-sim: bundle %s not found (looked in the current directory, "
+		"%s: bundle %s not found (looked in the current directory, "
 		"$NEXUS_BUNDLE_PATH%s%s%s and %s)\n",
-		arg, path != NULL ? " = '" : " (unset)", path != NULL ? path : "",
+		prog, arg, path != NULL ? " = '" : " (unset)", path != NULL ? path : "",
 		path != NULL ? "'" : "", NX_DEFAULT_BUNDLE_DIR);
 }

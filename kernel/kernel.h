@@ -17,14 +17,13 @@ struct nxk_caller;
 struct nxk_opts {
 	/*
 	 * Where debug_putc/debug_write bytes go (the sim: stdout). Returns 0
-	 * when it took all of them, or -NX_EAGAIN when it takes none now: the
-	 * task's call then waits until nxk_console_ready() (a console that
-	 * cannot keep up slows the tasks down, never the kernel).
+	 * when it took all of them, -NX_EAGAIN when it takes none now (the
+	 * task's call then waits until nxk_console_ready(): a console that
+	 * cannot keep up slows the tasks down, never the kernel), or another
+	 * -NX_E* for the call to return (-NX_ENOSPC: the run's quota is spent).
 	 */
 	int (*console)(void *arg, const char *buf, size_t len);
 	void *console_arg;
-	/* Bytes the tasks of this kernel may write to the console; 0: no quota. */
-	uint64_t console_quota;
 	/* Bytes all VMOs together may hold (charged at creation); 0: no limit. */
 	uint64_t mem_limit;
 	/*

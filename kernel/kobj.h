@@ -97,7 +97,6 @@ struct nxk {
 	struct nxk_caller *hosts;
 	struct nxk_caller *wake_head; /* callers whose wait can now complete */
 	uint64_t mem_used;	      /* bytes of VMOs, against o.mem_limit */
-	uint64_t console_used;	      /* bytes written, against o.console_quota */
 };
 
 /* handle.c */

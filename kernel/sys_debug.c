@@ -1,7 +1,8 @@
 /*
- * debug_putc, debug_write: bytes to the console sink, within the run's
- * console quota. A sink that is full makes a task's call wait (it is
- * repeated by nxk_console_ready); the kernel itself never waits on it.
+ * debug_putc, debug_write: bytes to the console sink. A sink that is
+ * full makes a task's call wait (it is repeated by nxk_console_ready);
+ * the kernel itself never waits on it. A sink past its quota refuses
+ * the bytes (-NX_ENOSPC, passed on to the task).
  */
 #include "kobj.h"
 #include "nexus/caps.h"
@@ -11,8 +12,6 @@
 static long console(struct nxk_caller *c, const char *buf, size_t len)
 {
 	struct nxk *k = c->k;
-	if (k->o.console_quota != 0 && len > k->o.console_quota - k->console_used)
-		return -NX_ENOSPC;
 	if (k->o.console == NULL)
 		return 0;
 	int r = k->o.console(k->o.console_arg, buf, len);
@@ -21,8 +20,6 @@ static long console(struct nxk_caller *c, const char *buf, size_t len)
 		c->blocked_on = NXK_BLOCK_CONSOLE;
 		return NXK_BLOCKED;
 	}
-	if (r == 0)
-		k->console_used += len;
 	return r;
 }
 
@@ -36,7 +33,7 @@ void nxk_console_ready(struct nxk *k)
 	nxk_run_wakes(k);
 }
 
-/* (byte) -> 0; needs NX_CAP_CONSOLE; -NX_ENOSPC past the console quota */
+/* (byte) -> 0; needs NX_CAP_CONSOLE; -NX_ENOSPC past the run's console quota */
 long nxk_sys_debug_putc(struct nxk_caller *c, const uint64_t a[6])
 {
 	char ch = (char)a[0];

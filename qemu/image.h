@@ -35,7 +35,7 @@ struct nxq_image_entry {
 	uint32_t argc; /* argv[0] included: 1..NX_ARGC_MAX */
 	uint32_t envc; /* 0..NX_ENVC_MAX */
 	uint32_t flags;
-	uint32_t pad;		     /* zero */
+	uint32_t caps;		     /* NX_CAP_* the task gets: its manifest's, all for a dev ELF */
 	char name[NX_TASK_NAME_MAX]; /* the task's name, NUL-terminated, [A-Za-z0-9._-] */
 };
 

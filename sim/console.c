@@ -16,6 +16,7 @@ struct console {
 	int own;     /* fd is a description of our own, closed by console_free */
 	int is_sock; /* written with send(MSG_DONTWAIT) */
 	int gone;    /* the reader went away: bytes are dropped */
+	uint64_t quota, taken;
 	size_t head, len;
 	char q[CONSOLE_QUEUE_MAX];
 };
@@ -53,12 +54,20 @@ void console_free(struct console *c)
 	free(c);
 }
 
+void console_set_quota(struct console *c, uint64_t quota)
+{
+	c->quota = quota;
+}
+
 int console_put(struct console *c, const char *buf, size_t len)
 {
+	if (c->quota != 0 && len > c->quota - c->taken)
+		return -NX_ENOSPC;
+	if (!c->gone && len > CONSOLE_QUEUE_MAX - c->len)
+		return -NX_EAGAIN;
+	c->taken += len;
 	if (c->gone)
 		return 0;
-	if (len > CONSOLE_QUEUE_MAX - c->len)
-		return -NX_EAGAIN;
 	size_t tail = (c->head + c->len) % CONSOLE_QUEUE_MAX;
 	size_t first = len < CONSOLE_QUEUE_MAX - tail ? len : CONSOLE_QUEUE_MAX - tail;
 	memcpy(c->q + tail, buf, first);

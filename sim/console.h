@@ -10,6 +10,7 @@
 #define NEXUS_SIM_CONSOLE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define CONSOLE_QUEUE_MAX (1U << 20) /* bytes queued for a console that does not keep up */
 
@@ -23,7 +24,13 @@ struct console;
 struct console *console_new(int fd);
 void console_free(struct console *c);
 
-/* Queue len bytes: 0, or -NX_EAGAIN when they do not fit now (nothing queued). */
+/* Bytes the console takes in all before it refuses more (-NX_ENOSPC); 0: no quota. */
+void console_set_quota(struct console *c, uint64_t quota);
+
+/*
+ * Queue len bytes: 0, -NX_EAGAIN when they do not fit now (nothing
+ * queued), or -NX_ENOSPC when they would pass the quota.
+ */
 int console_put(struct console *c, const char *buf, size_t len);
 /* Write what the fd takes now. Returns 1 if room was made, 0 if not. */
 int console_flush(struct console *c);

@@ -49,11 +49,12 @@ struct ksim *ksim_new(const struct ksim_opts *opts)
 	nx_msg_init(ks->msg);
 	struct nxk_opts o = {.console = console,
 			     .console_arg = ks,
-			     .console_quota = opts->console_quota,
 			     .mem_limit = opts->mem_limit,
 			     .kconnect = kconnect,
 			     .kconnect_arg = ks};
 	ks->con = console_new(opts->console_fd);
+	if (ks->con != NULL)
+		console_set_quota(ks->con, opts->console_quota);
 	ks->k = ks->con != NULL ? nxk_new(&o) : NULL;
 	if (ks->k == NULL) {
 		console_free(ks->con);

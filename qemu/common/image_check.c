@@ -3,6 +3,7 @@
  * host, the kernel and init alike: freestanding, no allocation.
  */
 #include "image.h"
+#include "nexus/caps.h"
 
 static int in_image(uint64_t off, uint64_t len, uint64_t size)
 {
@@ -47,7 +48,8 @@ static int entry_ok(const uint8_t *base, uint64_t size, const struct nxq_image_e
 		*why = "an entry's arguments are malformed";
 		return 0;
 	}
-	if (!name_ok(e->name) || e->pad != 0 || (e->flags & ~NXQ_ENTRY_SIGNED) != 0) {
+	if (!name_ok(e->name) || (e->caps & ~(uint32_t)NX_CAPS_ALL) != 0 ||
+	    (e->flags & ~NXQ_ENTRY_SIGNED) != 0) {
 		*why = "an entry's name or flags are malformed";
 		return 0;
 	}

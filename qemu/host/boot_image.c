@@ -10,6 +10,7 @@
 #include "boot_image.h"
 #include "image.h"
 #include "image_build.h"
+#include "nexus/caps.h"
 #include "nxq_cli.h"
 #include "target_files.h"
 
@@ -97,9 +98,9 @@ int nxq_boot_image(const struct nxq_opts *o, struct nxq_payload *p, int out_fd)
 	for (size_t i = 0; i < o->nargs; i++)
 		argv[i + 1] = o->args[i];
 	const struct nxq_image_part parts[] = {
-	    {init, init_len, "init", init_argv, 1, NULL, 0, 0},
+	    {init, init_len, "init", init_argv, 1, NULL, 0, 0, NX_CAPS_ALL},
 	    {p->elf, p->len, p->task, argv, o->nargs + 1, o->env, o->nenv,
-	     p->is_signed ? NXQ_ENTRY_SIGNED : 0},
+	     p->is_signed ? NXQ_ENTRY_SIGNED : 0, p->caps},
 	};
 	int r = write_image(parts, 2, out_fd, &why);
 	munmap(init, init_len);

@@ -80,6 +80,7 @@ int nxq_image_write(const struct nxq_image_part *parts, size_t n, uint8_t *buf, 
 		e->argc = (uint32_t)p->argc;
 		e->envc = (uint32_t)p->envc;
 		e->flags = p->flags;
+		e->caps = p->caps;
 		strncpy(e->name, p->name, sizeof(e->name) - 1);
 	}
 	return nxq_image_check(buf, size, why);

@@ -19,6 +19,7 @@ struct nxq_image_part {
 	const char *const *envp;
 	size_t envc;
 	uint32_t flags; /* NXQ_ENTRY_* */
+	uint32_t caps;	/* NX_CAP_* */
 };
 
 /* The image's size for parts[0] (init) and the payloads after it; 0 with *why if it cannot be. */

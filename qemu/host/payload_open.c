@@ -13,6 +13,7 @@
 #include "image.h"
 #include "nxb.h"
 #include "nxhost.h"
+#include "nexus/caps.h"
 #include "nxq_cli.h"
 #include "payload_open.h"
 
@@ -78,6 +79,13 @@ static int open_bundle(const char *path, int dirfd, const struct nx_trust *t, st
 	if (nx_nxb_verify_sig(&b, t, &e) != 0 || nx_nxb_parse(&b, &e) != 0 ||
 	    nx_nxb_payload_copy(&b, fd, &e) != 0) {
 		rc = refused(path, &e);
+	} else if (b.m.payload_kind != NX_PAYLOAD_ELF) {
+		/* What execd says of it: a bundle that is valid but cannot run. */
+		fprintf(stderr,
+			NXQ_PROG
+			": %s: %s: its payload is not an ELF (payloadKind %u): it cannot run\n",
+			path, b.m.name, (unsigned)b.m.payload_kind);
+		rc = NXQ_EXIT_REFUSED;
 	} else if ((p->elf = map_all(fd, (size_t)b.payload_size)) == NULL) {
 		fprintf(stderr, NXQ_PROG ": %s: cannot read the verified payload back\n", path);
 		rc = NXQ_EXIT_INTERNAL;
@@ -85,6 +93,8 @@ static int open_bundle(const char *path, int dirfd, const struct nx_trust *t, st
 		p->len = (size_t)b.payload_size;
 		snprintf(p->argv0, sizeof(p->argv0), "%s", b.m.name);
 		p->is_signed = 1;
+		for (size_t i = 0; i < b.m.n_capabilities; i++)
+			p->caps |= nx_cap_bit(b.m.capabilities[i]);
 	}
 	close(fd);
 	nx_nxb_close(&b);
@@ -106,6 +116,7 @@ static int open_elf(const char *path, int fd, uint64_t size, struct nxq_payload 
 		return NXQ_EXIT_NOINPUT;
 	}
 	p->len = (size_t)size;
+	p->caps = NX_CAPS_ALL; /* an unsigned dev ELF, as nxrun-elf runs it */
 	base = base != NULL ? base + 1 : path;
 	n = strlen(base);
 	if (n > 4 && strcmp(base + n - 4, ".elf") == 0)

@@ -21,6 +21,7 @@ struct nxq_payload {
 	char argv0[NX_BUNDLE_NAME_MAX]; /* the bundle's name, or the file's base name */
 	char task[NX_TASK_NAME_MAX];	/* the task's name: argv0 cut to fit, [A-Za-z0-9._-] */
 	int is_signed;			/* from a verified bundle */
+	uint32_t caps;			/* NX_CAP_*: the manifest's; all for an ELF */
 };
 
 /*

@@ -1,6 +1,7 @@
 /* ELF -> task through the kernel calls (init_spawn.h). */
 #include "fmt.h"
 #include "init_spawn.h"
+#include "nexus/spawn.h"
 #include "loader.h"
 #include "nexus/err.h"
 #include "nexus/rights.h"
@@ -98,7 +99,10 @@ long init_spawn(const struct init_spawn_req *req, char msg[INIT_SPAWN_MSG_MAX])
 	if (r == 0)
 		r = build_stack(as, req, &st, msg);
 	if (r == 0) {
-		r = nx_spawn(as, plan.entry, st.sp, st.bootstrap, req->name, strlen(req->name));
+		struct nx_spawn_attrs at = {.version = NX_SPAWN_ATTRS_VERSION, .caps = req->caps};
+		memcpy(at.name, req->name, strlen(req->name));
+		r = nx_syscall6(NX_SYS_SPAWN_ATTRS, as, (long)plan.entry, (long)st.sp,
+				(long)st.bootstrap, (long)&at, sizeof(at));
 		if (r < 0)
 			r = kernel_failed(msg, r, "spawn");
 	}

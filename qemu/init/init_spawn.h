@@ -23,6 +23,7 @@ struct init_spawn_req {
 	const char *const *envp;
 	size_t envc;
 	const char *name; /* the task's name */
+	uint32_t caps;	  /* NX_CAP_* the task gets (spawn_attrs) */
 };
 
 /*

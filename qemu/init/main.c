@@ -82,6 +82,7 @@ static int run_entry(const struct nxq_image *img, const struct nxq_image_entry *
 	    .envp = envp,
 	    .envc = e->envc,
 	    .name = e->name,
+	    .caps = e->caps,
 	};
 	long pid = init_spawn(&req, msg);
 	if (pid < 0) {

@@ -7,6 +7,8 @@
 #include <stdint.h>
 
 #include "console.h"
+#include "nexus/err.h"
+#include "nexus/limits.h"
 #include "console_mux.h"
 #include "cpu_port.h"
 #include "fmt.h"
@@ -88,8 +90,19 @@ void nxq_say(const char *fmt, ...)
 	console_system(line, (size_t)n);
 }
 
-void nxq_console_task(void *arg, const char *buf, size_t len)
+/*
+ * The UART takes every byte (it waits per byte): a task's write never
+ * has to wait for room. The payloads' stream has a nexus-sim run's quota.
+ */
+int nxq_console_task(void *arg, const char *buf, size_t len)
 {
+	static uint64_t taken;
+	int system = nxq_cpu_running_is_system();
+
 	(void)arg;
-	write_stream(nxq_cpu_running_is_system() ? STREAM_SYSTEM : STREAM_PAYLOAD, buf, len);
+	if (!system && len > NX_CONSOLE_QUOTA - taken)
+		return -NX_ENOSPC;
+	taken += system ? 0 : len;
+	write_stream(system ? STREAM_SYSTEM : STREAM_PAYLOAD, buf, len);
+	return 0;
 }

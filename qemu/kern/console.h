@@ -14,6 +14,6 @@ void nxq_console_init(void);
 /* One system line: the formatted text and a newline, cut at NXQ_SAY_MAX. */
 __attribute__((format(printf, 1, 2))) void nxq_say(const char *fmt, ...);
 /* kernel.h nxk_opts.console: a task's debug output, on the stream of the task writing it. */
-void nxq_console_task(void *arg, const char *buf, size_t len);
+int nxq_console_task(void *arg, const char *buf, size_t len);
 
 #endif

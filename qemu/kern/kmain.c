@@ -60,7 +60,8 @@ void kmain(uint64_t hart, uint64_t fdt_pa);
 void kmain(uint64_t hart, uint64_t fdt_pa)
 {
 	const struct nxq_image *img;
-	struct nxk_opts opts = {.console = nxq_console_task};
+	/* The same guest resource bounds as a nexus-sim run with its defaults. */
+	struct nxk_opts opts = {.console = nxq_console_task, .mem_limit = NX_MEM_LIMIT_DEFAULT};
 	struct nxq_host host;
 	struct nx_crash crash;
 

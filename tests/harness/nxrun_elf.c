@@ -41,9 +41,14 @@ struct job {
 	long pid;
 };
 
+/* stdout, within the quota a nexus-sim run has. */
 static int console(void *arg, const char *buf, size_t len)
 {
+	static uint64_t taken;
 	(void)arg;
+	if (len > NX_CONSOLE_QUOTA - taken)
+		return -NX_ENOSPC;
+	taken += len;
 	fwrite(buf, 1, len, stdout);
 	return 0;
 }
@@ -206,7 +211,8 @@ int main(int argc, char **argv)
 		usage();
 		return NX_EXIT_USAGE;
 	}
-	struct nxk_opts o = {.console = console};
+	/* The bounds of a nexus-sim run with its defaults. */
+	struct nxk_opts o = {.console = console, .mem_limit = NX_MEM_LIMIT_DEFAULT};
 	struct nxk *k = nxk_new(&o);
 	struct nxh_direct d;
 	if (k == NULL || nxh_direct_init(&d, k) != 0) {

@@ -7,7 +7,7 @@ $(BUILD)/kernel/%.o: INC := $(INC_KERNEL)
 $(KERNEL_LIB): $(KERNEL_OBJS)
 HOST_LIBS += $(KERNEL_LIB)
 # The Linux side of the kernel's ports, for nexus-sim and the tests.
-KERNEL_LINUX := $(BUILD)/sim/cpu_unicorn.o $(BUILD)/sim/port_linux.o
+KERNEL_LINUX := $(BUILD)/sim/cpu_unicorn.o $(BUILD)/sim/rv_access.o $(BUILD)/sim/port_linux.o
 
 # The proof that kernel/ holds no host call: every kernel/*.c compiles
 # for RISC-V freestanding, seeing only the compiler's own stddef.h (with
@@ -44,7 +44,7 @@ $(BUILD)/tests/test_cpu_unicorn: $(BUILD)/tests/unit/test_cpu_unicorn.o $(KTEST_
 # client that loads fixtures through elf_spawn over the socket.
 $(BUILD)/tests/test_kernel_ksock: $(BUILD)/tests/unit/test_kernel_ksock.o $(BUILD)/sim/ksock.o \
 	$(BUILD)/sim/console.o \
-	$(BUILD)/sim/loop.o $(KERNEL_LINUX) $(KERNEL_LIB) $(NXD_DEPS) \
+	$(BUILD)/sim/loop.o $(BUILD)/sim/watchdog.o $(KERNEL_LINUX) $(KERNEL_LIB) $(NXD_DEPS) \
 	| $(BUILD)/payloads/hello.elf $(BUILD)/payloads/busy.elf $(BUILD)/payloads/exit42.elf
 KERNEL_TESTS := $(addprefix $(BUILD)/tests/test_,kernel_objects cpu_unicorn kernel_ksock)
 $(KERNEL_TESTS): LIBS := $(UNICORN_LIBS) -lsodium -lseccomp -lcmocka

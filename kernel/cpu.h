@@ -23,6 +23,7 @@ enum nxk_stop_kind {
 	NXK_STOP_BUDGET = 1, /* ran its block budget */
 	NXK_STOP_ECALL,	     /* the ecall handler asked to stop */
 	NXK_STOP_FAULT,	     /* the task faulted; see cause/access/pc/addr */
+	NXK_STOP_INTERRUPT,  /* nxk_cpu_interrupt: the task must not run again */
 };
 
 struct nxk_stop {
@@ -51,8 +52,23 @@ int nxk_cpu_invalidate(struct nxk_cpu *cpu, uint64_t va, uint64_t len);
 
 /* First instruction in U-mode at `entry` with sp and a0 set. */
 int nxk_cpu_start(struct nxk_cpu *cpu, uint64_t entry, uint64_t sp, uint64_t a0);
-/* Run until `budget` translated blocks have started, a fault, or a stop. */
+/*
+ * Run until `budget` translated blocks have started, a fault, or a stop.
+ * Budget 0 runs the task alone: no budget (nothing is counted, which is
+ * what makes it fast), so it stops only at a fault, when the ecall
+ * handler asks, or by nxk_cpu_interrupt.
+ */
 int nxk_cpu_run(struct nxk_cpu *cpu, uint64_t budget, struct nxk_stop *out);
+/*
+ * From any thread, while `cpu` exists: end its current (or next) run as
+ * soon as possible, with NXK_STOP_INTERRUPT. Only to end the task: the
+ * stop lands anywhere, even inside an instruction sequence the engine
+ * will replay, so the task's registers and memory are not a state it
+ * could go on from, and every later run returns NXK_STOP_INTERRUPT at
+ * once. A stop that arrives while the engine is starting can be lost:
+ * call it again until the run has returned.
+ */
+void nxk_cpu_interrupt(struct nxk_cpu *cpu);
 
 /* x0..x31 by number; the pc of the next instruction. */
 int nxk_cpu_reg(struct nxk_cpu *cpu, unsigned r, uint64_t *v);

@@ -13,6 +13,7 @@
 
 struct nxk;
 struct nxk_caller;
+struct nxk_cpu;
 
 struct nxk_opts {
 	/*
@@ -33,6 +34,20 @@ struct nxk_opts {
 	 */
 	int (*kconnect)(void *arg, const char *name);
 	void *kconnect_arg;
+	/*
+	 * Alone runs (nxk_run_slice): the only ready task runs with no budget
+	 * until it blocks, ends, faults or makes another task ready, so the
+	 * host is not served meanwhile. `alone(arg, cpu)` is called before
+	 * such a run and `alone(arg, NULL)` once it has returned: in between,
+	 * another thread may call nxk_cpu_interrupt(cpu), to end the task (it
+	 * is then held, never run again, until something ends it). At each
+	 * kernel call the task makes during the run, `preempt(arg)` non-zero
+	 * stops the run there (the task stays ready) so the host's work can
+	 * be served. Either may be NULL.
+	 */
+	void (*alone)(void *arg, struct nxk_cpu *cpu);
+	int (*preempt)(void *arg);
+	void *alone_arg;
 };
 
 /* NULL on allocation failure. */
@@ -80,8 +95,9 @@ long nxk_host_call(struct nxk_caller *c, struct nxk_req *req);
 
 /*
  * Run one scheduler slice: the next ready task for at most
- * NX_SCHED_QUANTUM_BLOCKS blocks. Returns 1 if a task ran, 0 if none was
- * ready.
+ * NX_SCHED_QUANTUM_BLOCKS blocks, or, when it is the only ready task
+ * (nxk_ready_count() == 1 before the call), alone (see nxk_opts.alone).
+ * Returns 1 if a task ran, 0 if none was ready.
  */
 int nxk_run_slice(struct nxk *k);
 /* Tasks ready to run. */

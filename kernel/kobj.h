@@ -94,6 +94,7 @@ struct nxk {
 	struct nxk_task *rq_head, *rq_tail;
 	unsigned nready;
 	struct nxk_task *current;
+	int alone; /* current runs with no budget: trap.c stops it when others could run */
 	struct nxk_caller *hosts;
 	struct nxk_caller *wake_head; /* callers whose wait can now complete */
 	uint64_t mem_used;	      /* bytes of VMOs, against o.mem_limit */

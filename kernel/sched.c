@@ -5,6 +5,12 @@
  *
  * Syscalls are served inside the engine's run (trap.c); the engine stops
  * only when a call blocks, yields or ends the task.
+ *
+ * A task that is the only one ready runs alone: with no budget, which
+ * spares the engine counting blocks, so at its full speed. There is
+ * nothing to interleave it with, so determinism is not at stake; the
+ * moment it makes another task ready (spawn, a wake) trap.c stops it at
+ * that call and the slices that follow are budgeted again.
  */
 
 #include "kobj.h"
@@ -72,7 +78,13 @@ int nxk_run_slice(struct nxk *k)
 	struct nxk_stop st;
 	t->state = NXK_TASK_RUNNING;
 	k->current = t;
-	int r = nxk_cpu_run(t->cpu, NX_SCHED_QUANTUM_BLOCKS, &st);
+	k->alone = k->nready == 0;
+	if (k->alone && k->o.alone != NULL)
+		k->o.alone(k->o.alone_arg, t->cpu);
+	int r = nxk_cpu_run(t->cpu, k->alone ? 0 : NX_SCHED_QUANTUM_BLOCKS, &st);
+	if (k->alone && k->o.alone != NULL)
+		k->o.alone(k->o.alone_arg, NULL);
+	k->alone = 0;
 	if (t->state == NXK_TASK_RUNNING) {
 		if (r != 0) {
 			nxk_engine_failed(t);
@@ -80,6 +92,9 @@ int nxk_run_slice(struct nxk *k)
 			struct nx_crash cr;
 			nxk_crash_record(t, st.cause, st.access, st.pc, st.addr, &cr);
 			nxk_task_end(t, NX_WAIT_STATUS_CRASH(st.cause), &cr);
+		} else if (st.kind == NXK_STOP_INTERRUPT) {
+			/* Held, out of the queue, until whoever interrupted it ends it. */
+			t->state = NXK_TASK_BLOCKED;
 		} else {
 			t->state = NXK_TASK_READY;
 			nxk_rq_push(k, t);

@@ -35,6 +35,21 @@ int nxk_engine_failed(struct nxk_task *t)
 	return NXK_CPU_STOP;
 }
 
+/*
+ * An alone run (sched.c) ends at the first call after which another task
+ * could run (one was spawned or woken: the next slices must be budgeted
+ * again for the interleaving to stay deterministic) or the host has work
+ * the loop must serve. The task stays ready.
+ */
+static int alone_must_stop(struct nxk *k)
+{
+	if (!k->alone)
+		return 0;
+	if (k->nready > 0 || k->wake_head != NULL)
+		return 1;
+	return k->o.preempt != NULL && k->o.preempt(k->o.alone_arg);
+}
+
 int nxk_task_ecall(void *ctx)
 {
 	struct nxk_task *t = ctx;
@@ -66,7 +81,7 @@ int nxk_task_ecall(void *ctx)
 		t->yielded = 0;
 		return NXK_CPU_STOP;
 	}
-	return NXK_CPU_CONTINUE;
+	return alone_must_stop(t->k) ? NXK_CPU_STOP : NXK_CPU_CONTINUE;
 }
 
 void nxk_wake_remove(struct nxk *k, struct nxk_caller *c)

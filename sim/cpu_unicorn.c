@@ -9,34 +9,44 @@
  * - An illegal instruction arrives as intno 2 with pc = its address + 4,
  *   whatever its length; the engine does not stop by itself.
  * - ebreak ends uc_emu_start with UC_ERR_INSN_INVALID at its own pc.
- * - Memory faults end uc_emu_start with a *_PROT / *_UNMAPPED error; the
- *   MEM_INVALID hook has the exact address, but the engine's pc is only
- *   synced at block exits that leave the code cache: after chained blocks
- *   it is the start of an earlier block. The block hook sees every block
- *   start, so the faulting load/store is found by decoding forward from
- *   the last one (registers are synced before every memory access).
- * - Preemption: a block hook counts down a budget, then uc_emu_stop.
- *   uc_emu_start always with until = 0 and no timeout. The hook runs at
- *   every block start, so it does the least it can: one store, one
- *   decrement (the task's clock is derived from the budget at the end).
+ * - Memory protection is ours: the softmmu TLB is in UC_TLB_VIRTUAL mode
+ *   and every miss asks the TLB_FILL hook, which grants a page all the
+ *   permissions of its mapping or refuses the access. A refusal raises
+ *   the exception QEMU raises for a page fault: the run ends with
+ *   UC_ERR_EXCEPTION and pc exactly at the faulting instruction, nothing
+ *   of it executed (with the engine's own checks the pc after chained
+ *   blocks was an earlier block's start). The hook sees the page; the
+ *   exact address of a load or store is its base register + offset.
+ * - Preemption: a block hook counts down a budget, then uc_emu_stop. It
+ *   is installed only for budgeted runs: an alone run (budget 0: no other
+ *   task is ready) has no hook at all, which is the engine's full speed
+ *   (the hook costs 1-2 ns a block, a third of a tight loop). Adding it
+ *   back needs the translated code dropped (uc_ctl_remove_cache over the
+ *   executable mappings); deleting it takes effect at once.
+ * - An asynchronous uc_emu_stop (nxk_cpu_interrupt) replays part of a
+ *   block on resume, so it is only used to end a task.
  * - The softmmu TLB starts at 256 entries and only resizes when it is
- *   flushed (to twice its size when over 70% of it was used since the
- *   last flush). Nothing flushes it in a normal run, so a task with a
- *   working set over 1 MiB missed in it forever; it is flushed on the
- *   task's runs 1, 2, 4, 8, ..., so it grows to the working set at a
- *   cost of log2(runs) flushes. A flush only drops cached translations,
- *   never changes what the task sees.
+ *   flushed (to twice its size when over 70% of it was used). Nothing
+ *   flushes it in a normal run, so a task with a working set over 1 MiB
+ *   would miss in it forever. The fill hook counts data fills and, at
+ *   NXK_CPU_TLB_GROW_FILLS, 2x that, 4x..., refuses one: the run stops
+ *   cleanly at that access, the TLB is flushed (and grows) and the run
+ *   resumes at the same instruction, for log2(fills) stops in all. The
+ *   TLB only caches translations: the task sees nothing of it.
  */
-#include <stdarg.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <unicorn/unicorn.h>
 
 #include "nexus/err.h"
 #include "nexus/rights.h"
 #include "nexus/task.h"
 #include "cpu_unicorn.h"
+#include "rv_access.h"
 
 /* RISC-V exception causes as Unicorn's INTR hook reports them. */
 #define EXC_INSN_MISALIGNED 0
@@ -54,20 +64,37 @@
 #define RDTIME_MASK 0xfff0707fu /* csrrs rd, time, x0 with rd masked out */
 #define RDTIME_INSN 0xc0102073u
 
+/* The task's mappings (and the trampoline), as the TLB fill hook grants them. */
+#define CPU_MAPS_MAX (NX_AS_MAPPINGS_MAX + 1)
+
+struct cpu_map {
+	uint64_t va, end;
+	uint32_t perms; /* UC_PROT_* */
+};
+
 struct nxk_cpu {
 	uc_engine *uc;
-	uc_hook h_intr, h_block, h_mem;
+	uc_hook h_intr, h_block, h_tlb;
+	int hooked; /* the block hook is installed: a budgeted run */
 	nxk_cpu_ecall_fn ecall;
 	void *ctx;
-	uint64_t left;	/* blocks left in this run */
-	uint64_t slice; /* blocks this run may start: left's first value */
-	uint64_t clock; /* blocks started in all earlier runs */
-	uint64_t runs;	/* nxk_cpu_run calls: the TLB is flushed on powers of two */
-	uint64_t block; /* start of the block running now */
-	int stop_ecall, stop_budget, failed;
+	unsigned nmaps;
+	struct cpu_map maps[CPU_MAPS_MAX]; /* ascending, disjoint */
+	uint64_t left;			   /* blocks left in this run */
+	uint64_t slice;			   /* blocks this run may start: left's first value */
+	uint64_t clock;			   /* what rdtime reads (docs/kernel.md) */
+	uint64_t fills, grow_at;	   /* data TLB fills since the last flush; when to flush */
+	int stop_ecall, stop_budget, failed, grow;
 	int faulted;
 	struct nxk_stop fault;
-	uint64_t mem_addr;
+	/* The access the fill hook refused. */
+	int refused, refused_mapped;
+	uint64_t refused_va;
+	uc_mem_type refused_type;
+	/* nxk_cpu_interrupt: sticky; `lock` orders it with the engine's start and end. */
+	atomic_int interrupted;
+	pthread_mutex_t lock;
+	int in_emu;
 };
 
 #if defined(__has_feature)
@@ -131,13 +158,17 @@ static void set_fault(struct nxk_cpu *cpu, uint32_t cause, uint32_t access, uint
 	cpu->fault = (struct nxk_stop){NXK_STOP_FAULT, cause, access, pc, addr};
 }
 
-/* Blocks the task has started, this run included: its clock. */
+/* Blocks the task has started in budgeted runs, this run included. */
 static uint64_t blocks_run(const struct nxk_cpu *cpu)
 {
 	return cpu->clock + (cpu->slice - cpu->left);
 }
 
-/* rdtime reads the task's block count: deterministic, monotonic. */
+/*
+ * rdtime: in a budgeted run the task's block count; in an alone run,
+ * where nothing counts blocks, each read moves the clock on by
+ * NXK_CPU_RDTIME_STEP. Deterministic and monotonic either way.
+ */
 static int emulate_rdtime(struct nxk_cpu *cpu, uint64_t pc)
 {
 	uint32_t insn;
@@ -146,13 +177,37 @@ static int emulate_rdtime(struct nxk_cpu *cpu, uint64_t pc)
 	if ((insn & RDTIME_MASK) != RDTIME_INSN)
 		return 0;
 	unsigned rd = (insn >> 7) & 31;
-	uint64_t now = blocks_run(cpu);
+	uint64_t now;
+	if (cpu->hooked) {
+		now = blocks_run(cpu);
+	} else {
+		cpu->clock += NXK_CPU_RDTIME_STEP;
+		now = cpu->clock;
+	}
 	if (rd != 0 && !UC_OK(uc_reg_write(cpu->uc, UC_RISCV_REG_X0 + rd, &now)))
 		hook_failed(cpu);
 	return 1;
 }
 
-static uint64_t access_addr(struct nxk_cpu *cpu, uint64_t pc);
+/*
+ * The address the load, store or AMO at pc accesses: base + offset (the
+ * registers are as they were before it ran); `dflt` if it is none.
+ */
+static uint64_t access_addr(struct nxk_cpu *cpu, uint64_t pc, uint64_t dflt)
+{
+	uint16_t half[2] = {0, 0};
+	struct rv_access a;
+	uint64_t base;
+
+	if (uc_mem_read(cpu->uc, pc, &half[0], 2) != UC_ERR_OK)
+		return dflt;
+	if ((half[0] & 3) == 3 && uc_mem_read(cpu->uc, pc + 2, &half[1], 2) != UC_ERR_OK)
+		return dflt;
+	rv_access_decode(half[0], half[1], &a);
+	if (!a.is_mem || uc_reg_read(cpu->uc, UC_RISCV_REG_X0 + a.base, &base) != UC_ERR_OK)
+		return dflt;
+	return base + (uint64_t)a.off;
+}
 
 static void on_intr(uc_engine *uc, uint32_t intno, void *arg)
 {
@@ -185,11 +240,10 @@ static void on_intr(uc_engine *uc, uint32_t intno, void *arg)
 		break;
 	case EXC_LOAD_MISALIGNED:
 	case EXC_STORE_MISALIGNED:
-		/* Reported, like an illegal instruction, at the faulting pc + 4 (an AMO: 4 bytes).
-		 */
+		/* Reported like an illegal instruction: at the pc + 4 (an AMO: 4 bytes). */
 		set_fault(cpu, NX_CRASH_MISALIGNED,
 			  intno == EXC_LOAD_MISALIGNED ? NX_ACCESS_READ : NX_ACCESS_WRITE, pc - 4,
-			  access_addr(cpu, pc - 4));
+			  access_addr(cpu, pc - 4, 0));
 		break;
 	case EXC_INSN_ACCESS:
 		set_fault(cpu, NX_CRASH_FETCH_PROT, NX_ACCESS_EXEC, pc, pc);
@@ -211,8 +265,8 @@ static void on_intr(uc_engine *uc, uint32_t intno, void *arg)
 static void on_block(uc_engine *uc, uint64_t addr, uint32_t size, void *arg)
 {
 	struct nxk_cpu *cpu = arg;
+	(void)addr;
 	(void)size;
-	cpu->block = addr;
 	/* Once 0, stay 0: a hook run before the stop takes effect must not wrap. */
 	if (cpu->left > 0 && --cpu->left == 0) {
 		cpu->stop_budget = 1;
@@ -221,41 +275,110 @@ static void on_block(uc_engine *uc, uint64_t addr, uint32_t size, void *arg)
 	}
 }
 
-static bool on_mem_invalid(uc_engine *uc, uc_mem_type type, uint64_t addr, int size, int64_t value,
-			   void *arg)
+/* The mapping holding va, or NULL. */
+static const struct cpu_map *map_find(const struct nxk_cpu *cpu, uint64_t va)
+{
+	unsigned lo = 0, hi = cpu->nmaps;
+	while (lo < hi) {
+		unsigned mid = lo + (hi - lo) / 2;
+		if (va < cpu->maps[mid].va)
+			hi = mid;
+		else if (va >= cpu->maps[mid].end)
+			lo = mid + 1;
+		else
+			return &cpu->maps[mid];
+	}
+	return NULL;
+}
+
+static bool on_tlb_fill(uc_engine *uc, uint64_t va, uc_mem_type type, uc_tlb_entry *e, void *arg)
 {
 	struct nxk_cpu *cpu = arg;
+	const struct cpu_map *m = map_find(cpu, va);
+	uint32_t perms = m != NULL ? m->perms : 0;
+	uint32_t need = type == UC_MEM_READ    ? UC_PROT_READ
+			: type == UC_MEM_WRITE ? UC_PROT_WRITE
+					       : UC_PROT_EXEC;
 	(void)uc;
-	(void)type;
-	(void)size;
-	(void)value;
-	cpu->mem_addr = addr;
-	return false;
+	if (!(perms & need)) {
+		cpu->refused = 1;
+		cpu->refused_mapped = m != NULL;
+		cpu->refused_va = va;
+		cpu->refused_type = type;
+		return false;
+	}
+	/* A refused data access stops the run before the instruction: the flush point. */
+	if (type != UC_MEM_FETCH && ++cpu->fills == cpu->grow_at) {
+		cpu->grow = 1;
+		return false;
+	}
+	/* Every permission of the page at once, or a load and a store to it thrash the entry. */
+	e->paddr = va;
+	e->perms = perms;
+	return true;
+}
+
+static uint32_t uc_perms(uint32_t prot)
+{
+	return ((prot & NX_PROT_READ) ? UC_PROT_READ : 0) |
+	       ((prot & NX_PROT_WRITE) ? UC_PROT_WRITE : 0) |
+	       ((prot & NX_PROT_EXEC) ? UC_PROT_EXEC : 0);
+}
+
+static int map_add(struct nxk_cpu *cpu, uint64_t va, uint64_t len, uint32_t perms)
+{
+	unsigned at = 0;
+	if (cpu->nmaps == CPU_MAPS_MAX) {
+		snprintf(cpu_err, sizeof(cpu_err), "unicorn: more than %d mappings", CPU_MAPS_MAX);
+		return -NX_ENOSPC;
+	}
+	while (at < cpu->nmaps && cpu->maps[at].va < va)
+		at++;
+	memmove(&cpu->maps[at + 1], &cpu->maps[at], (cpu->nmaps - at) * sizeof(cpu->maps[0]));
+	cpu->maps[at] = (struct cpu_map){va, va + len, perms};
+	cpu->nmaps++;
+	return 0;
 }
 
 int nxk_cpu_create(nxk_cpu_ecall_fn ecall, void *ctx, struct nxk_cpu **out)
 {
+	static int thp_off;
 	struct nxk_cpu *cpu = calloc(1, sizeof(*cpu));
 	if (cpu == NULL)
 		return -NX_ENOMEM;
+	/*
+	 * Unicorn asks for huge pages on its code cache: with THP in "madvise"
+	 * mode each engine then holds 2 MiB more than the 1 it uses.
+	 */
+	if (!thp_off) {
+		prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0);
+		thp_off = 1;
+	}
 	cpu->ecall = ecall;
 	cpu->ctx = ctx;
+	cpu->grow_at = NXK_CPU_TLB_GROW_FILLS;
+	atomic_init(&cpu->interrupted, 0);
+	if (pthread_mutex_init(&cpu->lock, NULL) != 0) {
+		free(cpu);
+		return -NX_ENOMEM;
+	}
 	uc_err e = uc_open(UC_ARCH_RISCV, UC_MODE_RISCV64, &cpu->uc);
 	if (e != UC_ERR_OK) {
 		fail("uc_open", e);
+		pthread_mutex_destroy(&cpu->lock);
 		free(cpu);
 		return -NX_ENOMEM;
 	}
 	uint32_t insn = INSN_MRET;
-	/* The buffer size must be set before the engine's first use. */
+	/* The buffer size and the TLB mode must be set before the engine's first use. */
 	if (!UC_OK(uc_ctl_set_tcg_buffer_size(cpu->uc, NXK_CPU_TCG_BUFFER)) ||
+	    !UC_OK(uc_ctl_tlb_mode(cpu->uc, UC_TLB_VIRTUAL)) ||
 	    !UC_OK(uc_mem_map(cpu->uc, NXK_CPU_TRAMPOLINE_VA, NX_PAGE_SIZE, UC_PROT_EXEC)) ||
+	    map_add(cpu, NXK_CPU_TRAMPOLINE_VA, NX_PAGE_SIZE, UC_PROT_EXEC) != 0 ||
 	    !UC_OK(uc_mem_write(cpu->uc, NXK_CPU_TRAMPOLINE_VA, &insn, sizeof(insn))) ||
 	    !UC_OK(uc_hook_add(cpu->uc, &cpu->h_intr, UC_HOOK_INTR, (void *)on_intr, cpu, 1, 0)) ||
-	    !UC_OK(
-		uc_hook_add(cpu->uc, &cpu->h_block, UC_HOOK_BLOCK, (void *)on_block, cpu, 1, 0)) ||
-	    !UC_OK(uc_hook_add(cpu->uc, &cpu->h_mem, UC_HOOK_MEM_INVALID, (void *)on_mem_invalid,
-			       cpu, 1, 0))) {
+	    !UC_OK(uc_hook_add(cpu->uc, &cpu->h_tlb, UC_HOOK_TLB_FILL, (void *)on_tlb_fill, cpu, 1,
+			       0))) {
 		nxk_cpu_destroy(cpu);
 		return -NX_ENOMEM;
 	}
@@ -266,26 +389,41 @@ int nxk_cpu_create(nxk_cpu_ecall_fn ecall, void *ctx, struct nxk_cpu **out)
 void nxk_cpu_destroy(struct nxk_cpu *cpu)
 {
 	UC_OK(uc_close(cpu->uc));
+	pthread_mutex_destroy(&cpu->lock);
 	free(cpu);
-}
-
-static uint32_t uc_perms(uint32_t prot)
-{
-	return ((prot & NX_PROT_READ) ? UC_PROT_READ : 0) |
-	       ((prot & NX_PROT_WRITE) ? UC_PROT_WRITE : 0) |
-	       ((prot & NX_PROT_EXEC) ? UC_PROT_EXEC : 0);
 }
 
 int nxk_cpu_map(struct nxk_cpu *cpu, uint64_t va, void *host, uint64_t len, uint32_t prot)
 {
-	UC_TRY(uc_mem_map_ptr(cpu->uc, va, len, uc_perms(prot), host));
+	int r = map_add(cpu, va, len, uc_perms(prot));
+	if (r != 0)
+		return r;
+	uc_err e = uc_mem_map_ptr(cpu->uc, va, len, uc_perms(prot), host);
+	if (e != UC_ERR_OK) {
+		fail("uc_mem_map_ptr", e);
+		const struct cpu_map *m = map_find(cpu, va);
+		unsigned at = (unsigned)(m - cpu->maps);
+		memmove(&cpu->maps[at], &cpu->maps[at + 1],
+			(cpu->nmaps - at - 1) * sizeof(cpu->maps[0]));
+		cpu->nmaps--;
+		return e == UC_ERR_NOMEM ? -NX_ENOMEM : -NX_EINVAL;
+	}
 	return 0;
 }
 
 int nxk_cpu_unmap(struct nxk_cpu *cpu, uint64_t va, uint64_t len)
 {
+	const struct cpu_map *m = map_find(cpu, va);
+	if (m != NULL && m->va == va && m->end == va + len) {
+		unsigned at = (unsigned)(m - cpu->maps);
+		memmove(&cpu->maps[at], &cpu->maps[at + 1],
+			(cpu->nmaps - at - 1) * sizeof(cpu->maps[0]));
+		cpu->nmaps--;
+	}
 	UC_TRY(uc_mem_unmap(cpu->uc, va, len));
 	UC_TRY(uc_ctl_remove_cache(cpu->uc, va, va + len));
+	/* The TLB keeps what the fill hook granted until it is flushed. */
+	UC_TRY(uc_ctl_flush_tlb(cpu->uc));
 	return 0;
 }
 
@@ -345,204 +483,148 @@ int nxk_cpu_syscall_args(struct nxk_cpu *cpu, unsigned n, uint64_t a[6])
 	return 0;
 }
 
-/* What one instruction accesses: base register + offset, or nothing. */
-struct access {
-	unsigned len;  /* instruction bytes */
-	int is_mem;    /* a load, store or AMO */
-	int ends;      /* a branch, jump or system instruction: the block ends */
-	unsigned base; /* x register */
-	int64_t off;
-	unsigned size;
-};
-
-static int64_t sext(uint64_t v, unsigned bits)
+void nxk_cpu_interrupt(struct nxk_cpu *cpu)
 {
-	return (int64_t)(v << (64 - bits)) >> (64 - bits);
+	atomic_store(&cpu->interrupted, 1);
+	pthread_mutex_lock(&cpu->lock);
+	if (cpu->in_emu)
+		(void)uc_emu_stop(cpu->uc);
+	pthread_mutex_unlock(&cpu->lock);
 }
 
-static void decode16(uint32_t i, struct access *a)
+/* Install the block hook for a budgeted run, or take it away for an alone one. */
+static int set_hooked(struct nxk_cpu *cpu, int on)
 {
-	unsigned q = i & 3, f3 = (i >> 13) & 7;
-	unsigned rs1c = 8 + ((i >> 7) & 7);
-	uint64_t off_w = ((i >> 10) & 7) << 3 | ((i >> 6) & 1) << 2 | ((i >> 5) & 1) << 6;
-	uint64_t off_d = ((i >> 10) & 7) << 3 | ((i >> 5) & 3) << 6;
-	a->len = 2;
-	if (q == 0 && f3 != 0 && f3 != 4) {
-		int word = f3 == 2 || f3 == 6;
-		*a = (struct access){2, 1, 0, rs1c, (int64_t)(word ? off_w : off_d), word ? 4 : 8};
-	} else if (q == 1) {
-		a->ends = f3 == 5 || f3 == 6 || f3 == 7; /* c.j, c.beqz, c.bnez */
-	} else if (q == 2 && (f3 == 1 || f3 == 2 || f3 == 3)) {
-		uint64_t off =
-		    f3 == 2 ? (((i >> 12) & 1) << 5 | ((i >> 4) & 7) << 2 | ((i >> 2) & 3) << 6)
-			    : (((i >> 12) & 1) << 5 | ((i >> 5) & 3) << 3 | ((i >> 2) & 7) << 6);
-		*a = (struct access){2, 1, 0, 2, (int64_t)off, f3 == 2 ? 4 : 8};
-	} else if (q == 2 && (f3 == 5 || f3 == 6 || f3 == 7)) {
-		uint64_t off = f3 == 6 ? (((i >> 9) & 15) << 2 | ((i >> 7) & 3) << 6)
-				       : (((i >> 10) & 7) << 3 | ((i >> 7) & 7) << 6);
-		*a = (struct access){2, 1, 0, 2, (int64_t)off, f3 == 6 ? 4 : 8};
-	} else if (q == 2 && f3 == 4) {
-		/* c.jr / c.jalr / c.ebreak: rs2 == 0 */
-		a->ends = ((i >> 2) & 31) == 0;
-	}
-}
-
-static void decode32(uint32_t i, struct access *a)
-{
-	unsigned op = i & 0x7f, f3 = (i >> 12) & 7, rs1 = (i >> 15) & 31;
-	*a = (struct access){.len = 4};
-	switch (op) {
-	case 0x03: /* loads */
-	case 0x07: /* FP loads */
-		*a = (struct access){4, 1, 0, rs1, sext(i >> 20, 12), 1u << (f3 & 3)};
-		break;
-	case 0x23: /* stores */
-	case 0x27: /* FP stores */
-		*a = (struct access){
-		    4, 1, 0, rs1, sext((i >> 25) << 5 | ((i >> 7) & 31), 12), 1u << (f3 & 3)};
-		break;
-	case 0x2f: /* AMOs */
-		*a = (struct access){4, 1, 0, rs1, 0, f3 == 2 ? 4 : 8};
-		break;
-	case 0x63: /* branches */
-	case 0x67: /* jalr */
-	case 0x6f: /* jal */
-	case 0x73: /* system */
-		a->ends = 1;
-		break;
-	}
-}
-
-/* Decode the instruction at pc; 0, or -1 when its bytes cannot be read. */
-static int decode_at(struct nxk_cpu *cpu, uint64_t pc, struct access *a)
-{
-	uint32_t insn = 0;
-
-	*a = (struct access){0};
-	if (uc_mem_read(cpu->uc, pc, &insn, 2) != UC_ERR_OK)
-		return -1;
-	if ((insn & 3) == 3) {
-		if (uc_mem_read(cpu->uc, pc, &insn, 4) != UC_ERR_OK)
-			return -1;
-		decode32(insn, a);
+	if (on == cpu->hooked)
+		return 0;
+	if (on) {
+		UC_TRY(uc_hook_add(cpu->uc, &cpu->h_block, UC_HOOK_BLOCK, (void *)on_block, cpu, 1,
+				   0));
+		/* Code translated without the hook would never call it. */
+		for (unsigned i = 0; i < cpu->nmaps; i++)
+			if (cpu->maps[i].perms & UC_PROT_EXEC)
+				UC_TRY(uc_ctl_remove_cache(cpu->uc, cpu->maps[i].va,
+							   cpu->maps[i].end));
 	} else {
-		decode16(insn, a);
+		UC_TRY(uc_hook_del(cpu->uc, cpu->h_block));
 	}
+	cpu->hooked = on;
 	return 0;
 }
 
-/*
- * The instruction in the block starting at `pc` that accessed `addr`:
- * the registers are as they were just before the faulting access, so
- * base + offset of each load/store can be recomputed. The block start if
- * none matches.
- */
-static uint64_t fault_pc(struct nxk_cpu *cpu, uint64_t pc, uint64_t addr)
+/* The fault the fill hook's refusal stands for: pc is the instruction's. */
+static void refused_fault(struct nxk_cpu *cpu, uint64_t pc)
 {
-	uint64_t at = pc;
-	for (unsigned n = 0; n < NXK_CPU_FAULT_SCAN_MAX; n++) {
-		struct access a;
-		if (decode_at(cpu, at, &a) != 0)
-			break;
-		if (a.is_mem) {
-			uint64_t base;
-			if (uc_reg_read(cpu->uc, UC_RISCV_REG_X0 + a.base, &base) != UC_ERR_OK)
-				break;
-			uint64_t ea = base + (uint64_t)a.off;
-			if (addr - ea < a.size)
-				return at;
-		}
-		if (a.ends)
-			break;
-		at += a.len;
+	uint64_t va = cpu->refused_va, addr;
+	int mapped = cpu->refused_mapped;
+
+	if (cpu->refused_type == UC_MEM_FETCH && va < (pc & ~(NX_PAGE_SIZE - 1))) {
+		/*
+		 * No fetch of an instruction reaches below it: the engine reads the
+		 * bytes before a zero halfword (c.unimp) that starts a page (measured:
+		 * no other instruction does it). It is that illegal instruction.
+		 */
+		set_fault(cpu, NX_CRASH_ILLEGAL_INSN, NX_ACCESS_EXEC, pc, 0);
+		return;
 	}
-	return pc;
-}
-
-/* The address the load, store or AMO at pc accesses: base + offset, 0 if it is none. */
-static uint64_t access_addr(struct nxk_cpu *cpu, uint64_t pc)
-{
-	struct access a;
-	uint64_t base;
-
-	if (decode_at(cpu, pc, &a) != 0 || !a.is_mem ||
-	    uc_reg_read(cpu->uc, UC_RISCV_REG_X0 + a.base, &base) != UC_ERR_OK)
-		return 0;
-	return base + (uint64_t)a.off;
-}
-
-static int mem_fault(struct nxk_cpu *cpu, uc_err e, uint64_t pc)
-{
-	uint64_t addr = cpu->mem_addr;
-	switch (e) {
-	case UC_ERR_FETCH_UNMAPPED:
-		set_fault(cpu, NX_CRASH_FETCH_UNMAPPED, NX_ACCESS_EXEC, addr, addr);
-		return 1;
-	case UC_ERR_FETCH_PROT:
-		set_fault(cpu, NX_CRASH_FETCH_PROT, NX_ACCESS_EXEC, addr, addr);
-		return 1;
-	case UC_ERR_READ_UNMAPPED:
-		set_fault(cpu, NX_CRASH_READ_UNMAPPED, NX_ACCESS_READ, fault_pc(cpu, pc, addr),
-			  addr);
-		return 1;
-	case UC_ERR_READ_PROT:
-		set_fault(cpu, NX_CRASH_READ_PROT, NX_ACCESS_READ, fault_pc(cpu, pc, addr), addr);
-		return 1;
-	case UC_ERR_WRITE_UNMAPPED:
-		set_fault(cpu, NX_CRASH_WRITE_UNMAPPED, NX_ACCESS_WRITE, fault_pc(cpu, pc, addr),
-			  addr);
-		return 1;
-	case UC_ERR_WRITE_PROT:
-		set_fault(cpu, NX_CRASH_WRITE_PROT, NX_ACCESS_WRITE, fault_pc(cpu, pc, addr), addr);
-		return 1;
-	case UC_ERR_READ_UNALIGNED:
-	case UC_ERR_WRITE_UNALIGNED:
-	case UC_ERR_FETCH_UNALIGNED:
-		set_fault(cpu, NX_CRASH_MISALIGNED,
-			  e == UC_ERR_READ_UNALIGNED	? NX_ACCESS_READ
-			  : e == UC_ERR_WRITE_UNALIGNED ? NX_ACCESS_WRITE
-							: NX_ACCESS_EXEC,
+	if (cpu->refused_type == UC_MEM_FETCH) {
+		/* An instruction running into the page after its own names that page. */
+		addr = va > pc ? va : pc;
+		set_fault(cpu, mapped ? NX_CRASH_FETCH_PROT : NX_CRASH_FETCH_UNMAPPED,
+			  NX_ACCESS_EXEC, pc, addr);
+		return;
+	}
+	addr = access_addr(cpu, pc, va);
+	/* An access from the page before into the refused one: the refused page is the fault. */
+	if ((addr & ~(NX_PAGE_SIZE - 1)) != va)
+		addr = va;
+	if (cpu->refused_type == UC_MEM_WRITE)
+		set_fault(cpu, mapped ? NX_CRASH_WRITE_PROT : NX_CRASH_WRITE_UNMAPPED,
+			  NX_ACCESS_WRITE, pc, addr);
+	else
+		set_fault(cpu, mapped ? NX_CRASH_READ_PROT : NX_CRASH_READ_UNMAPPED, NX_ACCESS_READ,
 			  pc, addr);
-		return 1;
-	case UC_ERR_INSN_INVALID: /* ebreak, at its own pc */
-		set_fault(cpu, NX_CRASH_BREAKPOINT, NX_ACCESS_EXEC, pc, 0);
-		return 1;
-	default:
-		return 0;
+}
+
+/* One uc_emu_start from the current pc, visible to nxk_cpu_interrupt. */
+static uc_err emu_start(struct nxk_cpu *cpu)
+{
+	uint64_t pc;
+	uc_err e = uc_reg_read(cpu->uc, UC_RISCV_REG_PC, &pc);
+	if (e != UC_ERR_OK)
+		return e;
+	pthread_mutex_lock(&cpu->lock);
+	cpu->in_emu = 1;
+	pthread_mutex_unlock(&cpu->lock);
+	e = uc_emu_start(cpu->uc, pc, 0, 0, 0);
+	pthread_mutex_lock(&cpu->lock);
+	cpu->in_emu = 0;
+	pthread_mutex_unlock(&cpu->lock);
+	return e;
+}
+
+/* Run, resuming after each TLB growth stop; the engine's last result. */
+static uc_err run_engine(struct nxk_cpu *cpu)
+{
+	for (;;) {
+		uc_err e = emu_start(cpu);
+		if (e != UC_ERR_EXCEPTION || !cpu->grow)
+			return e;
+		cpu->grow = 0;
+		cpu->fills = 0;
+		cpu->grow_at *= 2;
+		e = uc_ctl_flush_tlb(cpu->uc);
+		if (e != UC_ERR_OK)
+			return e;
+		/* The resumed rest of the block starts a block of its own: not counted twice. */
+		if (cpu->hooked)
+			cpu->left++;
+		if (atomic_load(&cpu->interrupted))
+			return UC_ERR_OK;
 	}
 }
 
 int nxk_cpu_run(struct nxk_cpu *cpu, uint64_t budget, struct nxk_stop *out)
 {
-	uint64_t pc;
-	/* Budget 0: no budget (2^64 - 1 blocks never run out). */
-	cpu->slice = cpu->left = budget != 0 ? budget : UINT64_MAX;
-	cpu->stop_ecall = cpu->stop_budget = cpu->failed = cpu->faulted = 0;
-	UC_TRY(uc_reg_read(cpu->uc, UC_RISCV_REG_PC, &pc));
-	cpu->runs++;
-	if ((cpu->runs & (cpu->runs - 1)) == 0)
-		UC_TRY(uc_ctl_flush_tlb(cpu->uc));
-	uc_err e = uc_emu_start(cpu->uc, pc, 0, 0, 0);
-	cpu->clock = blocks_run(cpu);
+	memset(out, 0, sizeof(*out));
+	if (atomic_load(&cpu->interrupted)) {
+		out->kind = NXK_STOP_INTERRUPT;
+		return 0;
+	}
+	int r = set_hooked(cpu, budget != 0);
+	if (r != 0)
+		return r;
+	cpu->slice = cpu->left = budget;
+	cpu->stop_ecall = cpu->stop_budget = cpu->failed = cpu->faulted = cpu->refused = 0;
+	uc_err e = run_engine(cpu);
+	if (cpu->hooked)
+		cpu->clock = blocks_run(cpu);
 	if (cpu->failed)
 		return -NX_EINVAL;
-	if (e != UC_ERR_OK) {
+	if (e == UC_ERR_EXCEPTION && cpu->refused) {
+		uint64_t pc;
 		UC_TRY(uc_reg_read(cpu->uc, UC_RISCV_REG_PC, &pc));
-		if (e != UC_ERR_INSN_INVALID)
-			pc = cpu->block;
-		if (!mem_fault(cpu, e, pc)) {
-			fail("uc_emu_start", e);
-			return -NX_EINVAL;
-		}
+		refused_fault(cpu, pc);
+	} else if (e == UC_ERR_INSN_INVALID) {
+		/* ebreak, at its own pc */
+		uint64_t pc;
+		UC_TRY(uc_reg_read(cpu->uc, UC_RISCV_REG_PC, &pc));
+		set_fault(cpu, NX_CRASH_BREAKPOINT, NX_ACCESS_EXEC, pc, 0);
+	} else if (e != UC_ERR_OK) {
+		fail("uc_emu_start", e);
+		return -NX_EINVAL;
 	}
-	memset(out, 0, sizeof(*out));
 	if (cpu->faulted)
 		*out = cpu->fault;
 	else if (cpu->stop_ecall)
 		out->kind = NXK_STOP_ECALL;
+	else if (atomic_load(&cpu->interrupted))
+		out->kind = NXK_STOP_INTERRUPT;
 	else if (cpu->stop_budget)
 		out->kind = NXK_STOP_BUDGET;
 	else {
+		uint64_t pc = 0;
+		(void)uc_reg_read(cpu->uc, UC_RISCV_REG_PC, &pc);
 		snprintf(cpu_err, sizeof(cpu_err), "unicorn: engine stopped at pc 0x%llx unasked",
 			 (unsigned long long)pc);
 		return -NX_EINVAL;

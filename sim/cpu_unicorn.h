@@ -22,10 +22,17 @@
 #define NXK_CPU_TCG_BUFFER (16U << 20)
 
 /*
- * Instructions scanned forward from the start of a translated block to
- * find the load or store that faulted (Unicorn reports the block start).
- * QEMU ends a block after at most 512 instructions.
+ * rdtime in an alone run (no block is counted there): each read moves the
+ * task's clock on by this many ticks, about what one turn of a loop that
+ * polls the clock takes in a budgeted run (a tick is a block there).
  */
-#define NXK_CPU_FAULT_SCAN_MAX 512
+#define NXK_CPU_RDTIME_STEP 1
+
+/*
+ * Data TLB fills before the first TLB flush that lets the softmmu TLB
+ * grow, then twice as many before each next one: twice the 256 entries
+ * the table starts with, so it is well over the 70% QEMU resizes at.
+ */
+#define NXK_CPU_TLB_GROW_FILLS 512
 
 #endif

@@ -3,7 +3,9 @@
  * SOCK_SEQPACKET connection per daemon, each its own host caller with its
  * own handle table), extra fds to watch, and the tasks. Single-threaded:
  * while tasks are ready it runs one scheduler slice between non-blocking
- * polls; with none ready it blocks in poll.
+ * polls; with none ready it blocks in poll. While a task runs alone a
+ * watchdog thread polls the same fds (watchdog.h): what arrives is
+ * served at the task's next kernel call, an ending fd's event at once.
  *
  * Frames on a client connection (nexus/frame.h): NX_FRAME_KCALL, arg =
  * syscall number, body = struct nx_kcall + input data, at most one fd ->
@@ -48,6 +50,15 @@ int ksim_add_client(struct ksim *ks, int fd, const char *name);
  * KSIM_WATCH_MAX fds are watched.
  */
 int ksim_watch(struct ksim *ks, int fd, void (*cb)(void *arg, int fd, short revents), void *arg);
+/*
+ * The same, for an fd whose callback ends the tasks or the session (a
+ * signal, the run's timeout). A task running alone (kernel.h) is served
+ * only at its kernel calls; this fd's event interrupts it at once
+ * instead, and the interrupted task never runs again: cb must end it
+ * (nxk_end_all) or the session.
+ */
+int ksim_watch_ending(struct ksim *ks, int fd, void (*cb)(void *arg, int fd, short revents),
+		      void *arg);
 /* Stop watching fd (may be called from its own callback). */
 void ksim_unwatch(struct ksim *ks, int fd);
 

@@ -31,7 +31,11 @@ struct ksim_watch {
 	int fd;
 	void (*cb)(void *arg, int fd, short revents);
 	void *arg;
+	int ending; /* ksim_watch_ending */
 };
+
+/* Everything the loop polls: clients, watched fds, the console when it waits. */
+#define KSIM_POLL_MAX (KSIM_CLIENTS_MAX + KSIM_WATCH_MAX + 1)
 
 struct ksim {
 	struct nxk *k;
@@ -40,6 +44,7 @@ struct ksim {
 	struct ksim_client *clients[KSIM_CLIENTS_MAX];
 	struct ksim_watch watch[KSIM_WATCH_MAX];
 	unsigned nwatch;
+	struct watchdog *wd; /* polls for the loop while a task runs alone */
 	/* One frame in, one reply body out: the loop serves one call at a time. */
 	struct nx_msg *msg;
 	uint8_t out[NX_FRAME_BODY_MAX];

@@ -1,9 +1,10 @@
 /*
  * The kernel process's one loop (see ksim.h): poll the client
  * connections and watched fds, serve what arrived, run one scheduler
- * slice when a task is ready. No threads, no timers: what a task does
- * depends only on the order of events, and a run with no daemons is
- * deterministic.
+ * slice when a task is ready. No timers: what a task does depends only
+ * on the order of events, and a run with no daemons is deterministic.
+ * The one other thread, the watchdog, only polls while a task runs alone
+ * and tells the kernel (preempt) or the engine (an ending fd) about it.
  */
 #include <errno.h>
 #include <poll.h>
@@ -15,6 +16,9 @@
 #include "console.h"
 #include "ksim_impl.h"
 #include "nexus/err.h"
+#include "watchdog.h"
+
+enum { PFD_CLIENT, PFD_WATCH, PFD_CONSOLE };
 
 static int console(void *arg, const char *buf, size_t len)
 {
@@ -39,6 +43,52 @@ static int kconnect(void *arg, const char *name)
 	return sv[1];
 }
 
+/* Fill pfd, kind and ending with what the loop polls; returns how many. */
+static nfds_t pollset(struct ksim *ks, struct pollfd *pfd, short *kind, unsigned char *ending)
+{
+	nfds_t n = 0;
+	for (unsigned i = 0; i < KSIM_CLIENTS_MAX; i++) {
+		if (ks->clients[i] == NULL)
+			continue;
+		kind[n] = PFD_CLIENT;
+		ending[n] = 0;
+		pfd[n++] = (struct pollfd){.fd = ks->clients[i]->fd, .events = POLLIN};
+	}
+	for (unsigned i = 0; i < ks->nwatch; i++) {
+		kind[n] = PFD_WATCH;
+		ending[n] = (unsigned char)ks->watch[i].ending;
+		pfd[n++] = (struct pollfd){.fd = ks->watch[i].fd, .events = POLLIN};
+	}
+	int cfd = console_wait_fd(ks->con);
+	if (cfd >= 0) {
+		kind[n] = PFD_CONSOLE;
+		ending[n] = 0;
+		pfd[n++] = (struct pollfd){.fd = cfd, .events = POLLOUT};
+	}
+	return n;
+}
+
+/* nxk_opts.alone: the watchdog polls for the loop while the task runs alone. */
+static void run_alone(void *arg, struct nxk_cpu *cpu)
+{
+	struct ksim *ks = arg;
+	struct pollfd pfd[KSIM_POLL_MAX];
+	short kind[KSIM_POLL_MAX];
+	unsigned char ending[KSIM_POLL_MAX];
+
+	if (cpu == NULL) {
+		watchdog_disarm(ks->wd);
+		return;
+	}
+	nfds_t n = pollset(ks, pfd, kind, ending);
+	(void)watchdog_arm(ks->wd, cpu, pfd, ending, (unsigned)n);
+}
+
+static int preempt(void *arg)
+{
+	return watchdog_fired(((struct ksim *)arg)->wd);
+}
+
 struct ksim *ksim_new(const struct ksim_opts *opts)
 {
 	struct ksim *ks = calloc(1, sizeof(*ks));
@@ -51,12 +101,18 @@ struct ksim *ksim_new(const struct ksim_opts *opts)
 			     .console_arg = ks,
 			     .mem_limit = opts->mem_limit,
 			     .kconnect = kconnect,
-			     .kconnect_arg = ks};
+			     .kconnect_arg = ks,
+			     .alone = run_alone,
+			     .preempt = preempt,
+			     .alone_arg = ks};
 	ks->con = console_new(opts->console_fd);
 	if (ks->con != NULL)
 		console_set_quota(ks->con, opts->console_quota);
-	ks->k = ks->con != NULL ? nxk_new(&o) : NULL;
+	ks->wd = watchdog_new(KSIM_POLL_MAX);
+	ks->k = ks->con != NULL && ks->wd != NULL ? nxk_new(&o) : NULL;
 	if (ks->k == NULL) {
+		if (ks->wd != NULL)
+			watchdog_free(ks->wd);
 		console_free(ks->con);
 		free(ks->msg);
 		free(ks);
@@ -82,6 +138,7 @@ void ksim_free(struct ksim *ks)
 		if (ks->clients[i] != NULL)
 			client_free(ks, i);
 	nxk_free(ks->k);
+	watchdog_free(ks->wd);
 	console_free(ks->con);
 	nx_msg_release(ks->msg);
 	free(ks->msg);
@@ -108,12 +165,24 @@ int ksim_add_client(struct ksim *ks, int fd, const char *name)
 	return 0;
 }
 
-int ksim_watch(struct ksim *ks, int fd, void (*cb)(void *arg, int fd, short revents), void *arg)
+static int watch_add(struct ksim *ks, int fd, void (*cb)(void *arg, int fd, short revents),
+		     void *arg, int ending)
 {
 	if (ks->nwatch == KSIM_WATCH_MAX)
 		return -1;
-	ks->watch[ks->nwatch++] = (struct ksim_watch){fd, cb, arg};
+	ks->watch[ks->nwatch++] = (struct ksim_watch){fd, cb, arg, ending};
 	return 0;
+}
+
+int ksim_watch(struct ksim *ks, int fd, void (*cb)(void *arg, int fd, short revents), void *arg)
+{
+	return watch_add(ks, fd, cb, arg, 0);
+}
+
+int ksim_watch_ending(struct ksim *ks, int fd, void (*cb)(void *arg, int fd, short revents),
+		      void *arg)
+{
+	return watch_add(ks, fd, cb, arg, 1);
 }
 
 void ksim_unwatch(struct ksim *ks, int fd)
@@ -183,30 +252,14 @@ static void serve_console(struct ksim *ks)
 	}
 }
 
-enum { PFD_CLIENT, PFD_WATCH, PFD_CONSOLE };
-
 int ksim_run(struct ksim *ks)
 {
-	struct pollfd pfd[KSIM_CLIENTS_MAX + KSIM_WATCH_MAX + 1];
-	short kind[KSIM_CLIENTS_MAX + KSIM_WATCH_MAX + 1];
+	struct pollfd pfd[KSIM_POLL_MAX];
+	short kind[KSIM_POLL_MAX];
+	unsigned char ending[KSIM_POLL_MAX];
 	ks->stopped = 0;
 	while (!ks->stopped) {
-		nfds_t n = 0;
-		for (unsigned i = 0; i < KSIM_CLIENTS_MAX; i++) {
-			if (ks->clients[i] == NULL)
-				continue;
-			kind[n] = PFD_CLIENT;
-			pfd[n++] = (struct pollfd){.fd = ks->clients[i]->fd, .events = POLLIN};
-		}
-		for (unsigned i = 0; i < ks->nwatch; i++) {
-			kind[n] = PFD_WATCH;
-			pfd[n++] = (struct pollfd){.fd = ks->watch[i].fd, .events = POLLIN};
-		}
-		int cfd = console_wait_fd(ks->con);
-		if (cfd >= 0) {
-			kind[n] = PFD_CONSOLE;
-			pfd[n++] = (struct pollfd){.fd = cfd, .events = POLLOUT};
-		}
+		nfds_t n = pollset(ks, pfd, kind, ending);
 		int ready = nxk_ready_count(ks->k) > 0;
 		if (n == 0 && !ready)
 			return -1;

@@ -155,9 +155,9 @@ static int session_start(struct session *s, int trust, struct state_dir *st, int
 		fprintf(stderr, "nexus-sim: the kernel refused init's connection\n");
 		return NX_EXIT_INTERNAL;
 	}
-	if (ksim_watch(s->ks, s->sig, session_on_signal, s) != 0 ||
+	if (ksim_watch_ending(s->ks, s->sig, session_on_signal, s) != 0 ||
 	    ksim_watch(s->ks, s->ctl, ctl_on_frame, s) != 0 ||
-	    (s->timer >= 0 && ksim_watch(s->ks, s->timer, session_on_timer, s) != 0))
+	    (s->timer >= 0 && ksim_watch_ending(s->ks, s->timer, session_on_timer, s) != 0))
 		return NX_EXIT_INTERNAL;
 	if (ctl_boot(s, trust, st->fd, st->lock) != 0) {
 		fprintf(stderr, "nexus-sim: init did not take its configuration\n");

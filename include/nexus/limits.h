@@ -96,7 +96,7 @@
  *   formats/semver.h   NX_SEMVER_MAX       formats/toml.h NX_TOML_SRC_MAX, NX_TOML_NODES_MAX
  *   loader/loader.h    NXL_MAP_MAX, NXL_COPY_MAX (derived from NX_ELF_LOAD_MAX)
  *   sim/ksim.h         KSIM_CLIENTS_MAX, KSIM_WATCH_MAX
- *   sim/cpu_unicorn.h  NXK_CPU_TCG_BUFFER, NXK_CPU_FAULT_SCAN_MAX
+ *   sim/cpu_unicorn.h  NXK_CPU_TCG_BUFFER, NXK_CPU_RDTIME_STEP, NXK_CPU_TLB_GROW_FILLS
  *   sim/opts.h         SIM_ENV_MAX
  *   daemons/lib/include/nxd_loop.h  NXD_LOOP_CONNS_MAX, NXD_CALLS_MAX
  *   daemons/init/      INIT_STOP_GRACE_MS, INIT_RESTART_GAP_MS, INIT_DEATHS_MAX

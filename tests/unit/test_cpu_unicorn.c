@@ -1,8 +1,9 @@
 /*
  * The Unicorn backend under the kernel, with hand-assembled tasks: the
  * exact pc of a faulting compressed store in a later block, rdtime
- * emulation, translated code dropped after vmo_write, preemption by the
- * block budget, and the same interleaving on every run.
+ * emulation in alone and budgeted runs, translated code dropped after
+ * vmo_write, preemption by the block budget, the same interleaving on
+ * every run, and a task that spawns another leaving its alone run.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,6 +16,7 @@
 #include "nexus/err.h"
 #include "nexus/rights.h"
 #include "nexus/syscall.h"
+#include "cpu_unicorn.h"
 #include "rvcode.h"
 #include "tinytask.h"
 
@@ -62,6 +64,21 @@ static void test_fault_pc_is_the_compressed_store(void **state)
 }
 
 /*
+ * A task that spins for 2^22 blocks and exits 0: spawned beside another,
+ * it keeps that one's runs budgeted (a task alone runs with no budget).
+ */
+static void spawn_spinner(struct tiny_env *e)
+{
+	uint32_t code[] = {rv_lui(RV_T0, 0x400),
+			   rv_addi(RV_T0, RV_T0, -1),
+			   rv_bne(RV_T0, RV_ZERO, -4),
+			   rv_addi(RV_A0, RV_ZERO, 0),
+			   rv_addi(RV_A7, RV_ZERO, NX_SYS_EXIT),
+			   RV_ECALL};
+	assert_true(tiny_spawn(&e->d, code, sizeof(code), "spin") > 0);
+}
+
+/*
  * rdtime twice around a 200-turn loop: no trap, and the clock moved
  * forward (a clock stuck at 0, or running backwards, fails). Exit 0 when
  * t0 < t1.
@@ -86,14 +103,14 @@ static void test_rdtime_is_emulated(void **state)
 }
 
 /*
- * The clock rdtime reads is kept across slices: spinning for many slices
- * (one block per loop turn, 2^20 turns) moves it by at least one quantum.
- * Exit 0 when t1 - t0 >= NX_SCHED_QUANTUM_BLOCKS.
+ * rdtime, a spin of 2^20 blocks, rdtime; exit 0 when t1 - t0 is what the
+ * clock promises. Alone, no block is counted and each read moves the
+ * clock by NXK_CPU_RDTIME_STEP, so the difference is exactly one step;
+ * budgeted (a spinner beside it), the clock is the block count kept
+ * across slices, so it is at least one quantum.
  */
-static void test_rdtime_counts_across_slices(void **state)
+static uint32_t clock_task(struct tiny_env *e, int budgeted)
 {
-	(void)state;
-	struct tiny_env *e = env_new();
 	uint32_t q = NX_SCHED_QUANTUM_BLOCKS;
 	uint32_t hi = (q + 0x800) >> 12;
 	uint32_t code[] = {RV_RDTIME(RV_T0),
@@ -101,14 +118,33 @@ static void test_rdtime_counts_across_slices(void **state)
 			   rv_addi(RV_T1, RV_T1, -1),
 			   rv_bne(RV_T1, RV_ZERO, -4),
 			   RV_RDTIME(RV_A1),
-			   rv_sub(RV_A1, RV_A1, RV_T0),
+			   rv_sub(RV_A0, RV_A1, RV_T0),
 			   rv_lui(RV_S2, hi),
 			   rv_addi(RV_S2, RV_S2, (int32_t)(q - (hi << 12))),
-			   rv_sltu(RV_A0, RV_A1, RV_S2),
+			   budgeted ? rv_sltu(RV_A0, RV_A0, RV_S2)
+				    : rv_addi(RV_A0, RV_A0, -NXK_CPU_RDTIME_STEP),
+			   budgeted ? rv_addi(RV_ZERO, RV_ZERO, 0) : rv_sltu(RV_A0, RV_ZERO, RV_A0),
 			   rv_addi(RV_A7, RV_ZERO, NX_SYS_EXIT),
 			   RV_ECALL};
 	long pid = tiny_spawn(&e->d, code, sizeof(code), "clock");
-	assert_int_equal(tiny_wait(&e->d, pid, NULL), 0);
+	if (budgeted)
+		spawn_spinner(e);
+	return tiny_wait(&e->d, pid, NULL);
+}
+
+static void test_rdtime_steps_when_alone(void **state)
+{
+	(void)state;
+	struct tiny_env *e = env_new();
+	assert_int_equal(clock_task(e, 0), 0);
+	env_free(e);
+}
+
+static void test_rdtime_counts_blocks_when_budgeted(void **state)
+{
+	(void)state;
+	struct tiny_env *e = env_new();
+	assert_int_equal(clock_task(e, 1), 0);
 	env_free(e);
 }
 
@@ -142,6 +178,8 @@ static void test_vmo_write_drops_translated_code(void **state)
 	const uint64_t s[6] = {(uint64_t)as, TINY_CODE_VA, 0, 0, 0, 4};
 	long pid = e->d.kc.call(&e->d, NX_SYS_SPAWN, s, "code", 4, NULL, 0, -1, NULL);
 	assert_true(pid > 0);
+	/* Budgeted, so the first slice ends with the task spinning. */
+	spawn_spinner(e);
 	assert_int_equal(nxk_run_slice(e->k), 1);
 	uint32_t patched = rv_addi(RV_A0, RV_ZERO, 2);
 	const uint64_t p[6] = {(uint64_t)vmo, 0, 0, 4};
@@ -189,14 +227,106 @@ static void test_budget_preempts_deterministically(void **state)
 	env_free(b);
 }
 
+/* A loop printing `c` n * 4096 times, then exit 0: 9 instructions. */
+static void printer(uint32_t *code, char c, uint32_t n)
+{
+	uint32_t loop[] = {rv_lui(RV_S1, n),
+			   rv_addi(RV_A7, RV_ZERO, NX_SYS_DEBUG_PUTC),
+			   rv_addi(RV_A0, RV_ZERO, c),
+			   RV_ECALL,
+			   rv_addi(RV_S1, RV_S1, -1),
+			   rv_bne(RV_S1, RV_ZERO, -12),
+			   rv_addi(RV_A0, RV_ZERO, 0),
+			   rv_addi(RV_A7, RV_ZERO, NX_SYS_EXIT),
+			   RV_ECALL};
+	memcpy(code, loop, sizeof(loop));
+}
+
+#define CHILD_OFF 0x400 /* in the parent's code page: the child's code */
+#define CHILD_NAME_OFF 0x500
+#define PRINTER_WORDS 9
+
+/*
+ * A parent task, alone, builds an address space holding a 'B' printer
+ * (16384 letters: more than a quantum), spawns it and prints 32768 'A's.
+ * The spawn must end the parent's alone run at once: the child runs
+ * first and from there they take budgeted turns, so the output starts
+ * with 'B' and switches letters at least three times, identically on
+ * every run. An alone run going on after the spawn prints every 'A'
+ * first.
+ */
+static void run_spawner(struct tiny_env *e)
+{
+	uint8_t page[NX_PAGE_SIZE] = {0};
+	uint32_t head[] = {rv_addi(RV_A7, RV_ZERO, NX_SYS_AS_CREATE),
+			   RV_ECALL,
+			   rv_addi(RV_S2, RV_A0, 0),
+			   rv_addi(RV_A7, RV_ZERO, NX_SYS_VMO_CREATE),
+			   rv_lui(RV_A0, 1),
+			   RV_ECALL,
+			   rv_addi(RV_S3, RV_A0, 0),
+			   rv_addi(RV_A7, RV_ZERO, NX_SYS_VMO_WRITE),
+			   rv_addi(RV_A0, RV_S3, 0),
+			   rv_addi(RV_A1, RV_ZERO, 0),
+			   rv_lui(RV_A2, TINY_CODE_VA >> 12),
+			   rv_addi(RV_A2, RV_A2, CHILD_OFF),
+			   rv_addi(RV_A3, RV_ZERO, PRINTER_WORDS * 4),
+			   RV_ECALL,
+			   rv_addi(RV_A7, RV_ZERO, NX_SYS_AS_MAP),
+			   rv_addi(RV_A0, RV_S2, 0),
+			   rv_addi(RV_A1, RV_S3, 0),
+			   rv_lui(RV_A2, TINY_CODE_VA >> 12),
+			   rv_lui(RV_A3, 1),
+			   rv_addi(RV_A4, RV_ZERO, NX_PROT_READ | NX_PROT_EXEC),
+			   rv_addi(RV_A5, RV_ZERO, 0),
+			   RV_ECALL,
+			   rv_addi(RV_A7, RV_ZERO, NX_SYS_SPAWN),
+			   rv_addi(RV_A0, RV_S2, 0),
+			   rv_lui(RV_A1, TINY_CODE_VA >> 12),
+			   rv_addi(RV_A2, RV_ZERO, 0),
+			   rv_addi(RV_A3, RV_ZERO, 0),
+			   rv_lui(RV_A4, TINY_CODE_VA >> 12),
+			   rv_addi(RV_A4, RV_A4, CHILD_NAME_OFF),
+			   rv_addi(RV_A5, RV_ZERO, 1),
+			   RV_ECALL};
+	memcpy(page, head, sizeof(head));
+	printer((uint32_t *)(void *)(page + sizeof(head)), 'A', 8);
+	printer((uint32_t *)(void *)(page + CHILD_OFF), 'B', 4);
+	page[CHILD_NAME_OFF] = 'B';
+	long pid = tiny_spawn(&e->d, page, sizeof(page), "A");
+	assert_int_equal(tiny_wait(&e->d, pid, NULL), 0);
+	while (nxk_run_slice(e->k))
+		;
+}
+
+static void test_spawn_ends_the_alone_run(void **state)
+{
+	(void)state;
+	struct tiny_env *a = env_new(), *b = env_new();
+	run_spawner(a);
+	run_spawner(b);
+	assert_int_equal(a->outlen, 8 * 4096 + 4 * 4096);
+	assert_int_equal(a->out[0], 'B');
+	unsigned switches = 0;
+	for (size_t i = 1; i < a->outlen; i++)
+		switches += a->out[i] != a->out[i - 1];
+	assert_true(switches >= 3);
+	assert_int_equal(a->outlen, b->outlen);
+	assert_memory_equal(a->out, b->out, a->outlen);
+	env_free(a);
+	env_free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_fault_pc_is_the_compressed_store),
 	    cmocka_unit_test(test_rdtime_is_emulated),
-	    cmocka_unit_test(test_rdtime_counts_across_slices),
+	    cmocka_unit_test(test_rdtime_steps_when_alone),
+	    cmocka_unit_test(test_rdtime_counts_blocks_when_budgeted),
 	    cmocka_unit_test(test_vmo_write_drops_translated_code),
 	    cmocka_unit_test(test_budget_preempts_deterministically),
+	    cmocka_unit_test(test_spawn_ends_the_alone_run),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

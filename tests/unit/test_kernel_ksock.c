@@ -3,8 +3,9 @@
  * a SOCK_SEQPACKET connection to ksim_run in the parent. It sends
  * malformed frames (each must earn an error reply, the kernel staying up),
  * loads a fixture through nx_elf_spawn over the socket and waits for it,
- * parks a wait while another call on the same connection is served, and
- * opens a second connection with KCONNECT.
+ * parks a wait while another call on the same connection is served,
+ * opens a second connection with KCONNECT, and is served while a task
+ * that never ends runs alone.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -19,6 +20,7 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -26,6 +28,7 @@
 #include "nexus/caps.h"
 #include "nexus/err.h"
 #include "nexus/frame.h"
+#include "nexus/limits.h"
 #include "nexus/syscall.h"
 #include "nexus/task.h"
 #include "ksim.h"
@@ -221,6 +224,21 @@ static int child(int s)
 		return 13;
 	if (call(s, NX_SYS_WAIT, (uint64_t)p3, 0, &status, 4) != p3 || status != 42)
 		return 14;
+	/*
+	 * 15: a task alone runs with no budget, and this one (waiter, a yield
+	 * every ~10^6 instructions, for longer than any test) never ends by
+	 * itself: a call is served at its next kernel call all the same, within
+	 * the deadline of a kernel call.
+	 */
+	struct timeval tv = {NX_DEADLINE_KERNEL_MS / 1000, (NX_DEADLINE_KERNEL_MS % 1000) * 1000};
+	pid = spawn_fixture(&s, "waiter", "1000000000");
+	if (pid <= 0 || setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) != 0 ||
+	    call(s, NX_SYS_GETPID, 0, 0, NULL, 0) != 0)
+		return 15;
+	if (call(s, NX_SYS_TASK_KILL, (uint64_t)pid, 0, NULL, 0) != 0 ||
+	    call(s, NX_SYS_WAIT, (uint64_t)pid, 0, &status, 4) != pid ||
+	    status != NX_WAIT_STATUS_CRASH(NX_CRASH_KILLED))
+		return 16;
 	return 0;
 }
 

@@ -1,0 +1,6 @@
+# make bench: a payload on Unicorn with no kernel around it (the bare
+# engine anchor of scripts/bench).
+$(BUILD)/bench/bare-engine: $(BUILD)/tests/bench/bare_engine.o $(LOADER_LIB)
+$(BUILD)/bench/bare-engine: LIBS := $(UNICORN_LIBS)
+HOST_PROGS += $(BUILD)/bench/bare-engine
+BENCH_BINS += $(BUILD)/bench/bare-engine

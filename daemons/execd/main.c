@@ -146,9 +146,9 @@ static long spawn(const struct exec_req *r, const char *name, char *msg, size_t 
 		return -NX_EPERM;
 	}
 	void *elf = mmap(NULL, (size_t)size, PROT_READ, MAP_SHARED, fd, 0);
-	close(fd);
 	if (elf == MAP_FAILED) {
 		snprintf(msg, cap, "%s: mapping the payload failed", name);
+		close(fd);
 		return -NX_ENOMEM;
 	}
 	snprintf(task_name, sizeof(task_name), "%s", name);
@@ -160,6 +160,8 @@ static long spawn(const struct exec_req *r, const char *name, char *msg, size_t 
 	sr.envc = r->envc;
 	sr.name = task_name;
 	sr.caps = info.caps;
+	/* Its read-only pages are mapped from the sealed memfd itself: shared, not copied. */
+	sr.elf_memfd = fd;
 	const struct nx_kcaller k = {.ctx = execd, .call = kcall};
 	if (nx_elf_spawn(&k, &sr, &res) == 0) {
 		ret = res.pid;
@@ -178,6 +180,7 @@ static long spawn(const struct exec_req *r, const char *name, char *msg, size_t 
 		}
 	}
 	munmap(elf, (size_t)size);
+	close(fd);
 	return ret;
 }
 

@@ -6,7 +6,7 @@ $(BUILD)/daemons/lib/%.o: INC := $(INC_NXD) -Idaemons/lib
 $(NXD_LIB): $(NXD_OBJS)
 HOST_LIBS += $(NXD_LIB)
 
-NXD_TESTS := $(addprefix $(BUILD)/tests/test_,nxd_frame nxd_loop nxd_log)
+NXD_TESTS := $(addprefix $(BUILD)/tests/test_,nxd_frame nxd_loop nxd_log nxd_elf_share)
 $(NXD_TESTS): $(BUILD)/tests/test_%: $(BUILD)/tests/unit/test_%.o $(NXD_DEPS)
 $(NXD_TESTS): LIBS := -lsodium -lseccomp -lcmocka
 

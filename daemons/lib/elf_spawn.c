@@ -10,6 +10,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "elf_share_impl.h"
 #include "elf_spawn.h"
 #include "nexus/spawn.h"
 #include "loader.h"
@@ -89,25 +90,62 @@ static int map_and_close(const struct nx_kcaller *k, long as, long vmo, uint64_t
 	return 0;
 }
 
-static int load_segments(const struct nx_kcaller *k, long as, const struct nxl_plan *plan,
-			 const uint8_t *elf, struct nx_elf_spawn_result *res)
+/* The payload's memfd as a VMO, or -1 when it cannot be (everything is copied then). */
+static long import_payload(const struct nx_kcaller *k, int memfd)
 {
-	for (uint32_t i = 0; i < plan->nmap; i++) {
-		const struct nxl_map *m = &plan->map[i];
-		uint8_t *view;
-		long vmo = vmo_with_view(k, m->len, &view, res);
-		if (vmo < 0)
-			return -1;
-		for (uint32_t j = 0; j < plan->ncopy; j++) {
-			const struct nxl_copy *c = &plan->copy[j];
-			if (c->va >= m->va && c->va - m->va < m->len)
-				memcpy(view + (c->va - m->va), elf + c->file_off, c->len);
-		}
-		munmap(view, m->len);
-		if (map_and_close(k, as, vmo, m->va, m->len, m->prot, res) != 0)
-			return -1;
+	const uint64_t a[6] = {NX_VMO_IMPORT_EXEC};
+	if (memfd <= 0)
+		return -1;
+	long vmo = k->call(k->ctx, NX_SYS_VMO_IMPORT, a, NULL, 0, NULL, 0, memfd, NULL);
+	return vmo > 0 ? vmo : -1;
+}
+
+/* A fresh VMO holding the plan's bytes for [p->va, +p->len), mapped. */
+static int copy_piece(const struct nx_kcaller *k, long as, const struct nxl_plan *plan,
+		      const uint8_t *elf, const struct nxd_elf_piece *p,
+		      struct nx_elf_spawn_result *res)
+{
+	uint8_t *view;
+	long vmo = vmo_with_view(k, p->len, &view, res);
+	if (vmo < 0)
+		return -1;
+	for (uint32_t j = 0; j < plan->ncopy; j++) {
+		const struct nxl_copy *c = &plan->copy[j];
+		uint64_t lo = c->va > p->va ? c->va : p->va;
+		uint64_t hi = c->va + c->len < p->va + p->len ? c->va + c->len : p->va + p->len;
+		if (lo < hi)
+			memcpy(view + (lo - p->va), elf + c->file_off + (lo - c->va), hi - lo);
 	}
-	return 0;
+	munmap(view, p->len);
+	return map_and_close(k, as, vmo, p->va, p->len, p->prot, res);
+}
+
+static int load_segments(const struct nx_kcaller *k, long as, const struct nxl_plan *plan,
+			 const struct nx_elf_spawn_req *req, struct nx_elf_spawn_result *res)
+{
+	/* The stack and its guard take the last two mappings. */
+	static struct nxd_elf_piece pieces[NX_AS_MAPPINGS_MAX - 2];
+	long shared = import_payload(k, req->elf_memfd);
+	unsigned n =
+	    nxd_elf_pieces(plan, req->elf, req->len, shared > 0, pieces, NX_AS_MAPPINGS_MAX - 2);
+	int r = 0;
+	for (unsigned i = 0; i < n && r == 0; i++) {
+		const struct nxd_elf_piece *p = &pieces[i];
+		if (!p->shared) {
+			r = copy_piece(k, as, plan, req->elf, p, res);
+			continue;
+		}
+		long m = kcall(k, NX_SYS_AS_MAP, (uint64_t)as, (uint64_t)shared, p->va, p->len,
+			       p->prot, p->file_off);
+		if (m < 0)
+			r = fail(res, NX_ELF_SPAWN_KERNEL, m,
+				 "as_map(va=0x%llx len=0x%llx prot=%u, payload pages): error %ld",
+				 (unsigned long long)p->va, (unsigned long long)p->len, p->prot,
+				 -m);
+	}
+	if (shared > 0)
+		(void)kcall(k, NX_SYS_HANDLE_CLOSE, (uint64_t)shared, 0, 0, 0, 0, 0);
+	return r;
 }
 
 static int build_stack(const struct nx_kcaller *k, long as, const struct nx_elf_spawn_req *req,
@@ -158,8 +196,7 @@ int nx_elf_spawn(const struct nx_kcaller *k, const struct nx_elf_spawn_req *req,
 	long as = kcall(k, NX_SYS_AS_CREATE, 0, 0, 0, 0, 0, 0);
 	if (as < 0)
 		return fail(res, NX_ELF_SPAWN_KERNEL, as, "as_create: error %ld", -as);
-	if (load_segments(k, as, &plan, req->elf, res) != 0 ||
-	    build_stack(k, as, req, &st, res) != 0)
+	if (load_segments(k, as, &plan, req, res) != 0 || build_stack(k, as, req, &st, res) != 0)
 		goto bad;
 	struct nx_spawn_attrs at = {.version = NX_SPAWN_ATTRS_VERSION, .caps = req->caps};
 	memcpy(at.name, req->name, nlen);

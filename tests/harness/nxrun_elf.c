@@ -15,6 +15,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -33,6 +35,9 @@
 
 struct job {
 	const char *path;
+	int memfd; /* the file, sealed: as execd has a bundle's payload */
+	size_t len;
+	const uint8_t *elf; /* memfd mapped */
 	char name[NX_TASK_NAME_MAX];
 	const char *argv[NX_ARGC_MAX + 1];
 	size_t argc;
@@ -110,61 +115,70 @@ static int parse(int argc, char **argv, struct job *jobs, size_t *njobs)
 	return *njobs > 0 ? 0 : -1;
 }
 
-/* The whole file, at most NX_ELF_FILE_MAX bytes; NULL with a message. */
-static void *read_file(const char *path, size_t *len, int *status)
+/*
+ * The file in a sealed memfd, mapped, as execd holds a bundle's payload:
+ * its read-only pages are then shared by every task of it (elf_spawn.h).
+ * A file named by an earlier job is that job's memfd. 0, or an exit code
+ * with a message.
+ */
+static int load_file(struct job *jobs, size_t i)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct job *j = &jobs[i];
+	for (size_t p = 0; p < i; p++) {
+		if (jobs[p].memfd >= 0 && strcmp(jobs[p].path, j->path) == 0) {
+			j->memfd = jobs[p].memfd;
+			j->len = jobs[p].len;
+			j->elf = jobs[p].elf;
+			return 0;
+		}
+	}
+	int fd = open(j->path, O_RDONLY | O_CLOEXEC);
 	struct stat st;
-	*status = NX_EXIT_NOINPUT;
 	if (fd < 0 || fstat(fd, &st) != 0) {
-		fprintf(stderr, "nxrun-elf: %s: %s\n", path, strerror(errno));
+		fprintf(stderr, "nxrun-elf: %s: %s\n", j->path, strerror(errno));
 		if (fd >= 0)
 			close(fd);
-		return NULL;
+		return NX_EXIT_NOINPUT;
 	}
-	if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size > NX_ELF_FILE_MAX) {
-		fprintf(stderr, "nxrun-elf: %s: not a regular file of at most %llu bytes\n", path,
+	if (!S_ISREG(st.st_mode) || st.st_size == 0 || (uint64_t)st.st_size > NX_ELF_FILE_MAX) {
+		fprintf(stderr, "nxrun-elf: %s: not a regular file of 1 to %llu bytes\n", j->path,
 			(unsigned long long)NX_ELF_FILE_MAX);
 		close(fd);
-		*status = NX_EXIT_REFUSED;
-		return NULL;
+		return NX_EXIT_REFUSED;
 	}
-	uint8_t *buf = malloc(st.st_size > 0 ? (size_t)st.st_size : 1);
-	size_t got = 0;
-	while (buf != NULL && got < (size_t)st.st_size) {
-		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
+	int mfd = memfd_create(j->name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	off_t off = 0;
+	ssize_t n = mfd >= 0 ? sendfile(mfd, fd, &off, (size_t)st.st_size) : -1;
 	close(fd);
-	if (buf == NULL || got != (size_t)st.st_size) {
-		fprintf(stderr, "nxrun-elf: %s: short read\n", path);
-		free(buf);
-		return NULL;
+	void *p = MAP_FAILED;
+	if (n == st.st_size &&
+	    fcntl(mfd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) == 0)
+		p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_SHARED, mfd, 0);
+	if (p == MAP_FAILED) {
+		fprintf(stderr, "nxrun-elf: %s: cannot hold it in a sealed memfd\n", j->path);
+		if (mfd >= 0)
+			close(mfd);
+		return NX_EXIT_INTERNAL;
 	}
-	*len = got;
-	return buf;
+	j->memfd = mfd;
+	j->len = (size_t)st.st_size;
+	j->elf = p;
+	return 0;
 }
 
 static int spawn_job(struct nxh_direct *d, struct job *j)
 {
-	size_t len;
-	int status;
-	void *elf = read_file(j->path, &len, &status);
-	if (elf == NULL)
-		return status;
-	struct nx_elf_spawn_req req = {.elf = elf,
+	struct nx_elf_spawn_req req = {.elf = j->elf,
 				       .caps = NX_CAPS_ALL,
-				       .len = len,
+				       .len = j->len,
 				       .argv = j->argv,
 				       .argc = j->argc,
 				       .envp = j->envp,
 				       .envc = j->envc,
-				       .name = j->name};
+				       .name = j->name,
+				       .elf_memfd = j->memfd};
 	struct nx_elf_spawn_result res;
 	int r = nx_elf_spawn(&d->kc, &req, &res);
-	free(elf);
 	if (r != 0) {
 		fprintf(stderr, "nxrun-elf: %s: %s\n", j->path, res.msg);
 		return res.stage == NX_ELF_SPAWN_ELF || res.stage == NX_ELF_SPAWN_STACK
@@ -220,8 +234,13 @@ int main(int argc, char **argv)
 		return NX_EXIT_INTERNAL;
 	}
 	int rc = 0;
-	for (size_t i = 0; i < njobs && rc == 0; i++)
-		rc = spawn_job(&d, &jobs[i]);
+	for (size_t i = 0; i < njobs; i++)
+		jobs[i].memfd = -1;
+	for (size_t i = 0; i < njobs && rc == 0; i++) {
+		rc = load_file(jobs, i);
+		if (rc == 0)
+			rc = spawn_job(&d, &jobs[i]);
+	}
 	if (rc == 0) {
 		for (size_t i = 0; i < njobs; i++) {
 			int s = wait_job(&d, &jobs[i]);

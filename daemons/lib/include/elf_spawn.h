@@ -1,7 +1,8 @@
 /*
  * ELF -> task: the one sequence execd and the test harness share.
  * nxl_plan_elf, then per planned map a VMO (filled through its exported
- * memfd) and as_map, then the stack VMO built by nxl_stack_build with its
+ * memfd, or for read-only file pages the payload's own memfd imported:
+ * elf_memfd) and as_map, then the stack VMO built by nxl_stack_build with its
  * guard page reserved below it, then spawn. Every step is a kernel call
  * through a struct nx_kcaller, so the kernel checks W^X, ranges and
  * rights itself. On failure nothing is spawned and every handle the
@@ -25,6 +26,13 @@ struct nx_elf_spawn_req {
 	const char *name;    /* task name: 1 .. NX_TASK_NAME_MAX - 1 bytes */
 	uint64_t stack_size; /* bytes; 0 means NX_STACK_SIZE_DEFAULT */
 	uint32_t caps;	     /* NX_CAP_* the task gets (nexus/caps.h) */
+	/*
+	 * > 0: a memfd holding exactly `elf`, sealed as vmo_import with
+	 * NX_VMO_IMPORT_EXEC needs (a bundle's payload is). Read-only pages
+	 * that are the file's own pages are then mapped from it, shared by
+	 * every task of the payload, instead of copied. <= 0: all copied.
+	 */
+	int elf_memfd;
 };
 
 /* Which step refused or failed. */

@@ -1,5 +1,6 @@
 # host/: libnxhost, process and file plumbing shared by nexus-sim, init,
-# keystored and the tests.
+# the daemons and the tests (the sandboxes' Landlock, capability drop and
+# seccomp helpers among them).
 HOST_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(wildcard host/*.c))
 $(BUILD)/host/%.o: INC := $(INC_HOST)
 $(HOST_LIB): $(HOST_OBJS)

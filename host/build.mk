@@ -5,3 +5,6 @@ HOST_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(wildcard host/*.c))
 $(BUILD)/host/%.o: INC := $(INC_HOST)
 $(HOST_LIB): $(HOST_OBJS)
 HOST_LIBS += $(HOST_LIB)
+
+# Confinement by path and capability (landlock.c, caps.c, escape.c) in every process.
+E2E_TESTS += tests/e2e/confinement.sh

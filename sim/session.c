@@ -22,6 +22,7 @@
 #include "ksim.h"
 #include "nxhost.h"
 #include "nexus/svc.h"
+#include "sandbox.h"
 #include "session.h"
 #include "state_dir.h"
 
@@ -186,6 +187,8 @@ int session_run(const struct sim_opts *o)
 		s.code = err;
 		if (s.init_pid > 0)
 			kill(s.init_pid, SIGKILL);
+	} else if ((err = sim_sandbox(o->verbose, s.init_pid)) != 0) {
+		s.code = err;
 	} else {
 		ksim_run(s.ks);
 	}

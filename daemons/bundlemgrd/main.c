@@ -117,7 +117,7 @@ static const int extra_syscalls[] = {SYS_openat,    SYS_getdents64, SYS_dup,
 
 int main(void)
 {
-	struct nxd *d = nxd_start(NX_SVC_BUNDLEMGRD, NXD_START_DIR);
+	struct nxd *d = nxd_start(NX_SVC_BUNDLEMGRD, NXD_START_DIR_RW | NXD_START_BUNDLE);
 
 	int err = bstore_open(&bm.store, nxd_dir_fd(d), &bstore_io_host);
 	if (err != 0)

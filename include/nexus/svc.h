@@ -121,6 +121,8 @@ static inline int nx_svc_name_ok(const void *s, size_t len)
 #define NX_CTL_CONFIG 0x0501
 #define NX_CTL_CFG_TRUST_DIR 1 /* handed to keystored as its fd 5 */
 #define NX_CTL_CFG_STATE_DIR 2 /* handed to logd, bundlemgrd, packagefsd */
+/* run only: the bundle RUN will name, handed to bundlemgrd as its fd 7 (docs/security.md) */
+#define NX_CTL_CFG_BUNDLE_DIR 3
 /* sim -> init: start the daemons. arg = NX_CTL_BOOT_* flags. */
 #define NX_CTL_BOOT 0x0502
 #define NX_CTL_BOOT_SELFTEST (1u << 0)

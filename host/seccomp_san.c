@@ -50,10 +50,15 @@ static const int san_calls[] = {
 #ifdef __NR_clone3
     __NR_clone3,
 #endif
-    /* The leak checker's tracer and the runtime's own reads of /proc. */
+    /*
+     * The leak checker's tracer (which waits for its parent on a futex and
+     * ends with exit) and the runtime's reads of /proc.
+     */
+    __NR_futex,
     __NR_getpid,
     __NR_nanosleep,
     __NR_lseek,
+    __NR_exit,
 /* x86-64's sanitizer runtime makes the older calls. */
 #ifdef __NR_open
     __NR_open,

@@ -15,3 +15,11 @@ PRODUCT += $(BIN)/nexus-sim
 $(BUILD)/sim/bundle_path.o: NX_DEFS := \
 	-DNX_DEFAULT_TRUST_DIR='"$(abspath fixtures/trust)"' \
 	-DNX_DEFAULT_BUNDLE_DIR='"$(abspath $(BUILD))/bundles"'
+
+# nexus-sim's sandbox from inside (the argument rules no e2e run reaches).
+$(BUILD)/tests/test_sim_sandbox: $(BUILD)/tests/unit/test_sim_sandbox.o $(BUILD)/sim/sandbox.o \
+	$(BUILD)/sim/port_linux.o $(HOST_LIB)
+$(BUILD)/tests/test_sim_sandbox: LIBS := -lseccomp -lcmocka
+HOST_PROGS += $(BUILD)/tests/test_sim_sandbox
+TEST_BINS += $(BUILD)/tests/test_sim_sandbox
+UNIT_TESTS += $(BUILD)/tests/test_sim_sandbox

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <seccomp.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
@@ -40,10 +41,15 @@ static const int sim_syscalls[] = {
 /* A read-only VMO export reopens its memfd: open("/proc/self/fd/N", O_RDONLY | O_CLOEXEC). */
 #define SIM_OPEN_FLAGS (O_RDONLY | O_CLOEXEC)
 
-/* Argument `arg` equals v (SCMP_A0 and friends leave datum_b to the caller). */
-static struct scmp_arg_cmp sim_arg_eq(unsigned arg, scmp_datum_t v)
+/*
+ * The int argument `arg` equals v. Only its low 32 bits are compared: the
+ * kernel reads no more, and a caller may leave the upper half zero
+ * (AT_FDCWD arrives as 0xffffff9c).
+ */
+static struct scmp_arg_cmp sim_arg_eq(unsigned arg, int v)
 {
-	return (struct scmp_arg_cmp){.arg = arg, .op = SCMP_CMP_EQ, .datum_a = v};
+	return (struct scmp_arg_cmp){
+	    .arg = arg, .op = SCMP_CMP_MASKED_EQ, .datum_a = UINT32_MAX, .datum_b = (uint32_t)v};
 }
 
 static int sim_rules(scmp_filter_ctx ctx, pid_t init_pid)
@@ -57,13 +63,12 @@ static int sim_rules(scmp_filter_ctx ctx, pid_t init_pid)
 	 * Landlock then lets that open reach nothing but such in-kernel files
 	 * (a memfd is no path); without Landlock this still keeps it read-only.
 	 */
-	if ((err = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, __NR_openat, 2,
-				    sim_arg_eq(0, (scmp_datum_t)AT_FDCWD),
+	if ((err = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, __NR_openat, 2, sim_arg_eq(0, AT_FDCWD),
 				    sim_arg_eq(2, SIM_OPEN_FLAGS))) != 0)
 		return err;
 	/* The session kills init when it ends without a clean DOWN; nobody else. */
-	if ((err = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, __NR_kill, 1,
-				    sim_arg_eq(0, (scmp_datum_t)init_pid))) != 0)
+	if ((err = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, __NR_kill, 1, sim_arg_eq(0, init_pid))) !=
+	    0)
 		return err;
 	/* stdio asks whether a stream is a terminal before its first write. */
 	return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, __NR_ioctl, 1, sim_arg_eq(1, TCGETS));

@@ -1,5 +1,6 @@
 # host/: libnxhost, process and file plumbing shared by nexus-sim, init,
-# keystored and the tests.
+# the daemons and the tests (the sandboxes' Landlock, capability drop and
+# seccomp helpers among them).
 HOST_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(wildcard host/*.c))
 $(BUILD)/host/%.o: INC := $(INC_HOST)
 $(HOST_LIB): $(HOST_OBJS)
@@ -12,3 +13,6 @@ HOST_LIBS += $(HOST_LIB)
 $(BUILD)/host/bundle_path.o: NX_DEFS := \
 	-DNX_DEFAULT_TRUST_DIR='"$(abspath fixtures/trust)"' \
 	-DNX_DEFAULT_BUNDLE_DIR='"$(abspath $(BUILD))/bundles"'
+
+# Confinement by path and capability (landlock.c, caps.c, escape.c) in every process.
+E2E_TESTS += tests/e2e/confinement.sh

@@ -179,9 +179,12 @@ void ctl_on_frame(void *arg, int fd, short revents)
 
 int ctl_boot(struct session *s, int trust, int state, int lock)
 {
+	/* The bundle too, before BOOT: init's Landlock domain and bundlemgrd's must hold it. */
 	if (nx_wire_send(s->ctl, NX_CTL_CONFIG, NX_CTL_CFG_TRUST_DIR, NULL, NULL, 0, trust) != 0 ||
 	    nx_wire_send(s->ctl, NX_CTL_CONFIG, NX_CTL_CFG_STATE_DIR, NULL, NULL, 0, state) != 0 ||
 	    nx_wire_send(s->ctl, NX_CTL_CONFIG, NX_CTL_CFG_STATE_LOCK, NULL, NULL, 0, lock) != 0 ||
+	    (s->bundle_fd >= 0 && nx_wire_send(s->ctl, NX_CTL_CONFIG, NX_CTL_CFG_BUNDLE_DIR, NULL,
+					       NULL, 0, s->bundle_fd) != 0) ||
 	    nx_wire_send(s->ctl, NX_CTL_BOOT, s->o->boot_flags, NULL, NULL, 0, -1) != 0)
 		return -1;
 	return 0;

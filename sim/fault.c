@@ -1,8 +1,9 @@
 /*
  * NEXUS_FAULT: the fault-injection switch init passes to one daemon
  * (docs/security.md): seccomp:<daemon> makes it break its allowlist
- * once, hang:<daemon> makes it stop answering. Checked here so a typo is
- * a usage error rather than a boot failure.
+ * once, hang:<daemon> makes it stop answering, escape:<daemon> (or init,
+ * or nexus-sim itself) makes it try to open files outside its sandbox.
+ * Checked here so a typo is a usage error rather than a boot failure.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,7 +14,7 @@
 
 int cli_check_fault(void)
 {
-	static const char *const kinds[] = {"seccomp:", "hang:"};
+	static const char *const kinds[] = {"seccomp:", "hang:", "escape:"};
 	const char *f = getenv("NEXUS_FAULT");
 
 	if (f == NULL)
@@ -24,7 +25,9 @@ int cli_check_fault(void)
 		if (strncmp(f, kinds[i], n) == 0 && nx_svc_name_ok(f + n, strlen(f + n)))
 			return 0;
 	}
-	fprintf(stderr, "nexus-sim: NEXUS_FAULT=%s: expected seccomp:<daemon> or hang:<daemon>\n",
+	fprintf(stderr,
+		"nexus-sim: NEXUS_FAULT=%s: expected seccomp:<daemon>, hang:<daemon> or "
+		"escape:<daemon|init|nexus-sim>\n",
 		f);
 	return NX_EXIT_USAGE;
 }

@@ -24,6 +24,7 @@
 #include "nexus/svc.h"
 #include "nexus/svc_bundle.h"
 #include "nxhost.h"
+#include "sandbox.h"
 #include "session.h"
 #include "signals.h"
 #include "state_dir.h"
@@ -287,6 +288,8 @@ int session_run(const struct sim_opts *o)
 		s.code = err;
 		if (s.init_pid > 0)
 			kill(s.init_pid, SIGKILL);
+	} else if ((err = sim_sandbox(o->verbose, s.init_pid)) != 0) {
+		s.code = err;
 	} else {
 		ksim_run(s.ks);
 		/* The output the run made, unless a signal ended it; bounded by a --timeout. */

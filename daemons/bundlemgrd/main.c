@@ -124,7 +124,7 @@ static void note_quarantined(void *arg, const char *name, const char *why)
 
 int main(void)
 {
-	struct nxd *d = nxd_start(NX_SVC_BUNDLEMGRD, NXD_START_DIR);
+	struct nxd *d = nxd_start(NX_SVC_BUNDLEMGRD, NXD_START_DIR_RW | NXD_START_BUNDLE);
 
 	int err = bstore_open(&bm.store, nxd_dir_fd(d), &bstore_io_host, note_quarantined, NULL);
 	if (err != 0)

@@ -10,10 +10,13 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "landlock.h"
 #include "restart.h"
 #include "nxd.h"
 
 #define INIT_STOP_GRACE_MS 2000 /* a daemon told to stop is killed after this */
+/* Landlock rules init holds from start to BOOT: the daemons dir, the loader, shared objects. */
+#define INIT_CONFINE_MAX 16
 
 enum svc_dir { SVC_DIR_NONE, SVC_DIR_TRUST, SVC_DIR_STATE };
 enum svc_policy { SVC_RESTART, SVC_NO_RESTART };
@@ -24,6 +27,7 @@ struct svc_def {
 	enum svc_dir dir; /* fd 5 */
 	enum svc_policy policy;
 	int registry; /* gets fd 6, a registry connection to samgrd */
+	int bundle;   /* gets fd 7, a run's bundle directory */
 };
 
 struct svc {
@@ -44,6 +48,9 @@ struct init {
 	struct nxd_conn *registry; /* init's own connection to samgrd, as client "init" */
 	int trust_fd, state_fd;
 	int lock_fd; /* the state directory's lock: held open until init exits */
+	int bundle_fd; /* a run's bundle directory (NX_CTL_CFG_BUNDLE_DIR), or -1 */
+	struct nx_landlock_rule confine[INIT_CONFINE_MAX]; /* sandbox.c, until BOOT */
+	size_t nconfine;
 	char exe_dir[4096];
 	const char *fault; /* NEXUS_FAULT value, or NULL */
 	size_t nsvc;
@@ -77,6 +84,14 @@ void init_boot_fail(struct init *in, int err, const char *fmt, ...)
 void init_on_signal(void *arg, int fd);
 void init_shutdown(struct init *in);
 void init_arm_timer(struct init *in);
+
+/*
+ * sandbox.c: at start, drop the capabilities, install the seccomp filter
+ * and open what the Landlock domain will hold; at BOOT, with the
+ * directories from nexus-sim, enforce it (docs/security.md).
+ */
+void init_sandbox_start(struct init *in);
+void init_sandbox_boot(struct init *in);
 
 /* control.c */
 extern const struct nxd_handler init_ctl_table[];

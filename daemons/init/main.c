@@ -36,7 +36,7 @@ int main(void)
 		fatal("close_range");
 	if (nx_exe_dir(in.exe_dir, sizeof(in.exe_dir)) != 0)
 		fatal("cannot find its own executable");
-	in.trust_fd = in.state_fd = in.lock_fd = -1;
+	in.trust_fd = in.state_fd = in.lock_fd = in.bundle_fd = -1;
 	in.fault = getenv("NEXUS_FAULT");
 	in.nsvc = init_nservices;
 	in.svc = calloc(in.nsvc, sizeof(*in.svc));
@@ -62,6 +62,7 @@ int main(void)
 	    nxd_loop_watch(in.loop, sfd, init_on_signal, &in))
 		fatalx("out of memory");
 	nxd_conn_on_close(in.ctl, init_on_ctl_close, &in);
+	init_sandbox_start(&in);
 	code = nxd_loop_run(in.loop);
 	nxd_loop_free(in.loop);
 	free(in.svc);

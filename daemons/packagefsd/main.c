@@ -125,7 +125,7 @@ static const int extra_syscalls[] = {SYS_openat, SYS_getdents64, SYS_dup, SYS_pr
 
 int main(void)
 {
-	struct nxd *d = nxd_start(NX_SVC_PACKAGEFSD, NXD_START_DIR);
+	struct nxd *d = nxd_start(NX_SVC_PACKAGEFSD, NXD_START_DIR_RO);
 
 	/* bundlemgrd starts first and creates the slot; packagefsd never writes. */
 	slot_fd = openat(nxd_dir_fd(d), NX_BUNDLE_SLOT_DIR,

@@ -127,6 +127,8 @@ static inline int nx_svc_name_ok(const void *s, size_t len)
  * state directory is gone.
  */
 #define NX_CTL_CFG_STATE_LOCK 3
+/* run only: the bundle RUN will name, handed to bundlemgrd as its fd 7 (docs/security.md) */
+#define NX_CTL_CFG_BUNDLE_DIR 4
 /* sim -> init: start the daemons. arg = NX_CTL_BOOT_* flags. */
 #define NX_CTL_BOOT 0x0502
 #define NX_CTL_BOOT_SELFTEST (1u << 0)

@@ -13,7 +13,7 @@ expect 64 "unexpected argument" -- "$SIM" run a.nxb b.nxb
 expect 66 "cannot open trust directory" -- "$SIM" boot --trust "$work/none"
 expect 66 "bundle nosuch.nxb not found" -- "$SIM" run nosuch.nxb
 expect 66 "cannot open bundle" -- "$SIM" run "$work/none.nxb"
-expect 64 "expected seccomp:<daemon> or hang:<daemon>" -- env NEXUS_FAULT=bogus "$SIM" boot
+expect 64 "expected seccomp:<daemon>, hang:<daemon> or escape:" -- env NEXUS_FAULT=bogus "$SIM" boot
 expect 70 "names no known fault" -- env NEXUS_FAULT=seccomp:nosuchd "$SIM" boot
 # Usage errors are 64, whatever the payload would have made of them.
 many=$(seq 1 300)

@@ -4,7 +4,7 @@ $(BUILD)/sim/%.o: INC := $(INC_SIM)
 
 $(BIN)/nexus-sim: $(SIM_OBJS) $(KERNEL_LIB) $(HOST_LIB) $(FORMATS_LIB) $(WIRE_LIB) $(LOADER_LIB)
 # libseccomp statically, as the daemons do: nexus-sim starts on every run.
-$(BIN)/nexus-sim: LIBS := $(UNICORN_LIBS) -lsodium -Wl,-Bstatic -lseccomp -Wl,-Bdynamic
+$(BIN)/nexus-sim: LIBS := $(UNICORN_LIBS) -lsodium -lz -Wl,-Bstatic -lseccomp -Wl,-Bdynamic
 
 HOST_PROGS += $(BIN)/nexus-sim
 PRODUCT += $(BIN)/nexus-sim

@@ -2,8 +2,10 @@
  * NEXUS_FAULT: the fault-injection switch init passes to one daemon
  * (docs/security.md): seccomp:<daemon> makes it break its allowlist
  * once, hang:<daemon> makes it stop answering, escape:<daemon> (or init,
- * or nexus-sim itself) makes it try to open files outside its sandbox.
- * Checked here so a typo is a usage error rather than a boot failure.
+ * or nexus-sim itself) makes it try to open files outside its sandbox;
+ * updated's stop:<point> and ioerr:bootctrl (docs/updates.md) make it
+ * stop at a named step or fail every BootCtrl write. Checked here so a
+ * typo is a usage error rather than a boot failure.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,14 +13,19 @@
 
 #include "cli.h"
 #include "nexus/svc.h"
+#include "nexus/svc_update.h"
 
 int cli_check_fault(void)
 {
 	static const char *const kinds[] = {"seccomp:", "hang:", "escape:"};
+	static const char *const points[] = {NX_UPDATE_FAULT_POINTS};
 	const char *f = getenv("NEXUS_FAULT");
 
-	if (f == NULL)
+	if (f == NULL || strcmp(f, "ioerr:bootctrl") == 0)
 		return 0;
+	for (size_t i = 0; i < sizeof(points) / sizeof(points[0]); i++)
+		if (strncmp(f, "stop:", 5) == 0 && strcmp(f + 5, points[i]) == 0)
+			return 0;
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
 		size_t n = strlen(kinds[i]);
 
@@ -26,8 +33,8 @@ int cli_check_fault(void)
 			return 0;
 	}
 	fprintf(stderr,
-		"nexus-sim: NEXUS_FAULT=%s: expected seccomp:<daemon>, hang:<daemon> or "
-		"escape:<daemon|init|nexus-sim>\n",
+		"nexus-sim: NEXUS_FAULT=%s: expected seccomp:<daemon>, hang:<daemon>, "
+		"escape:<daemon|init|nexus-sim>, stop:<update step> or ioerr:bootctrl\n",
 		f);
 	return NX_EXIT_USAGE;
 }

@@ -57,6 +57,17 @@ void ksim_unwatch(struct ksim *ks, int fd);
  * ksim_stop (no client, no watch, no task ready) or poll fails.
  */
 int ksim_run(struct ksim *ks);
+/*
+ * A soft reboot's kernel half: every client connection closed, every
+ * task ended and every object freed with the kernel, and a fresh kernel
+ * made with the same options. Watches and the console stay. 0, or -1
+ * when the new kernel cannot be made.
+ */
+int ksim_reset(struct ksim *ks);
+
+/* CLOCK_MONOTONIC ns of the first frame on client `name`'s connection; 0 before one. */
+uint64_t ksim_first_call_ns(struct ksim *ks, const char *name);
+
 /* Make ksim_run return `code` (from a watch callback). */
 void ksim_stop(struct ksim *ks, int code);
 

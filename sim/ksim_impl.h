@@ -25,6 +25,7 @@ struct ksim_client {
 	struct ksim_call *parked; /* a call waiting to complete */
 	int retry;		  /* the kernel says the parked call can complete */
 	int dead;		  /* a reply could not be sent: drop the connection */
+	uint64_t first_ns;	  /* CLOCK_MONOTONIC of its first frame, 0 before */
 };
 
 struct ksim_watch {
@@ -35,6 +36,7 @@ struct ksim_watch {
 
 struct ksim {
 	struct nxk *k;
+	struct nxk_opts kopts; /* what the kernel was made with, for ksim_reset */
 	struct console *con;
 	int stopped, code;
 	struct ksim_client *clients[KSIM_CLIENTS_MAX];

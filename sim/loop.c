@@ -47,15 +47,15 @@ struct ksim *ksim_new(const struct ksim_opts *opts)
 		return NULL;
 	}
 	nx_msg_init(ks->msg);
-	struct nxk_opts o = {.console = console,
-			     .console_arg = ks,
-			     .mem_limit = opts->mem_limit,
-			     .kconnect = kconnect,
-			     .kconnect_arg = ks};
+	ks->kopts = (struct nxk_opts){.console = console,
+				      .console_arg = ks,
+				      .mem_limit = opts->mem_limit,
+				      .kconnect = kconnect,
+				      .kconnect_arg = ks};
 	ks->con = console_new(opts->console_fd);
 	if (ks->con != NULL)
 		console_set_quota(ks->con, opts->console_quota);
-	ks->k = ks->con != NULL ? nxk_new(&o) : NULL;
+	ks->k = ks->con != NULL ? nxk_new(&ks->kopts) : NULL;
 	if (ks->k == NULL) {
 		console_free(ks->con);
 		free(ks->msg);
@@ -86,6 +86,24 @@ void ksim_free(struct ksim *ks)
 	nx_msg_release(ks->msg);
 	free(ks->msg);
 	free(ks);
+}
+
+int ksim_reset(struct ksim *ks)
+{
+	for (unsigned i = 0; i < KSIM_CLIENTS_MAX; i++)
+		if (ks->clients[i] != NULL)
+			client_free(ks, i);
+	nxk_free(ks->k);
+	ks->k = nxk_new(&ks->kopts);
+	return ks->k != NULL ? 0 : -1;
+}
+
+uint64_t ksim_first_call_ns(struct ksim *ks, const char *name)
+{
+	for (unsigned i = 0; i < KSIM_CLIENTS_MAX; i++)
+		if (ks->clients[i] != NULL && strcmp(ks->clients[i]->name, name) == 0)
+			return ks->clients[i]->first_ns;
+	return 0;
 }
 
 int ksim_add_client(struct ksim *ks, int fd, const char *name)

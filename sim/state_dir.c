@@ -65,6 +65,15 @@ int state_dir_check(struct state_dir *st, const char *name)
 	return 0;
 }
 
+int state_dir_check_file(struct state_dir *st, const char *name)
+{
+	struct stat sb;
+
+	if (fstatat(st->fd, name, &sb, AT_SYMLINK_NOFOLLOW) != 0 && errno == ENOENT)
+		return 0;
+	return state_dir_check(st, name);
+}
+
 /* The lock: 0 when this session holds it, 1 when another does (its pid said), -1 on error. */
 static int state_lock_try(struct state_dir *st)
 {

@@ -57,6 +57,8 @@ int state_dir_create(struct state_dir *st, const char *name);
 
 /* A state file someone else opens (logd's journal): the same checks, nothing truncated. */
 int state_dir_check(struct state_dir *st, const char *name);
+/* A state file someone else makes: absent, or as state_dir_check wants it. 0 or -1 (said). */
+int state_dir_check_file(struct state_dir *st, const char *name);
 /* A state directory someone else opens: absent, or a directory (not a link). 0 or -1 (said). */
 int state_dir_check_dir(struct state_dir *st, const char *name);
 

@@ -47,11 +47,8 @@ static void ctl_boot(struct nxd_conn *c, struct nx_msg *m, void *arg)
 	}
 	in->boot_req = m->hdr;
 	in->booting = 1;
-	if (m->hdr.arg & NX_CTL_BOOT_SELFTEST) {
-		init_boot_fail(in, NX_ENOSYS, "selftests are not available yet");
-		return;
-	}
-	if (m->hdr.arg != 0) {
+	in->persist = (m->hdr.arg & NX_CTL_BOOT_STATEFS) != 0;
+	if ((m->hdr.arg & ~(uint64_t)NX_CTL_BOOT_STATEFS) != 0) {
 		init_boot_fail(in, NX_EINVAL, "unknown boot flags 0x%llx",
 			       (unsigned long long)m->hdr.arg);
 		return;
@@ -70,6 +67,9 @@ static void ctl_boot(struct nxd_conn *c, struct nx_msg *m, void *arg)
 			   (strcmp(colon + 1, "init") == 0 || strcmp(colon + 1, "nexus-sim") == 0);
 		struct svc *s = known && !self ? svc_by_name(in, colon + 1) : NULL;
 
+		/* updated's own faults: nexus-sim checked the point's name. */
+		if (strncmp(in->fault, "stop:", 5) == 0 || strcmp(in->fault, "ioerr:bootctrl") == 0)
+			s = svc_by_name(in, NX_SVC_UPDATED);
 		if (s == NULL && !self) {
 			init_boot_fail(in, NX_EINVAL, "NEXUS_FAULT=%s names no known fault",
 				       in->fault);
@@ -116,8 +116,22 @@ static void ctl_run(struct nxd_conn *c, struct nx_msg *m, void *arg)
 		return;
 	}
 	size_t llen = strlen((const char *)p) + 1;
-	run_start(in, &m->hdr, nx_msg_take_fd(m), (const char *)p, p + llen, rest - llen, hdr.argc,
-		  hdr.envc);
+	run_start(in, &m->hdr, run_reply_ctl, nx_msg_take_fd(m), (const char *)p, p + llen,
+		  rest - llen, hdr.argc, hdr.envc);
+}
+
+/* The new image takes over fds 0-4: its kernel socket becomes fd 3 just before. */
+static void ctl_reboot(struct nxd_conn *c, struct nx_msg *m, void *arg)
+{
+	struct init *in = arg;
+
+	if (in->reexec_fd >= 0)
+		close(in->reexec_fd);
+	in->reexec_fd = nx_msg_take_fd(m);
+	in->shut_req = m->hdr;
+	in->have_shut_req = 1;
+	(void)c;
+	init_shutdown(in);
 }
 
 static void ctl_shutdown(struct nxd_conn *c, struct nx_msg *m, void *arg)
@@ -133,7 +147,11 @@ static void ctl_shutdown(struct nxd_conn *c, struct nx_msg *m, void *arg)
 const struct nxd_handler init_ctl_table[] = {
     {{NX_CTL_CONFIG, 0, 0, NX_FD_REQUIRED}, ctl_config},
     {{NX_CTL_BOOT, 0, 0, NX_FD_NONE}, ctl_boot},
-    {{NX_CTL_RUN, sizeof(struct nx_ctl_run) + 1, NX_FRAME_BODY_MAX, NX_FD_REQUIRED}, ctl_run},
+    {{NX_CTL_RUN, sizeof(struct nx_ctl_run) + 1, NX_FRAME_BODY_MAX, NX_FD_OPTIONAL}, ctl_run},
     {{NX_CTL_SHUTDOWN, 0, 0, NX_FD_NONE}, ctl_shutdown},
+    {{NX_CTL_REBOOT, 0, 0, NX_FD_REQUIRED}, ctl_reboot},
+    {{NX_CTL_UPDATE, sizeof(struct nx_ctl_update), sizeof(struct nx_ctl_update) + NX_PATH_MAX,
+      NX_FD_OPTIONAL},
+     upd_ctl},
 };
 const size_t init_ctl_n = sizeof(init_ctl_table) / sizeof(init_ctl_table[0]);

@@ -9,15 +9,22 @@
  * domain. Every daemon inherits that as well and can only narrow it, and
  * a daemon reads its directory at start, before its own domain exists; so
  * init's domain holds what any daemon needs from execve on: execute and
- * read beneath the daemons directory, the dynamic loader and the shared
- * objects init itself runs with (the daemons link the same ones), the
+ * read beneath the daemons directory, the dynamic loader, and the
+ * directories of the shared objects init itself runs with (read: the
+ * system's library directory, where updated's libarchive and the
+ * compressors it links live beside libc), the
  * trust directory (read), the state directory (read-write: bundlemgrd
  * makes its store, logd its journal) and a run's bundle directory (read).
- * Nothing else: init itself needs no path after BOOT.
+ * Nothing else: init itself needs no path after BOOT. After a soft
+ * reboot the domain made at the first BOOT still holds (a domain outlives
+ * execve, and the directories are the same): no layer is added.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <link.h>
+#include <stdio.h>
+#include <string.h>
 #include <sys/auxv.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -29,8 +36,13 @@
 /* The loader's cache: where it looks a library up before searching the default paths. */
 #define INIT_LD_CACHE "/etc/ld.so.cache"
 
-/* Beyond the daemons' union: reaping and stopping daemons, and placing a child's fds. */
-static const int init_syscalls[] = {__NR_wait4, __NR_kill, __NR_rt_sigprocmask, __NR_dup2};
+/*
+ * Beyond the daemons' union: reaping and stopping daemons, placing a
+ * child's fds; and what a soft reboot's fresh image does before its
+ * filter is stacked again (its signalfd).
+ */
+static const int init_syscalls[] = {__NR_wait4, __NR_kill, __NR_rt_sigprocmask, __NR_dup2,
+				    __NR_signalfd4};
 
 static void confine_add(struct init *in, int fd, unsigned access)
 {
@@ -39,22 +51,34 @@ static void confine_add(struct init *in, int fd, unsigned access)
 	in->confine[in->nconfine++] = (struct nx_landlock_rule){fd, access};
 }
 
-/* Each shared object init runs with; the dynamic loader is executed, the rest only read. */
+/*
+ * Each shared object init runs with: the dynamic loader is executed; for
+ * the others, their directory is read (a daemon may link a library init
+ * does not, from the same place).
+ */
 static int confine_object(struct dl_phdr_info *info, size_t size, void *arg)
 {
 	struct init *in = arg;
+	char dir[PATH_MAX];
 	int fd;
 
 	(void)size;
 	/* The executable itself ("") and the vDSO are no files to open. */
 	if (info->dlpi_name == NULL || info->dlpi_name[0] != '/')
 		return 0;
-	fd = open(info->dlpi_name, O_PATH | O_CLOEXEC);
+	if (info->dlpi_addr == getauxval(AT_BASE)) {
+		fd = open(info->dlpi_name, O_PATH | O_CLOEXEC);
+		if (fd < 0)
+			fatal("sandbox: %s", info->dlpi_name);
+		confine_add(in, fd, NX_LANDLOCK_READ | NX_LANDLOCK_EXEC);
+		return 0;
+	}
+	snprintf(dir, sizeof(dir), "%s", info->dlpi_name);
+	*strrchr(dir, '/') = 0;
+	fd = open(dir[0] != 0 ? dir : "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
-		fatal("sandbox: %s", info->dlpi_name);
-	confine_add(in, fd,
-		    info->dlpi_addr == getauxval(AT_BASE) ? NX_LANDLOCK_READ | NX_LANDLOCK_EXEC
-							  : NX_LANDLOCK_READ);
+		fatal("sandbox: %s", dir);
+	confine_add(in, fd, NX_LANDLOCK_READ);
 	return 0;
 }
 
@@ -81,6 +105,12 @@ void init_sandbox_boot(struct init *in)
 {
 	int err;
 
+	if (in->rebooted) {
+		for (size_t i = 0; i < in->nconfine; i++)
+			close(in->confine[i].fd);
+		in->nconfine = 0;
+		return;
+	}
 	confine_add(in, in->trust_fd, NX_LANDLOCK_READ);
 	confine_add(in, in->state_fd, NX_LANDLOCK_READ | NX_LANDLOCK_WRITE);
 	if (in->bundle_fd >= 0)

@@ -19,14 +19,16 @@
 
 /* Start order is table order; stop order is the reverse. */
 const struct svc_def init_services[] = {
-    {"logd", SVC_DIR_STATE, SVC_RESTART, 1, 0},
+    {"logd", SVC_DIR_STATE, SVC_RESTART, 1, 0, SVC_ARGS_NONE},
     /* Its registrations cannot be rebuilt behind the daemons' backs. */
-    {"samgrd", SVC_DIR_NONE, SVC_NO_RESTART, 0, 0},
-    {"keystored", SVC_DIR_TRUST, SVC_RESTART, 1, 0},
-    {"bundlemgrd", SVC_DIR_STATE, SVC_RESTART, 1, 1},
-    {"packagefsd", SVC_DIR_STATE, SVC_RESTART, 1, 0},
-    {"vfsd", SVC_DIR_NONE, SVC_RESTART, 1, 0},
-    {"execd", SVC_DIR_NONE, SVC_RESTART, 1, 0},
+    {"samgrd", SVC_DIR_NONE, SVC_NO_RESTART, 0, 0, SVC_ARGS_NONE},
+    {"keystored", SVC_DIR_TRUST, SVC_RESTART, 1, 0, SVC_ARGS_NONE},
+    /* Decides which slot boots: what follows serves that slot. */
+    {"updated", SVC_DIR_STATE, SVC_RESTART, 1, 0, SVC_ARGS_UPDATED},
+    {"bundlemgrd", SVC_DIR_STATE, SVC_RESTART, 1, 1, SVC_ARGS_SLOT},
+    {"packagefsd", SVC_DIR_STATE, SVC_RESTART, 1, 0, SVC_ARGS_SLOT},
+    {"vfsd", SVC_DIR_NONE, SVC_RESTART, 1, 0, SVC_ARGS_NONE},
+    {"execd", SVC_DIR_NONE, SVC_RESTART, 1, 0, SVC_ARGS_NONE},
 };
 const size_t init_nservices = sizeof(init_services) / sizeof(init_services[0]);
 
@@ -76,6 +78,11 @@ static void svc_on_ready(struct nxd_conn *c, struct nx_msg *m, void *arg)
 	s->state = SVC_UP;
 	nxd_say("init: up %s", s->def->name);
 	if (in->booting && &in->svc[in->next] == s) {
+		/* The boot goes on once updated said which slot boots. */
+		if (s->def->args == SVC_ARGS_UPDATED) {
+			upd_boot_status(in);
+			return;
+		}
 		in->next++;
 		init_boot_next(in);
 	}
@@ -170,16 +177,23 @@ int svc_start(struct init *in, struct svc *s)
 	}
 	if (pid == 0) {
 		const char *fault = s->fault ? in->fault : NULL;
-		char env0[64];
-		char *argv[] = {(char *)name, NULL};
+		char env0[64], slot[2] = {(char)('a' + in->slot), 0};
+		char *argv[] = {(char *)name, NULL, NULL, NULL};
 		char *envp[] = {env0, NULL};
 
+		if (s->def->args == SVC_ARGS_SLOT) {
+			argv[1] = slot;
+		} else if (s->def->args == SVC_ARGS_UPDATED) {
+			argv[1] = in->persist ? "statefs" : "non-persistent";
+			argv[2] = s->starts == 0 ? "boot" : "restart";
+		}
 		if (fault != NULL)
 			snprintf(env0, sizeof(env0), "NEXUS_FAULT=%s", fault);
 		nx_exec_fds(path, argv, fault != NULL ? envp : envp + 1, NXD_FD_KERNEL, src, 5);
 	}
 	/* The fault is injected once: the restarted daemon must come up. */
 	s->fault = 0;
+	s->starts++;
 	close(k);
 	close(chan[1]);
 	if (reg[1] >= 0)

@@ -41,11 +41,8 @@ void init_boot_next(struct init *in)
 	if (!in->booting)
 		return;
 	if (in->next == in->nsvc) {
-		in->booting = 0;
-		in->booted = 1;
 		nxd_say("init: ready");
-		(void)nx_wire_send(nxd_conn_fd(in->ctl), NX_CTL_READY, 0, in->boot_req.id, NULL, 0,
-				   -1);
+		gate_start(in);
 		return;
 	}
 	if (svc_start(in, &in->svc[in->next]) != 0)
@@ -192,6 +189,7 @@ static void init_tick(void *arg)
 		init_arm_timer(in);
 		return;
 	}
+	gate_tick(in, now);
 	for (size_t i = 0; i < in->nsvc; i++) {
 		struct svc *s = &in->svc[i];
 
@@ -218,6 +216,8 @@ void init_arm_timer(struct init *in)
 		for (size_t i = 0; i < in->nsvc; i++)
 			if (in->svc[i].restart_at != 0 && in->svc[i].restart_at < due)
 				due = in->svc[i].restart_at;
+		if (in->gate_deadline != 0 && in->gate_deadline < due)
+			due = in->gate_deadline;
 	}
 	if (due == UINT64_MAX)
 		nxd_loop_set_tick(in->loop, -1, init_tick, in);

@@ -197,6 +197,11 @@ void nxd_handle_stop(struct nxd_conn *c, struct nx_msg *m, void *arg)
 
 void nxd_ready(struct nxd *d)
 {
+	nxd_ready_note(d, NULL);
+}
+
+void nxd_ready_note(struct nxd *d, const char *note)
+{
 	int err;
 
 	if (!d->sandboxed)
@@ -204,10 +209,20 @@ void nxd_ready(struct nxd *d)
 	/* NEXUS_FAULT=hang:<name>: every client connected from now on is left unanswered. */
 	d->loop->hang_new = d->hang;
 	/* Printed first so the ladder reads "<svc>: ready" then "init: up <svc>". */
-	nxd_say("%s: ready", d->name);
+	if (note != NULL)
+		nxd_say("%s: ready (%s)", d->name, note);
+	else
+		nxd_say("%s: ready", d->name);
 	err = nx_wire_send(NXD_FD_INIT, NX_SVC_READY, 0, NULL, d->name, strlen(d->name), -1);
 	if (err != 0)
 		fatalx("cannot tell init it is ready: error %d", -err);
+}
+
+int nxd_slot_arg(int argc, char **argv)
+{
+	if (argc != 2 || (strcmp(argv[1], "a") != 0 && strcmp(argv[1], "b") != 0))
+		fatalx("usage: %s a|b (the slot this boot runs)", argv[0]);
+	return argv[1][0] - 'a';
 }
 
 int nxd_serve(struct nxd *d)

@@ -44,6 +44,7 @@ static const int sandbox_base[] = {
 static const int sandbox_daemon_max[] = {
     __NR_openat,   __NR_getdents64, __NR_dup,	__NR_pread64,	   __NR_mkdirat,
     __NR_unlinkat, __NR_renameat2,  __NR_fsync, __NR_memfd_create, __NR_socketpair,
+    __NR_renameat,
 };
 
 /*

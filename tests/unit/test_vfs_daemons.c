@@ -22,6 +22,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "nexus/state.h"
 #include "nxd.h"
 #include "nxhost.h"
 #include "nexus/svc.h"
@@ -146,7 +147,7 @@ static int group_setup(void **state)
 	strcpy(dir, "/tmp/test_vfs_daemons.XXXXXX");
 	assert_non_null(mkdtemp(dir));
 	int st = open(dir, O_RDONLY | O_DIRECTORY);
-	assert_int_equal(mkdirat(st, NX_BUNDLE_SLOT_DIR, 0700), 0);
+	assert_int_equal(mkdirat(st, NX_STATE_SLOT_A, 0700), 0);
 	assert_int_equal(mkdirat(st, "slot-a/demo@1.9.0", 0700), 0);
 	assert_int_equal(mkdirat(st, "slot-a/demo@1.10.0", 0700), 0);
 	put(st, "slot-a/demo@1.9.0/payload.elf", "older");

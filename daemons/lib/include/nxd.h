@@ -134,7 +134,15 @@ void nxd_handle_stop(struct nxd_conn *c, struct nx_msg *m, void *arg);
 
 /* Print "<name>: ready", then tell init (that order keeps the ladder stable). */
 void nxd_ready(struct nxd *d);
+/* The same, printing "<name>: ready (<note>)". */
+void nxd_ready_note(struct nxd *d, const char *note);
 
+/*
+ * The slot this boot runs, from a daemon's argument list ("a" or "b",
+ * which init passes to the daemons that serve a slot): 0 or 1. Anything
+ * else is fatal.
+ */
+int nxd_slot_arg(int argc, char **argv);
 /* Serve until init sends STOP or goes away; returns the exit status. */
 int nxd_serve(struct nxd *d);
 
@@ -167,6 +175,24 @@ long nxd_kcall_sock(int sock, unsigned nr, const uint64_t a[6], const void *in, 
 
 /* A kernel caller (daemons/lib/kcall.h) making nxd_kcall()s for d, for elf_spawn. */
 void nxd_kcaller(struct nxd *d, struct nx_kcaller *k);
+
+/*
+ * A signature check through keystored, in the shape formats/ and the
+ * daemons take (struct bm_sigcheck, struct nx_nxs_sigcheck): ctx is a
+ * struct nxd_peer for keystored; sig is a struct nx_sig (formats/sig.h).
+ * A message over NX_KEY_INLINE_MAX travels as a sealed memfd. 0 when the
+ * signature holds under a trusted key; else -NX_E* with a reason in why.
+ */
+struct nx_sig;
+int nxd_key_verify(void *ctx, const struct nx_sig *sig, const void *msg, size_t len, char *why,
+		   size_t cap);
+
+/*
+ * A formats/ refusal code (fmt_err.h) as the -NX_E* a reply carries:
+ * signatures -NX_EPERM, sizes over a cap -NX_EMSGSIZE, a version not
+ * above the floor -NX_EEXIST, I/O -NX_ENOSPC, the rest -NX_EINVAL.
+ */
+int nxd_fmt_errno(int code);
 
 /* A structured log record to logd (nexus/svc.h NX_LOG_RECORD). */
 struct nxd_field {

@@ -11,3 +11,4 @@ $(DAEMON_DIR)/updated: LIBS := -larchive -lz $(DAEMON_SYSLIBS)
 
 HOST_PROGS += $(DAEMON_DIR)/updated
 PRODUCT += $(DAEMON_DIR)/updated
+E2E_TESTS += $(sort $(wildcard tests/e2e/update_*.sh))

@@ -67,6 +67,10 @@ for d in logd samgrd keystored vfsd execd; do
 	want "$d" 'open its executable for reading' "$DENIED"
 	creates "$d" 0 0
 done
+# updated writes BootCtrl and the slots, beneath the state directory only.
+probe updated
+want updated 'open its executable for reading' "$DENIED"
+creates updated 1 0 # the state directory
 probe bundlemgrd
 want bundlemgrd 'open its executable for reading' "$DENIED"
 creates bundlemgrd 3 0 # its store: the state directory (for quarantine/), slot-a, staging
@@ -76,7 +80,7 @@ want packagefsd 'open its executable for reading' "$DENIED"
 creates packagefsd 0 1 # slot-a
 
 # Capabilities, no_new_privs and filters of every process during a run:
-# nexus-sim, its helper, init and the seven daemons. The waiter would run
+# nexus-sim, its helper, init and the eight daemons. The waiter would run
 # for minutes; SIGTERM ends the session cleanly once they are read.
 private_bin
 "$work/bin/nexus-sim" run test.waiter.nxb -- 100000 >"$work/waiter.out" 2>&1 &
@@ -104,7 +108,7 @@ for p in $(ours | cut -d' ' -f1); do
 		[ "$filtered" = 2 ] || fail "$name ($p): Seccomp $filtered, want 2 (filter)"
 	fi
 done
-[ "$seen" -eq 10 ] || fail "saw $seen processes of the run, want 10: $(ours)"
+[ "$seen" -eq 11 ] || fail "saw $seen processes of the run, want 11: $(ours)"
 kill -TERM "$sim"
 wait "$sim"
 left=$(ours)

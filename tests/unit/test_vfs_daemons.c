@@ -85,7 +85,9 @@ static void start(struct daemon *d, const char *name, int dirfd)
 	assert_true(d->pid >= 0);
 	if (d->pid == 0) {
 		int src[4] = {k[1], i[1], dirfd, s[1]};
-		char *const argv[] = {(char *)name, NULL};
+		/* packagefsd serves the slot this boot runs: a, here. */
+		char *const argv[] = {(char *)name, strcmp(name, "packagefsd") == 0 ? "a" : NULL,
+				      NULL};
 		char *const envp[] = {NULL};
 		nx_exec_fds(path, argv, envp, 3, src, 4);
 	}

@@ -107,8 +107,7 @@ static int zero(const uint8_t *p, size_t n)
 	return 1;
 }
 
-int nx_bootctrl_decode(const uint8_t *buf, size_t len, struct nx_bootctrl *bc,
-		       struct nx_fmt_err *e)
+int nx_bootctrl_decode(const uint8_t *buf, size_t len, struct nx_bootctrl *bc, struct nx_fmt_err *e)
 {
 	struct nx_bootctrl r;
 	uint32_t crc;
@@ -210,8 +209,7 @@ int nx_bootctrl_switch(struct nx_bootctrl *bc, int s, unsigned tries)
 {
 	int a = nx_bootctrl_active(bc);
 
-	if (s < 0 || s >= NX_BOOTCTRL_SLOTS || s == a || tries < 1 ||
-	    tries > NX_BOOTCTRL_TRIES_MAX)
+	if (s < 0 || s >= NX_BOOTCTRL_SLOTS || s == a || tries < 1 || tries > NX_BOOTCTRL_TRIES_MAX)
 		return NX_FMT_EINVAL;
 	/* Two slots, two priorities: the new one above the fallback. */
 	bc->slot[a].priority = 1;

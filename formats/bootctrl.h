@@ -61,9 +61,8 @@ void nx_bootctrl_default(struct nx_bootctrl *bc);
  * version, then every field's range and the rules above
  * (NX_FMT_EBOOTCTRL_RANGE). 0 with *bc filled, or the code.
  */
-__attribute__((warn_unused_result)) int nx_bootctrl_decode(const uint8_t *buf, size_t len,
-							   struct nx_bootctrl *bc,
-							   struct nx_fmt_err *e);
+__attribute__((warn_unused_result)) int
+nx_bootctrl_decode(const uint8_t *buf, size_t len, struct nx_bootctrl *bc, struct nx_fmt_err *e);
 /* The bytes of a valid record (checked first: an invalid one is never encoded). */
 __attribute__((warn_unused_result)) int nx_bootctrl_encode(const struct nx_bootctrl *bc,
 							   uint8_t out[NX_BOOTCTRL_SIZE],

@@ -48,8 +48,7 @@ nx_bootctrl_store(int state_fd, const struct nx_bootctrl *bc, const struct nx_bo
  * The index of the set staged in slot s (0 a, 1 b): 0 with *ix decoded,
  * 1 when the slot holds no set, or a formats code (e says what).
  */
-__attribute__((warn_unused_result)) int nx_slot_index_load(int state_fd, int s,
-							   struct nx_nxs_index *ix,
-							   struct nx_fmt_err *e);
+__attribute__((warn_unused_result)) int
+nx_slot_index_load(int state_fd, int s, struct nx_nxs_index *ix, struct nx_fmt_err *e);
 
 #endif

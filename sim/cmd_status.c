@@ -31,23 +31,24 @@ struct slot_view {
 
 static void status_usage(FILE *f)
 {
-	fprintf(f, "usage: nexus-sim status [--state DIR] [--wait-state] [--json]\n"
-		   "\n"
-		   "Print the A/B update state of the state directory without booting it:\n"
-		   "the active (committed) slot, the pending slot the next boot tries and\n"
-		   "its tries left, the anti-rollback floor, and each slot's system set\n"
-		   "version and bundles. --json prints one object:\n"
-		   "  {\"active\": \"a\", \"pending\": null, \"tries_left\": 0, \"floor\": null,\n"
-		   "   \"slots\": {\"a\": {\"version\": \"1.0.0\", \"bundles\": [\"NAME@VER\", ...]},\n"
-		   "             \"b\": null}}\n"
-		   "A slot is null when it holds nothing or cannot boot; its version is null\n"
-		   "when it holds bundles but no system set. Exit 0, 75 the state directory is\n"
-		   "in use, 64 usage.\n"
-		   "\n"
-		   "  --state DIR     the state directory (default: a fresh one: the factory state)\n"
-		   "  --wait-state    wait for a state DIR another session holds (else exit 75)\n"
-		   "  --json          one JSON object on stdout\n"
-		   "  -h, --help      this text\n");
+	fprintf(
+	    f, "usage: nexus-sim status [--state DIR] [--wait-state] [--json]\n"
+	       "\n"
+	       "Print the A/B update state of the state directory without booting it:\n"
+	       "the active (committed) slot, the pending slot the next boot tries and\n"
+	       "its tries left, the anti-rollback floor, and each slot's system set\n"
+	       "version and bundles. --json prints one object:\n"
+	       "  {\"active\": \"a\", \"pending\": null, \"tries_left\": 0, \"floor\": null,\n"
+	       "   \"slots\": {\"a\": {\"version\": \"1.0.0\", \"bundles\": [\"NAME@VER\", ...]},\n"
+	       "             \"b\": null}}\n"
+	       "A slot is null when it holds nothing or cannot boot; its version is null\n"
+	       "when it holds bundles but no system set. Exit 0, 75 the state directory is\n"
+	       "in use, 64 usage.\n"
+	       "\n"
+	       "  --state DIR     the state directory (default: a fresh one: the factory state)\n"
+	       "  --wait-state    wait for a state DIR another session holds (else exit 75)\n"
+	       "  --json          one JSON object on stdout\n"
+	       "  -h, --help      this text\n");
 }
 
 static int cmp_ids(const void *a, const void *b)
@@ -58,7 +59,8 @@ static int cmp_ids(const void *a, const void *b)
 /* The "<name>@<version>" bundle directories of a slot, sorted. */
 static void list_bundles(int state_fd, int s, struct slot_view *v)
 {
-	int fd = openat(state_fd, nx_state_slot(s), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	int fd =
+	    openat(state_fd, nx_state_slot(s), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	DIR *d = fd < 0 ? NULL : fdopendir(fd);
 	struct dirent *de;
 

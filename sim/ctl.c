@@ -212,8 +212,8 @@ int ctl_boot(struct session *s)
 		0 ||
 	    nx_wire_send(s->ctl, NX_CTL_CONFIG, NX_CTL_CFG_STATE_DIR, NULL, NULL, 0, s->st->fd) !=
 		0 ||
-	    nx_wire_send(s->ctl, NX_CTL_CONFIG, NX_CTL_CFG_STATE_LOCK, NULL, NULL, 0, s->st->lock) !=
-		0 ||
+	    nx_wire_send(s->ctl, NX_CTL_CONFIG, NX_CTL_CFG_STATE_LOCK, NULL, NULL, 0,
+			 s->st->lock) != 0 ||
 	    (s->bundle_fd >= 0 && nx_wire_send(s->ctl, NX_CTL_CONFIG, NX_CTL_CFG_BUNDLE_DIR, NULL,
 					       NULL, 0, s->bundle_fd) != 0) ||
 	    nx_wire_send(s->ctl, NX_CTL_BOOT, flags, NULL, NULL, 0, -1) != 0)

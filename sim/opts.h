@@ -23,7 +23,7 @@
 #define OPT_TRIES (1u << 8)
 #define OPT_JSON (1u << 9)
 
-#define SIM_PKG_PREFIX "pkg:/" /* run pkg:/NAME: a bundle installed in the booted slot */
+#define SIM_PKG_PREFIX "pkg:/"	       /* run pkg:/NAME: a bundle installed in the booted slot */
 #define SIM_ENV_MAX NX_ENVC_MAX	       /* --env options of one run: the stack builder's cap */
 #define SIM_MEM_LIMIT_MAX (1ULL << 40) /* bytes: the largest --mem-limit taken (1 TiB) */
 #define SIM_TIMEOUT_MAX_S 86400	       /* seconds: the largest --timeout taken (a day) */

@@ -228,6 +228,7 @@ int session_relaunch(struct session *s)
 {
 	int ksock = s->next_ksock;
 
+	s->down_ns = now_ns();
 	s->next_ksock = -1;
 	s->down = s->shutdown_sent = s->rebooting = 0;
 	s->reboots++;
@@ -251,9 +252,12 @@ void session_say_reboot(struct session *s)
 {
 	uint64_t first = ksim_first_call_ns(s->ks, "init");
 
-	if (s->o->verbose && s->reboot_ns != 0 && first > s->reboot_ns)
-		fprintf(stderr, "nexus-sim: soft reboot %d: %.3f ms to init's first kernel call\n",
-			s->reboots, (double)(first - s->reboot_ns) / 1e6);
+	if (s->o->verbose && s->reboot_ns != 0 && first > s->down_ns && s->down_ns > s->reboot_ns)
+		fprintf(stderr,
+			"nexus-sim: soft reboot %d: %.3f ms to init's first kernel call (daemons "
+			"down after %.3f ms)\n",
+			s->reboots, (double)(first - s->reboot_ns) / 1e6,
+			(double)(s->down_ns - s->reboot_ns) / 1e6);
 	s->reboot_ns = 0;
 }
 

@@ -40,10 +40,11 @@ struct session {
 	int timed_out; /* --timeout ran out */
 	int down;      /* init answered SHUTDOWN */
 	int shutdown_sent;
-	int rebooting;	     /* the DOWN awaited is a soft reboot's */
-	int next_ksock;	     /* our end of the next boot's kernel socket, or -1 */
-	int reboots;	     /* soft reboots so far (at most NX_REBOOTS_MAX) */
-	uint64_t reboot_ns;  /* CLOCK_MONOTONIC when the last soft reboot began */
+	int rebooting;	    /* the DOWN awaited is a soft reboot's */
+	int next_ksock;	    /* our end of the next boot's kernel socket, or -1 */
+	int reboots;	    /* soft reboots so far (at most NX_REBOOTS_MAX) */
+	uint64_t reboot_ns; /* CLOCK_MONOTONIC when the last soft reboot began */
+	uint64_t down_ns;   /* ... and when init said its daemons were down */
 	struct nx_msg *msg;
 };
 

@@ -152,10 +152,10 @@ static void send(struct update *u, enum step step, uint32_t op, uint32_t arg, in
 static void failed(struct update *u, const char *what, const struct nx_msg *m)
 {
 	int64_t err = nx_msg_result(m);
-	int code = nx_err_is_refusal(err)	? NX_EXIT_REFUSED
-		   : err == -NX_ENOSPC		? NX_EXIT_CANTCREAT
-		   : err == -NX_ETIMEDOUT	? NX_EXIT_UNAVAILABLE
-						: NX_EXIT_INTERNAL;
+	int code = nx_err_is_refusal(err) ? NX_EXIT_REFUSED
+		   : err == -NX_ENOSPC	  ? NX_EXIT_CANTCREAT
+		   : err == -NX_ETIMEDOUT ? NX_EXIT_UNAVAILABLE
+					  : NX_EXIT_INTERNAL;
 	const char *why = (const char *)m->body;
 	size_t len = m->len, n = strlen(label(u));
 
@@ -184,7 +184,8 @@ static void outcome(struct update *u, const struct nx_update_status *st)
 {
 	const struct nx_update_slot *mine = &st->slot[u->slot];
 	int committed = st->active == u->slot && st->pending < 0 &&
-			strcmp(mine->version, u->version) == 0 && strcmp(st->floor, u->version) == 0;
+			strcmp(mine->version, u->version) == 0 &&
+			strcmp(st->floor, u->version) == 0;
 	int rolled_back = st->active != u->slot && st->pending < 0;
 	const struct nx_update_slot *kept = &st->slot[st->active];
 

@@ -68,8 +68,7 @@ static void gate_committed(void *arg, struct nx_msg *reply, int err)
 	struct init *in = arg;
 
 	if (reply == NULL || nx_msg_result(reply) < 0) {
-		gate_fail(in, "updated did not commit: %.*s",
-			  reply != NULL ? (int)reply->len : 0,
+		gate_fail(in, "updated did not commit: %.*s", reply != NULL ? (int)reply->len : 0,
 			  reply != NULL ? (const char *)reply->body : "");
 		(void)err;
 		return;
@@ -86,8 +85,8 @@ static void gate_pass(struct init *in)
 		gate_fail(in, "cannot reach updated");
 }
 
-static void gate_checked(struct init *in, const struct nx_frame *req, int64_t err,
-			 const void *body, size_t len)
+static void gate_checked(struct init *in, const struct nx_frame *req, int64_t err, const void *body,
+			 size_t len)
 {
 	struct nx_exec_result r;
 

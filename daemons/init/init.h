@@ -16,6 +16,7 @@
 #include "nexus/svc_update.h"
 
 #define INIT_STOP_GRACE_MS 2000 /* a daemon told to stop is killed after this */
+#define INIT_CORE_SERVICES 1	/* logd, the table's first: a reboot stops it last */
 /* Landlock rules init holds from start to BOOT: the daemons dir, the loader, shared objects. */
 #define INIT_CONFINE_MAX 16
 
@@ -52,7 +53,7 @@ struct init {
 	struct nxd_conn *kernel;   /* fd 3 */
 	struct nxd_conn *registry; /* init's own connection to samgrd, as client "init" */
 	int trust_fd, state_fd;
-	int lock_fd; /* the state directory's lock: held open until init exits */
+	int lock_fd;   /* the state directory's lock: held open until init exits */
 	int bundle_fd; /* a run's bundle directory (NX_CTL_CFG_BUNDLE_DIR), or -1 */
 	struct nx_landlock_rule confine[INIT_CONFINE_MAX]; /* sandbox.c, until BOOT */
 	size_t nconfine;
@@ -131,8 +132,7 @@ typedef void (*run_done_fn)(struct init *in, const struct nx_frame *req, int64_t
  * environment strings, each NUL-terminated. done runs once.
  */
 void run_start(struct init *in, const struct nx_frame *req, run_done_fn done, int dirfd,
-	       const char *label,
-	       const uint8_t *strs, size_t len, uint32_t argc, uint32_t envc);
+	       const char *label, const uint8_t *strs, size_t len, uint32_t argc, uint32_t envc);
 /* A run_done_fn that answers nexus-sim's RUN with NX_CTL_RESULT. */
 void run_reply_ctl(struct init *in, const struct nx_frame *req, int64_t err, const void *body,
 		   size_t len);

@@ -50,7 +50,8 @@ int main(int argc, char **argv)
 
 	nxd_set_progname("init");
 	in.rebooted = argc == 3 && strcmp(argv[1], "reboot") == 0;
-	/* Terminal signals are for nexus-sim, which shuts us down over fd 4 (a reboot is one already). */
+	/* Terminal signals are for nexus-sim, which shuts us down over fd 4 (a reboot is one
+	 * already). */
 	if (!in.rebooted)
 		setsid();
 	signal(SIGPIPE, SIG_IGN);
@@ -87,7 +88,10 @@ int main(int argc, char **argv)
 	    nxd_loop_watch(in.loop, sfd, init_on_signal, &in))
 		fatalx("out of memory");
 	nxd_conn_on_close(in.ctl, init_on_ctl_close, &in);
-	init_sandbox_start(&in);
+	/* A soft reboot's image runs under the filter and domain of the first (both outlive
+	 * execve). */
+	if (!in.rebooted)
+		init_sandbox_start(&in);
 	code = nxd_loop_run(in.loop);
 	if (in.reexec_fd >= 0 && in.ctl != NULL)
 		init_reexec(&in);

@@ -24,7 +24,7 @@
 struct run {
 	struct init *in;
 	run_done_fn done;
-	struct nx_frame req; /* the request that started the run; zero for none */
+	struct nx_frame req;   /* the request that started the run; zero for none */
 	struct nxd_conn *conn; /* to bundlemgrd, then to execd */
 	const char *peer;      /* the service the current step waits on */
 	int dirfd;	       /* the bundle until INSTALL took it */

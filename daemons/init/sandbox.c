@@ -15,9 +15,11 @@
  * compressors it links live beside libc), the
  * trust directory (read), the state directory (read-write: bundlemgrd
  * makes its store, logd its journal) and a run's bundle directory (read).
- * Nothing else: init itself needs no path after BOOT. After a soft
- * reboot the domain made at the first BOOT still holds (a domain outlives
- * execve, and the directories are the same): no layer is added.
+ * Nothing else: init itself needs no path after BOOT.
+ *
+ * A soft reboot's fresh image (init executing itself) adds neither: the
+ * filter, the dropped capabilities and the domain of the first boot all
+ * outlive execve, and the directories are the same.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -105,12 +107,8 @@ void init_sandbox_boot(struct init *in)
 {
 	int err;
 
-	if (in->rebooted) {
-		for (size_t i = 0; i < in->nconfine; i++)
-			close(in->confine[i].fd);
-		in->nconfine = 0;
+	if (in->rebooted)
 		return;
-	}
 	confine_add(in, in->trust_fd, NX_LANDLOCK_READ);
 	confine_add(in, in->state_fd, NX_LANDLOCK_READ | NX_LANDLOCK_WRITE);
 	if (in->bundle_fd >= 0)

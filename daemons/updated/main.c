@@ -154,9 +154,9 @@ static const struct nxd_handler handlers[] = {
  * keystored's sealed copies (memfd_create) and the set read with pread
  * through libarchive.
  */
-static const int extra_syscalls[] = {SYS_openat,   SYS_getdents64, SYS_dup,	    SYS_pread64,
-				     SYS_mkdirat,  SYS_unlinkat,   SYS_renameat2, SYS_renameat,
-				     SYS_fsync,	   SYS_memfd_create};
+static const int extra_syscalls[] = {SYS_openat,  SYS_getdents64,  SYS_dup,	  SYS_pread64,
+				     SYS_mkdirat, SYS_unlinkat,	   SYS_renameat2, SYS_renameat,
+				     SYS_fsync,	  SYS_memfd_create};
 
 int main(int argc, char **argv)
 {

@@ -76,7 +76,8 @@ int upd_rollback(struct upd *u, char *msg, size_t cap)
 	if (p < 0)
 		return fail(u, "rollback", p, -NX_EAGAIN, msg, cap, "no slot is pending");
 	if (nx_bootctrl_invalidate(&u->bc, p) != 0)
-		return fail(u, "rollback", p, -NX_EINVAL, msg, cap, "BootCtrl refused the rollback");
+		return fail(u, "rollback", p, -NX_EINVAL, msg, cap,
+			    "BootCtrl refused the rollback");
 	if ((err = upd_store(u, "rollback", why, sizeof(why))) != 0)
 		return fail(u, "rollback", p, err, msg, cap, why);
 	ok(u, "rollback", p);

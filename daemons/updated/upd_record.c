@@ -35,7 +35,8 @@ static void index_digest(const struct nx_nxs_index *ix, char hex[UPD_DIGEST_HEX]
 	size_t len;
 
 	hex[0] = '\0';
-	if (buf != NULL && nx_nxs_index_encode(ix, buf, NX_NXS_INDEX_ENCODED_MAX, &len, NULL) == 0) {
+	if (buf != NULL &&
+	    nx_nxs_index_encode(ix, buf, NX_NXS_INDEX_ENCODED_MAX, &len, NULL) == 0) {
 		crypto_hash_sha256(d, buf, len);
 		sodium_bin2hex(hex, UPD_DIGEST_HEX, d, sizeof(d));
 	}
@@ -129,7 +130,8 @@ static void fall_back(struct upd *u, const char *why)
 		 nx_bootctrl_pending(&u->bc) >= 0 ? "the newer set on trial" : "nothing pending");
 	upd_say(u, &(struct upd_audit){NX_LOG_ERROR, "bootctrl", -1, "", "", "failed", msg});
 	if (upd_store(u, "bootctrl", msg, sizeof(msg)) != 0)
-		upd_say(u, &(struct upd_audit){NX_LOG_ERROR, "bootctrl", -1, "", "", "failed", msg});
+		upd_say(u,
+			&(struct upd_audit){NX_LOG_ERROR, "bootctrl", -1, "", "", "failed", msg});
 }
 
 static int read_record(struct upd *u)
@@ -146,8 +148,8 @@ static int read_record(struct upd *u)
 		nx_bootctrl_default(&u->bc);
 		return upd_store(u, "bootctrl", msg, sizeof(msg)) == 0 ? 0 : -1;
 	}
-	fall_back(u, err == NX_BOOTCTRL_MISSING ? "record missing while a slot holds a set"
-						: e.msg);
+	fall_back(u,
+		  err == NX_BOOTCTRL_MISSING ? "record missing while a slot holds a set" : e.msg);
 	return 0;
 }
 
@@ -165,14 +167,15 @@ static void decide(struct upd *u)
 		/* A try that cannot be spent is never taken: no boot loop on a bad disk. */
 		u->bc = before;
 		u->booted = nx_bootctrl_active(&u->bc);
-		upd_say(u, &(struct upd_audit){NX_LOG_ERROR, "boot", u->booted, "", "", "failed",
-					       msg});
+		upd_say(
+		    u, &(struct upd_audit){NX_LOG_ERROR, "boot", u->booted, "", "", "failed", msg});
 		return;
 	}
 	if (rolled >= 0)
-		upd_say(u, &(struct upd_audit){NX_LOG_ERROR, "rollback", rolled,
-					       u->slot[rolled].version, u->slot[rolled].digest,
-					       "ok", "no tries left: the health check never passed"});
+		upd_say(u,
+			&(struct upd_audit){NX_LOG_ERROR, "rollback", rolled,
+					    u->slot[rolled].version, u->slot[rolled].digest, "ok",
+					    "no tries left: the health check never passed"});
 }
 
 int upd_open(struct upd *u, int boot, char *msg, size_t cap)
@@ -198,7 +201,8 @@ int upd_open(struct upd *u, int boot, char *msg, size_t cap)
 		decide(u);
 	else
 		u->booted = nx_bootctrl_booted(&u->bc);
-	/* A slot that cannot boot holds nothing worth keeping: a set never switched to, or rolled back. */
+	/* A slot that cannot boot holds nothing worth keeping: a set never switched to, or rolled
+	 * back. */
 	for (int s = 0; s < NX_BOOTCTRL_SLOTS; s++)
 		if (boot && u->bc.slot[s].priority == 0 && (err = upd_empty_slot(u, s)) != 0) {
 			snprintf(msg, cap, "%s: emptying it: %s", nx_state_slot(s), strerror(-err));

@@ -118,9 +118,8 @@ static int swap_in(struct upd *u, int s, char *msg, size_t cap)
 	int err = 0;
 
 	if (renameat2(u->state_fd, NX_STATE_UPDATE_NEW, u->state_fd, slot, RENAME_EXCHANGE) != 0) {
-		if (errno != ENOENT ||
-		    renameat2(u->state_fd, NX_STATE_UPDATE_NEW, u->state_fd, slot,
-			      RENAME_NOREPLACE) != 0)
+		if (errno != ENOENT || renameat2(u->state_fd, NX_STATE_UPDATE_NEW, u->state_fd,
+						 slot, RENAME_NOREPLACE) != 0)
 			err = -errno;
 	}
 	if (err == 0 && (fsync(u->state_fd) != 0 || fd < 0 || fsync(fd) != 0))
@@ -132,7 +131,8 @@ static int swap_in(struct upd *u, int s, char *msg, size_t cap)
 		return -NX_ENOSPC;
 	}
 	upd_point(u, "stage-swap");
-	/* The exchange left the old contents in update/new/; a crash now leaves them for upd_open. */
+	/* The exchange left the old contents in update/new/; a crash now leaves them for upd_open.
+	 */
 	(void)upd_rm_dir(u, NX_STATE_UPDATE_NEW);
 	return 0;
 }

@@ -47,6 +47,19 @@ def ours(root):
     return found
 
 
+def descends_from(pid, root):
+    """Whether root is pid or one of its ancestors."""
+    while pid > 1:
+        if pid == root:
+            return True
+        try:
+            with open("/proc/%d/stat" % pid) as f:
+                pid = int(f.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            return False
+    return False
+
+
 class Soak:
     def __init__(self, work, seed):
         self.work = work
@@ -88,9 +101,11 @@ class Soak:
             self.failures.append(what)
             print("FAIL " + what, flush=True)
 
-    def kill_one(self, delay, killed):
+    def kill_one(self, delay, run, killed):
         time.sleep(delay)
-        victims = [p for p, n in ours(self.bin).items() if n in DAEMONS]
+        # Only this run's daemons: the other worker's run must not see a kill it cannot allow.
+        victims = [p for p, n in ours(self.bin).items()
+                   if n in DAEMONS and descends_from(p, run.pid)]
         if victims:
             p = self.rng.choice(victims)
             try:
@@ -112,16 +127,19 @@ class Soak:
         cmd += [path, "--"] + args
         killed = []
         killer = None
-        if kill_at is not None:
-            killer = threading.Thread(target=self.kill_one, args=(kill_at, killed))
-            killer.start()
         env = dict(os.environ, TMPDIR=self.tmp)
+        p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             stdin=subprocess.DEVNULL, env=env)
+        if kill_at is not None:
+            killer = threading.Thread(target=self.kill_one, args=(kill_at, p, killed))
+            killer.start()
         try:
-            p = subprocess.run(cmd, capture_output=True, stdin=subprocess.DEVNULL, env=env,
-                               timeout=RUN_TIMEOUT_S)
+            _, stderr = p.communicate(timeout=RUN_TIMEOUT_S)
             code = p.returncode
         except subprocess.TimeoutExpired:
             self.fail("run %d hung: %s" % (i, " ".join(cmd)))
+            p.kill()
+            p.communicate()
             code = None
         if killer is not None:
             killer.join()
@@ -136,7 +154,7 @@ class Soak:
             key = "%s -> %d%s" % (label, code, " (a daemon killed)" if killed else "")
             self.counts[key] = self.counts.get(key, 0) + 1
         if code not in allowed:
-            err = p.stderr.decode(errors="replace").strip().splitlines()
+            err = stderr.decode(errors="replace").strip().splitlines()
             self.fail("run %d: %s exited %d, allowed %s%s: %s" % (
                 i, label, code, sorted(allowed),
                 " (a daemon was killed)" if killed else "", err[-1] if err else ""))

@@ -64,7 +64,7 @@ static int set_open(struct update_set *set, const char *path)
 		return NX_EXIT_NOINPUT;
 	}
 	if (fstat(set->fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		fprintf(stderr, "nexus-sim: update: %s: not a regular file\n", path);
+		fprintf(stderr, "nexus-sim: update: %s: refused: not a regular file\n", path);
 		return NX_EXIT_REFUSED;
 	}
 	return 0;

@@ -82,10 +82,11 @@ static int check(const struct nx_bootctrl *bc, struct nx_fmt_err *e)
 	if (bootable(&bc->slot[0]) && bc->slot[0].priority == bc->slot[1].priority)
 		return nx_fmt_fail(e, NX_FMT_EBOOTCTRL_RANGE, "both slots have priority %u",
 				   bc->slot[0].priority);
-	if (nx_bootctrl_active(bc) < 0)
-		return nx_fmt_fail(e, NX_FMT_EBOOTCTRL_RANGE, "no committed slot");
+	/* Before the committed slot: with two slots, both pending leaves none committed. */
 	if (pending > 1)
 		return nx_fmt_fail(e, NX_FMT_EBOOTCTRL_RANGE, "both slots are pending");
+	if (nx_bootctrl_active(bc) < 0)
+		return nx_fmt_fail(e, NX_FMT_EBOOTCTRL_RANGE, "no committed slot");
 	if (memchr(bc->floor, '\0', sizeof(bc->floor)) == NULL)
 		return nx_fmt_fail(e, NX_FMT_EBOOTCTRL_RANGE, "floor is not terminated");
 	if (bc->floor[0] != '\0' && nx_semver_parse(bc->floor, &v) != 0)

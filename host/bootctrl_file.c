@@ -41,7 +41,11 @@ int nx_bootctrl_load(int state_fd, struct nx_bootctrl *bc, struct nx_fmt_err *e)
 	if (nxf_open_regular(state_fd, NX_STATE_BOOTCTRL, &fd, &size) != 0) {
 		if (errno == ENOENT)
 			return NX_BOOTCTRL_MISSING;
-		return nx_fmt_fail(e, NX_FMT_EIO, "%s: %s", NX_STATE_BOOTCTRL, strerror(errno));
+		/* nxf_open_regular's errno for a link or a directory says nothing to a user. */
+		return nx_fmt_fail(e, NX_FMT_EIO, "%s: %s", NX_STATE_BOOTCTRL,
+				   errno == ELOOP    ? "a symbolic link"
+				   : errno == EINVAL ? "not a regular file"
+						     : strerror(errno));
 	}
 	size_t n = size < sizeof(buf) ? (size_t)size : sizeof(buf);
 	int err = nxf_pread_all(fd, buf, n) != 0 ? errno : 0;

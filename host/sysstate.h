@@ -37,8 +37,9 @@ __attribute__((warn_unused_result)) int nx_bootctrl_load(int state_fd, struct nx
  * written, fsynced, renamed over NX_STATE_BOOTCTRL, the directory
  * fsynced. `step` (may be NULL) is told "temp" once the temp file is
  * durable and "renamed" after the rename (fault-injection points). On
- * failure the old record stands, the temp file is removed, and e names
- * the step (NX_FMT_EIO).
+ * failure e names the step (NX_FMT_EIO) and the temp file is removed; the
+ * old record stands, unless only the directory's fsync failed: then the
+ * new one is in place, not known to be durable.
  */
 __attribute__((warn_unused_result)) int
 nx_bootctrl_store(int state_fd, const struct nx_bootctrl *bc, const struct nx_bootctrl_io *io,

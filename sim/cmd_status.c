@@ -82,23 +82,34 @@ static void list_bundles(int state_fd, int s, struct slot_view *v)
 	qsort(v->ids, v->n, sizeof(v->ids[0]), cmp_ids);
 }
 
-/* BootCtrl as the next boot will see it; the warning when it is not the record on disk. */
-static void read_record(int state_fd, const char *path, struct slot_view v[2],
-			struct nx_bootctrl *bc)
+/*
+ * BootCtrl as the next boot will see it; the warning when it is not the
+ * record on disk, or when a boot would refuse the file (nexus-sim checks
+ * it as every state file: a link, not a regular file, another hard link).
+ */
+static void read_record(struct state_dir *st, struct slot_view v[2], struct nx_bootctrl *bc)
 {
 	struct nx_fmt_err e = {0};
-	int err = nx_bootctrl_load(state_fd, bc, &e);
+	int refused = state_dir_check_file(st, NX_STATE_BOOTCTRL) != 0;
+	int err = nx_bootctrl_load(st->fd, bc, &e);
 
-	if (err == 0)
+	if (err == 0) {
+		if (refused)
+			fprintf(stderr,
+				"nexus-sim status: %s/%s: a boot refuses it (exit 73) until it "
+				"is a regular file of its own\n",
+				st->path, NX_STATE_BOOTCTRL);
 		return;
+	}
 	nx_bootctrl_rebuild(bc, v[0].version, v[1].version);
 	if (err == NX_BOOTCTRL_MISSING && v[0].version[0] == 0 && v[1].version[0] == 0)
 		return;
 	fprintf(stderr,
-		"nexus-sim status: %s/%s: %s; the next boot rebuilds it from the slots "
-		"(shown below)\n",
-		path, NX_STATE_BOOTCTRL,
-		err == NX_BOOTCTRL_MISSING ? "missing while a slot holds a system set" : e.msg);
+		"nexus-sim status: %s/%s: %s; %s rebuilds it from the slots (shown below)\n",
+		st->path, NX_STATE_BOOTCTRL,
+		err == NX_BOOTCTRL_MISSING ? "missing while a slot holds a system set" : e.msg,
+		refused ? "a boot refuses it (exit 73); once it is removed, the next boot"
+			: "the next boot");
 }
 
 static void print_json(const struct nx_bootctrl *bc, const struct slot_view v[2])
@@ -198,7 +209,7 @@ int cmd_status(int argc, char **argv)
 			fprintf(stderr, "nexus-sim status: %s: %s\n", st.path, e.msg);
 		list_bundles(st.fd, s, &v[s]);
 	}
-	read_record(st.fd, st.path, v, &bc);
+	read_record(&st, v, &bc);
 	for (int s = 0; s < 2; s++)
 		v[s].shown = bc.slot[s].priority > 0 && (v[s].version[0] != 0 || v[s].n > 0);
 	if (o.json)

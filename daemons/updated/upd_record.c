@@ -191,6 +191,12 @@ int upd_open(struct upd *u, int boot, char *msg, size_t cap)
 			 strerror(-err));
 		return -NX_ENOSPC;
 	}
+	/* Likewise a record write: until its rename it never was the record. */
+	if (unlinkat(u->state_fd, NX_STATE_BOOTCTRL_TMP, 0) != 0 && errno != ENOENT) {
+		snprintf(msg, cap, "%s: clearing a record write a crash left: %s",
+			 NX_STATE_BOOTCTRL_TMP, strerror(errno));
+		return -NX_ENOSPC;
+	}
 	for (int s = 0; s < NX_BOOTCTRL_SLOTS; s++)
 		upd_load_slot(u, s);
 	if (read_record(u) != 0) {

@@ -82,6 +82,7 @@ static void on_ready(struct session *s, struct nx_msg *m)
 	} else if (s->update != NULL) {
 		update_on_ready(s->update);
 	} else if (s->o->bundle != NULL) {
+		ksim_console_switch(s->ks);
 		if (ctl_send_run(s) != 0) {
 			fprintf(stderr, "nexus-sim: cannot send the run request to init\n");
 			s->code = NX_EXIT_INTERNAL;

@@ -36,8 +36,10 @@ struct ksim_watch {
 
 struct ksim {
 	struct nxk *k;
-	struct nxk_opts kopts; /* what the kernel was made with, for ksim_reset */
-	struct console *con;
+	struct nxk_opts kopts;	  /* what the kernel was made with, for ksim_reset */
+	struct console *con;	  /* where tasks write now: boot_con or payload_con */
+	struct console *boot_con; /* NULL when there is no boot console */
+	struct console *payload_con;
 	int stopped, code;
 	struct ksim_client *clients[KSIM_CLIENTS_MAX];
 	struct ksim_watch watch[KSIM_WATCH_MAX];

@@ -358,6 +358,7 @@ int session_run(const struct sim_opts *o)
 			    .next_ksock = -1,
 			    .code = -1};
 	struct ksim_opts ko = {.console_fd = STDOUT_FILENO,
+			       .boot_console_fd = -1,
 			       .console_quota = NX_CONSOLE_QUOTA,
 			       .mem_limit =
 				   o->mem_limit != 0 ? o->mem_limit : NX_MEM_LIMIT_DEFAULT};
@@ -381,9 +382,11 @@ int session_run(const struct sim_opts *o)
 		s.code = NX_EXIT_CANTCREAT;
 		goto out;
 	}
-	/* A run's payload writes to stdout; an update's health checks to the console. */
+	/* A run's payload writes to stdout; health checks (run or update) to the console. */
 	if (s.update != NULL)
 		ko.console_fd = s.console;
+	else
+		ko.boot_console_fd = s.console;
 	if (s.msg == NULL || (s.ks = ksim_new(&ko)) == NULL ||
 	    (o->timeout_ms != 0 && s.timer < 0) ||
 	    ksim_watch(s.ks, s.sig, session_on_signal, &s) != 0 ||

@@ -11,9 +11,11 @@ $(FORMATS_LIB): $(FORMATS_OBJS)
 $(NXS_LIB): $(NXS_OBJS)
 HOST_LIBS += $(FORMATS_LIB) $(NXS_LIB)
 
-FORMATS_TESTS := $(addprefix $(BUILD)/tests/test_,capnp manifest toml sig nxb)
+FORMATS_TESTS := $(addprefix $(BUILD)/tests/test_,capnp manifest toml sig nxb bootctrl)
 $(FORMATS_TESTS): $(BUILD)/tests/test_%: $(BUILD)/tests/unit/test_%.o $(HOST_LIB) $(FORMATS_LIB)
 $(FORMATS_TESTS): LIBS := -lsodium -lcmocka
+# BootCtrl's CRC-32 is zlib's; its test also drives host/bootctrl_file.c.
+$(BUILD)/tests/test_bootctrl: LIBS := -lsodium -lcmocka -lz
 # The .nxs tests share a helper (an index over the bundle cap); the
 # reader and writer tests link libarchive.
 NXS_TESTS := $(BUILD)/tests/test_nxs_index $(BUILD)/tests/test_nxs

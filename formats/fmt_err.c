@@ -139,6 +139,16 @@ const char *nx_fmt_strerror(int code)
 		return "health check names no bundle of the set";
 	case NX_FMT_ENXS_ROLLBACK:
 		return "system version not above the rollback floor";
+	case NX_FMT_EBOOTCTRL_SIZE:
+		return "BootCtrl record truncated or too long";
+	case NX_FMT_EBOOTCTRL_MAGIC:
+		return "BootCtrl record has a bad magic";
+	case NX_FMT_EBOOTCTRL_CRC:
+		return "BootCtrl record fails its CRC";
+	case NX_FMT_EBOOTCTRL_VERSION:
+		return "BootCtrl record of an unknown version";
+	case NX_FMT_EBOOTCTRL_RANGE:
+		return "BootCtrl field out of range";
 	}
 	return "unknown error";
 }

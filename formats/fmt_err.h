@@ -90,6 +90,13 @@ enum nx_fmt_code {
 	NX_FMT_ENXS_BUNDLES = -87,	 /* no bundle, or more than NX_NXS_BUNDLES_MAX */
 	NX_FMT_ENXS_HEALTH = -88,	 /* healthCheck names no bundle of the set */
 	NX_FMT_ENXS_ROLLBACK = -89,	 /* systemVersion is not above the anti-rollback floor */
+
+	/* BootCtrl record (formats/bootctrl.h). */
+	NX_FMT_EBOOTCTRL_SIZE = -90,	/* truncated, or longer than a record */
+	NX_FMT_EBOOTCTRL_MAGIC = -91,	/* not "NXBC" */
+	NX_FMT_EBOOTCTRL_CRC = -92,	/* the CRC-32 does not match the bytes */
+	NX_FMT_EBOOTCTRL_VERSION = -93, /* a record version this build does not read */
+	NX_FMT_EBOOTCTRL_RANGE = -94,	/* a field out of range, or states that contradict */
 };
 
 struct nx_fmt_err {

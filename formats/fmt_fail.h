@@ -1,4 +1,7 @@
-/* Internal to formats/: fill a struct nx_fmt_err and return its code. */
+/*
+ * Internal to formats/ and the host code that reads formats (host/):
+ * fill a struct nx_fmt_err and return its code.
+ */
 #ifndef NEXUS_FORMATS_FMT_FAIL_H
 #define NEXUS_FORMATS_FMT_FAIL_H
 

@@ -193,6 +193,12 @@ static int read_head(struct reader *r)
 		goto out;
 	}
 	r->verified = true;
+	if (r->sink && r->sink->index) {
+		char why[NX_FMT_MSG_MAX] = "";
+
+		if (r->sink->index(r->sink->ctx, r->ix, why, sizeof(why)))
+			err = nx_fmt_fail(r->e, NX_FMT_ENXS_STAGE, "%s", why);
+	}
 out:
 	free(index);
 	return err;

@@ -60,14 +60,18 @@ struct nx_nxs_bundle {
 };
 
 /*
- * Where verified bundles go (updated stages them). bundle returns 0 to go
- * on; anything else stops the read, which returns NX_FMT_ENXS_STAGE with
- * why as the message (keep your own code in ctx if you need it).
+ * Where verified bundles go (updated stages them). index (may be NULL)
+ * sees the index once it is verified and decoded, before any bundle
+ * member is read; bundle sees each bundle once it checked out. Each
+ * returns 0 to go on; anything else stops the read, which returns
+ * NX_FMT_ENXS_STAGE with why as the message (keep your own code in ctx
+ * if you need it).
  */
 struct nx_nxs_sink {
 	void *ctx;
 	int (*bundle)(void *ctx, const struct nx_nxs_index *ix, const struct nx_nxs_bundle *b,
 		      char *why, size_t cap);
+	int (*index)(void *ctx, const struct nx_nxs_index *ix, char *why, size_t cap);
 };
 
 /*

@@ -12,10 +12,18 @@
 #ifndef NX_DEFAULT_BUNDLE_DIR
 #error "NX_DEFAULT_BUNDLE_DIR must be baked in by the build (host/build.mk)"
 #endif
+#ifndef NX_DEFAULT_SYSTEM_DIR
+#error "NX_DEFAULT_SYSTEM_DIR must be baked in by the build (host/build.mk)"
+#endif
 
 const char *bundle_default_trust(void)
 {
 	return NX_DEFAULT_TRUST_DIR;
+}
+
+const char *bundle_system_dir(void)
+{
+	return NX_DEFAULT_SYSTEM_DIR;
 }
 
 static int exists(const char *path)

@@ -2,9 +2,11 @@
  * libnxhost: host-side process and file plumbing that nexus-sim, init,
  * the daemons and the tests share, one job per file: starting a program
  * with a fixed fd layout (exec_fds.c), finding the directory of the
- * running executable (exe_dir.c), and reading a trust directory into a
- * trust set (trust_dir.c). Where a bare bundle name is looked up is
- * bundle_path.h.
+ * running executable (exe_dir.c), reading a trust directory into a
+ * trust set (trust_dir.c), dropping capabilities (caps.c) and the escape
+ * probe of the sandboxes (escape.c). Landlock has its own header,
+ * landlock.h; the sanitizer build's seccomp additions are in seccomp_san.h.
+ * Where a bare bundle name is looked up is bundle_path.h.
  */
 #ifndef NX_HOST_H
 #define NX_HOST_H
@@ -34,5 +36,26 @@ int nx_exe_dir(char *out, size_t cap);
  */
 __attribute__((warn_unused_result)) int nx_trust_load(struct nx_trust *t, int dirfd,
 						      struct nx_fmt_err *e);
+
+/*
+ * Drop every capability for good: set no_new_privs, empty the bounding
+ * set (when the process may: it takes CAP_SETPCAP, which only a
+ * privileged process has), the ambient, inheritable, permitted and
+ * effective sets. 0 or -errno.
+ */
+int nx_caps_drop_all(void);
+
+/*
+ * NEXUS_FAULT=escape:<who> (docs/security.md): when the environment names
+ * `who`, try to open /etc/shadow for reading, /etc/passwd for writing
+ * (closed at once, never written) and the process's own executable for
+ * reading, and to create a file in each directory it holds an fd for
+ * (removed at once if that worked), and say on fd 2 what happened, one
+ * line each: "<who>: escape: open /etc/shadow for reading: Permission
+ * denied". Called once the process's Landlock domain is in place and its
+ * capabilities are gone, before its seccomp filter (which would kill most
+ * of them for the openat itself).
+ */
+void nx_fault_escape(const char *who);
 
 #endif

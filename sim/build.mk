@@ -3,7 +3,16 @@ SIM_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(wildcard sim/*.c))
 $(BUILD)/sim/%.o: INC := $(INC_SIM)
 
 $(BIN)/nexus-sim: $(SIM_OBJS) $(KERNEL_LIB) $(HOST_LIB) $(FORMATS_LIB) $(WIRE_LIB) $(LOADER_LIB)
-$(BIN)/nexus-sim: LIBS := $(UNICORN_LIBS) -lsodium
+# libseccomp statically, as the daemons do: nexus-sim starts on every run.
+$(BIN)/nexus-sim: LIBS := $(UNICORN_LIBS) -lsodium -lz -Wl,-Bstatic -lseccomp -Wl,-Bdynamic
 
 HOST_PROGS += $(BIN)/nexus-sim
 PRODUCT += $(BIN)/nexus-sim
+
+# nexus-sim's sandbox from inside (the argument rules no e2e run reaches).
+$(BUILD)/tests/test_sim_sandbox: $(BUILD)/tests/unit/test_sim_sandbox.o $(BUILD)/sim/sandbox.o \
+	$(BUILD)/sim/port_linux.o $(HOST_LIB)
+$(BUILD)/tests/test_sim_sandbox: LIBS := -lseccomp -lcmocka
+HOST_PROGS += $(BUILD)/tests/test_sim_sandbox
+TEST_BINS += $(BUILD)/tests/test_sim_sandbox
+UNIT_TESTS += $(BUILD)/tests/test_sim_sandbox

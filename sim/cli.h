@@ -22,5 +22,7 @@ int cli_check_fault(void);
 int cmd_inspect(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_boot(int argc, char **argv);
+int cmd_update(int argc, char **argv);
+int cmd_status(int argc, char **argv);
 
 #endif

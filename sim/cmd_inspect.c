@@ -42,11 +42,11 @@ int cmd_inspect(int argc, char **argv)
 		usage(stderr);
 		return NX_EXIT_USAGE;
 	}
-	const char *path = o.bundle;
+	const char *path = o.operand;
 	/* A bare NAME.nxb is looked up on the bundle search path, as `run` does. */
 	if (stat(path, &st) != 0) {
-		if (bundle_find(o.bundle, found, sizeof(found)) != 0) {
-			bundle_say_not_found("nexus-sim", o.bundle);
+		if (bundle_find(o.operand, found, sizeof(found)) != 0) {
+			bundle_say_not_found("nexus-sim", o.operand);
 			return NX_EXIT_NOINPUT;
 		}
 		path = found;

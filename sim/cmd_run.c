@@ -21,7 +21,9 @@ static void run_usage(FILE *f)
 		"state directory is in use, 64 usage; 128+N when signal N ended the run.\n"
 		"\n"
 		"BUNDLE is a path, or a bare NAME.nxb looked up in the current directory,\n"
-		"then in each directory of $NEXUS_BUNDLE_PATH, then in the build's bundles.\n"
+		"then in each directory of $NEXUS_BUNDLE_PATH, then in the build's bundles;\n"
+		"or pkg:/NAME, a bundle installed in the slot the state directory boots\n"
+		"(a system set's, see 'nexus-sim update'), run as it is.\n"
 		"\n"
 		"  -v, --verbose       the whole console (daemon markers, logs) on stderr\n"
 		"                      (otherwise it goes to console.log in the state directory)\n"
@@ -79,6 +81,7 @@ int cmd_run(int argc, char **argv)
 		run_usage(stderr);
 		return err;
 	}
+	o.bundle = o.operand;
 	if ((err = run_check_args(&o)) != 0 || (err = cli_check_fault()) != 0)
 		return err;
 	return session_run(&o);

@@ -12,7 +12,10 @@
 #include "cli.h"
 #include "ksim.h"
 #include "nexus/svc.h"
+#include "nexus/svc_update.h"
 #include "session.h"
+#include "state_dir.h"
+#include "update.h"
 
 struct ctl_handler {
 	struct nx_wire_rule rule;
@@ -26,7 +29,10 @@ static void ctl_fail(struct session *s, int code, const char *what, const struct
 	session_shutdown(s);
 }
 
-/* RUN: the bundle directory, its label, the arguments and the environment. */
+/*
+ * RUN: the bundle directory, its label, the arguments and the
+ * environment; for pkg:/NAME no directory, and NAME as the label.
+ */
 static int ctl_send_run(struct session *s)
 {
 	const struct sim_opts *o = s->o;
@@ -65,9 +71,18 @@ static int ctl_send_run(struct session *s)
 
 static void on_ready(struct session *s, struct nx_msg *m)
 {
+	session_say_reboot(s);
 	if (nx_msg_result(m) < 0) {
 		ctl_fail(s, NX_EXIT_INTERNAL, "boot failed", m);
+	} else if (m->hdr.arg == NX_CTL_READY_REBOOT) {
+		/* The slot on trial failed its health check: the next boot decides. */
+		if (s->update != NULL)
+			update_note_failure(s->update, (const char *)m->body, m->len);
+		session_reboot(s);
+	} else if (s->update != NULL) {
+		update_on_ready(s->update);
 	} else if (s->o->bundle != NULL) {
+		ksim_console_switch(s->ks);
 		if (ctl_send_run(s) != 0) {
 			fprintf(stderr, "nexus-sim: cannot send the run request to init\n");
 			s->code = NX_EXIT_INTERNAL;
@@ -125,7 +140,18 @@ static void on_down(struct session *s, struct nx_msg *m)
 	if (m->hdr.arg != 0)
 		fprintf(stderr, "nexus-sim: %llu daemon(s) had to be killed at shutdown\n",
 			(unsigned long long)m->hdr.arg);
+	if (s->rebooting && s->signalled == 0 && !s->timed_out && session_relaunch(s) == 0)
+		return;
 	ksim_stop(s->ks, 0);
+}
+
+static void on_updated(struct session *s, struct nx_msg *m)
+{
+	if (s->update == NULL) {
+		ctl_fail(s, NX_EXIT_INTERNAL, "init sent an unasked update reply", m);
+		return;
+	}
+	update_on_reply(s->update, m);
 }
 
 /* init answers CONFIG, BOOT or RUN this way only to refuse them. */
@@ -138,6 +164,7 @@ static const struct ctl_handler ctl_table[] = {
     {{NX_CTL_READY, 0, NX_ERRMSG_MAX, NX_FD_NONE}, on_ready},
     {{NX_CTL_RESULT, 0, sizeof(struct nx_ctl_result), NX_FD_NONE}, on_result},
     {{NX_CTL_DOWN, 0, 0, NX_FD_NONE}, on_down},
+    {{NX_CTL_UPDATED, 0, sizeof(struct nx_update_status), NX_FD_NONE}, on_updated},
     {{NX_FRAME_REPLY, 0, NX_ERRMSG_MAX, NX_FD_NONE}, on_refusal},
 };
 
@@ -177,12 +204,32 @@ void ctl_on_frame(void *arg, int fd, short revents)
 	nx_msg_release(m);
 }
 
-int ctl_boot(struct session *s, int trust, int state, int lock)
+int ctl_boot(struct session *s)
 {
-	if (nx_wire_send(s->ctl, NX_CTL_CONFIG, NX_CTL_CFG_TRUST_DIR, NULL, NULL, 0, trust) != 0 ||
-	    nx_wire_send(s->ctl, NX_CTL_CONFIG, NX_CTL_CFG_STATE_DIR, NULL, NULL, 0, state) != 0 ||
-	    nx_wire_send(s->ctl, NX_CTL_CONFIG, NX_CTL_CFG_STATE_LOCK, NULL, NULL, 0, lock) != 0 ||
-	    nx_wire_send(s->ctl, NX_CTL_BOOT, s->o->boot_flags, NULL, NULL, 0, -1) != 0)
+	uint64_t flags = s->o->state_dir != NULL ? NX_CTL_BOOT_STATEFS : 0;
+
+	/* The bundle too, before BOOT: init's Landlock domain and bundlemgrd's must hold it. */
+	if (nx_wire_send(s->ctl, NX_CTL_CONFIG, NX_CTL_CFG_TRUST_DIR, NULL, NULL, 0, s->trust) !=
+		0 ||
+	    nx_wire_send(s->ctl, NX_CTL_CONFIG, NX_CTL_CFG_STATE_DIR, NULL, NULL, 0, s->st->fd) !=
+		0 ||
+	    nx_wire_send(s->ctl, NX_CTL_CONFIG, NX_CTL_CFG_STATE_LOCK, NULL, NULL, 0,
+			 s->st->lock) != 0 ||
+	    (s->bundle_fd >= 0 && nx_wire_send(s->ctl, NX_CTL_CONFIG, NX_CTL_CFG_BUNDLE_DIR, NULL,
+					       NULL, 0, s->bundle_fd) != 0) ||
+	    nx_wire_send(s->ctl, NX_CTL_BOOT, flags, NULL, NULL, 0, -1) != 0)
 		return -1;
 	return 0;
+}
+
+int ctl_update(struct session *s, uint32_t op, uint32_t arg, const char *label, int fd)
+{
+	uint8_t body[sizeof(struct nx_ctl_update) + NX_PATH_MAX];
+	struct nx_ctl_update u = {op, arg};
+	size_t n = label != NULL ? strnlen(label, NX_PATH_MAX - 1) : 0;
+
+	memcpy(body, &u, sizeof(u));
+	if (n > 0)
+		memcpy(body + sizeof(u), label, n);
+	return nx_wire_send(s->ctl, NX_CTL_UPDATE, 0, NULL, body, sizeof(u) + n, fd) == 0 ? 0 : -1;
 }

@@ -28,12 +28,21 @@ struct ksim;
 
 struct ksim_opts {
 	int console_fd;		/* debug_putc/debug_write bytes go here (the sim: 1) */
+	int boot_console_fd;	/* ... until ksim_console_switch, when >= 0 (see there) */
 	uint64_t console_quota; /* bytes the tasks may write there; 0: no quota */
 	uint64_t mem_limit;	/* bytes all VMOs may hold; 0: no limit */
 };
 
 /* NULL on allocation failure. */
 struct ksim *ksim_new(const struct ksim_opts *opts);
+/*
+ * From now on tasks write to console_fd, no longer to boot_console_fd:
+ * a run's health checks write to the console log, its payload to stdout.
+ * Bytes still queued for the boot console are written first, waiting at
+ * most KSIM_CONSOLE_SWITCH_MS for a reader that does not keep up.
+ */
+#define KSIM_CONSOLE_SWITCH_MS 1000
+void ksim_console_switch(struct ksim *ks);
 /* Closes every client and watched fd it still owns, ends every task. */
 void ksim_free(struct ksim *ks);
 
@@ -68,6 +77,17 @@ void ksim_unwatch(struct ksim *ks, int fd);
  * ksim_stop (no client, no watch, no task ready) or poll fails.
  */
 int ksim_run(struct ksim *ks);
+/*
+ * A soft reboot's kernel half: every client connection closed, every
+ * task ended and every object freed with the kernel, and a fresh kernel
+ * made with the same options. Watches and the console stay. 0, or -1
+ * when the new kernel cannot be made.
+ */
+int ksim_reset(struct ksim *ks);
+
+/* CLOCK_MONOTONIC ns of the first frame on client `name`'s connection; 0 before one. */
+uint64_t ksim_first_call_ns(struct ksim *ks, const char *name);
+
 /* Make ksim_run return `code` (from a watch callback). */
 void ksim_stop(struct ksim *ks, int code);
 

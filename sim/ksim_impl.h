@@ -25,6 +25,7 @@ struct ksim_client {
 	struct ksim_call *parked; /* a call waiting to complete */
 	int retry;		  /* the kernel says the parked call can complete */
 	int dead;		  /* a reply could not be sent: drop the connection */
+	uint64_t first_ns;	  /* CLOCK_MONOTONIC of its first frame, 0 before */
 };
 
 struct ksim_watch {
@@ -39,7 +40,10 @@ struct ksim_watch {
 
 struct ksim {
 	struct nxk *k;
-	struct console *con;
+	struct nxk_opts kopts;	  /* what the kernel was made with, for ksim_reset */
+	struct console *con;	  /* where tasks write now: boot_con or payload_con */
+	struct console *boot_con; /* NULL when there is no boot console */
+	struct console *payload_con;
 	int stopped, code;
 	struct ksim_client *clients[KSIM_CLIENTS_MAX];
 	struct ksim_watch watch[KSIM_WATCH_MAX];

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -67,6 +68,12 @@ int ksock_read(struct ksim_client *cl)
 
 	if (st == -NX_EAGAIN)
 		return 0;
+	if (cl->first_ns == 0) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		cl->first_ns = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	}
 	if (st == 0 || st == -NX_EPIPE)
 		return -1;
 	long err = st < 0 ? st : 0;

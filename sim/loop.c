@@ -97,23 +97,29 @@ struct ksim *ksim_new(const struct ksim_opts *opts)
 		return NULL;
 	}
 	nx_msg_init(ks->msg);
-	struct nxk_opts o = {.console = console,
-			     .console_arg = ks,
-			     .mem_limit = opts->mem_limit,
-			     .kconnect = kconnect,
-			     .kconnect_arg = ks,
-			     .alone = run_alone,
-			     .preempt = preempt,
-			     .alone_arg = ks};
-	ks->con = console_new(opts->console_fd);
-	if (ks->con != NULL)
-		console_set_quota(ks->con, opts->console_quota);
+	ks->kopts = (struct nxk_opts){.console = console,
+				      .console_arg = ks,
+				      .mem_limit = opts->mem_limit,
+				      .kconnect = kconnect,
+				      .kconnect_arg = ks,
+				      .alone = run_alone,
+				      .preempt = preempt,
+				      .alone_arg = ks};
+	ks->payload_con = console_new(opts->console_fd);
+	if (ks->payload_con != NULL)
+		console_set_quota(ks->payload_con, opts->console_quota);
+	if (opts->boot_console_fd >= 0 &&
+	    (ks->boot_con = console_new(opts->boot_console_fd)) != NULL)
+		console_set_quota(ks->boot_con, opts->console_quota);
+	ks->con = opts->boot_console_fd >= 0 ? ks->boot_con : ks->payload_con;
 	ks->wd = watchdog_new(KSIM_POLL_MAX);
-	ks->k = ks->con != NULL && ks->wd != NULL ? nxk_new(&o) : NULL;
+	ks->k = ks->con != NULL && ks->payload_con != NULL && ks->wd != NULL ? nxk_new(&ks->kopts)
+									     : NULL;
 	if (ks->k == NULL) {
 		if (ks->wd != NULL)
 			watchdog_free(ks->wd);
-		console_free(ks->con);
+		console_free(ks->boot_con);
+		console_free(ks->payload_con);
 		free(ks->msg);
 		free(ks);
 		return NULL;
@@ -139,10 +145,43 @@ void ksim_free(struct ksim *ks)
 			client_free(ks, i);
 	nxk_free(ks->k);
 	watchdog_free(ks->wd);
-	console_free(ks->con);
+	console_free(ks->boot_con);
+	console_free(ks->payload_con);
 	nx_msg_release(ks->msg);
 	free(ks->msg);
 	free(ks);
+}
+
+int ksim_reset(struct ksim *ks)
+{
+	for (unsigned i = 0; i < KSIM_CLIENTS_MAX; i++)
+		if (ks->clients[i] != NULL)
+			client_free(ks, i);
+	nxk_free(ks->k);
+	ks->k = nxk_new(&ks->kopts);
+	return ks->k != NULL ? 0 : -1;
+}
+
+void ksim_console_switch(struct ksim *ks)
+{
+	int cfd;
+
+	if (ks->con == ks->payload_con)
+		return;
+	while ((cfd = console_wait_fd(ks->con)) >= 0) {
+		struct pollfd p = {.fd = cfd, .events = POLLOUT};
+		if (poll(&p, 1, KSIM_CONSOLE_SWITCH_MS) <= 0 || !console_flush(ks->con))
+			break;
+	}
+	ks->con = ks->payload_con;
+}
+
+uint64_t ksim_first_call_ns(struct ksim *ks, const char *name)
+{
+	for (unsigned i = 0; i < KSIM_CLIENTS_MAX; i++)
+		if (ks->clients[i] != NULL && strcmp(ks->clients[i]->name, name) == 0)
+			return ks->clients[i]->first_ns;
+	return 0;
 }
 
 int ksim_add_client(struct ksim *ks, int fd, const char *name)

@@ -15,11 +15,18 @@ struct command {
 
 static const struct command commands[] = {
     {"run", cmd_run,
-     "run [-v] [--state DIR] [--trust DIR] [--env K=V]... BUNDLE [-- ARGS...]\n"
+     "run [-v] [--state DIR] [--trust DIR] [--env K=V]... BUNDLE|pkg:/NAME [-- ARGS...]\n"
      "        boot, install and run a bundle; exit with its code"},
     {"boot", cmd_boot,
      "boot [-v] [--state DIR] [--trust DIR] [--selftest]\n"
-     "        boot every daemon, print the marker ladder, shut down"},
+     "        boot every daemon, print the marker ladder, shut down (--selftest: the\n"
+     "        OTA selftest: stage, switch, health gate, rollback)"},
+    {"update", cmd_update,
+     "update [-v] [--state DIR] [--trust DIR] [--tries N] SET.nxs\n"
+     "        stage a signed system set, switch to it, commit it or roll back"},
+    {"status", cmd_status,
+     "status [--state DIR] [--json]\n"
+     "        the A/B state: active and pending slot, tries left, floor, each slot's set"},
     {"inspect", cmd_inspect,
      "inspect [--trust DIR] FILE.elf|BUNDLE.nxb\n"
      "        print the loader plan (and a bundle's manifest and signature), or the refusal"},

@@ -7,11 +7,25 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bootctrl.h"
 #include "cli.h"
 #include "nexus/svc.h"
 #include "opts.h"
 
-enum { O_STATE = 256, O_TRUST, O_SELFTEST, O_ENV, O_MEM_LIMIT, O_TIMEOUT, O_WAIT_STATE };
+/* --tries is one digit. */
+_Static_assert(NX_BOOTCTRL_TRIES_MAX < 10, "--tries parses one digit");
+
+enum {
+	O_STATE = 256,
+	O_TRUST,
+	O_SELFTEST,
+	O_ENV,
+	O_MEM_LIMIT,
+	O_TIMEOUT,
+	O_WAIT_STATE,
+	O_TRIES,
+	O_JSON
+};
 
 static const struct option long_opts[] = {
     {"verbose", no_argument, NULL, 'v'},
@@ -23,6 +37,8 @@ static const struct option long_opts[] = {
     {"mem-limit", required_argument, NULL, O_MEM_LIMIT},
     {"timeout", required_argument, NULL, O_TIMEOUT},
     {"wait-state", no_argument, NULL, O_WAIT_STATE},
+    {"tries", required_argument, NULL, O_TRIES},
+    {"json", no_argument, NULL, O_JSON},
     {NULL, 0, NULL, 0},
 };
 
@@ -46,6 +62,10 @@ static unsigned opt_bit(int c)
 		return OPT_TIMEOUT;
 	case O_WAIT_STATE:
 		return OPT_WAIT_STATE;
+	case O_TRIES:
+		return OPT_TRIES;
+	case O_JSON:
+		return OPT_JSON;
 	default:
 		return 0;
 	}
@@ -126,7 +146,7 @@ static int opt_one(struct sim_opts *o, int c, const char *arg, const char *cmd)
 		*(c == O_STATE ? &o->state_dir : &o->trust_dir) = arg;
 		return 0;
 	case O_SELFTEST:
-		o->boot_flags |= NX_CTL_BOOT_SELFTEST;
+		o->selftest = 1;
 		return 0;
 	case O_ENV:
 		if (!env_ok(arg)) {
@@ -161,6 +181,17 @@ static int opt_one(struct sim_opts *o, int c, const char *arg, const char *cmd)
 		return 0;
 	case O_WAIT_STATE:
 		o->wait_state = 1;
+		return 0;
+	case O_TRIES:
+		if (arg[0] < '1' || arg[0] > '0' + NX_BOOTCTRL_TRIES_MAX || arg[1] != 0) {
+			fprintf(stderr, "nexus-sim %s: --tries '%s': expected 1 to %d\n", cmd, arg,
+				NX_BOOTCTRL_TRIES_MAX);
+			return NX_EXIT_USAGE;
+		}
+		o->tries = (unsigned)(arg[0] - '0');
+		return 0;
+	case O_JSON:
+		o->json = 1;
 		return 0;
 	default:
 		return NX_EXIT_USAGE;
@@ -200,10 +231,11 @@ int sim_opts_parse(struct sim_opts *o, int argc, char **argv, unsigned allowed, 
 		return 0;
 	for (int i = optind; i < end; i++, nops++)
 		if (nops < operands)
-			o->bundle = argv[i];
+			o->operand = argv[i];
 	if (nops != operands) {
 		if (nops < operands)
-			fprintf(stderr, "nexus-sim %s: no bundle named\n", cmd);
+			fprintf(stderr, "nexus-sim %s: no %s named\n", cmd,
+				strcmp(cmd, "update") == 0 ? "system set" : "bundle");
 		else
 			fprintf(stderr, "nexus-sim %s: unexpected argument '%s'\n", cmd,
 				argv[optind + operands]);

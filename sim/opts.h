@@ -1,5 +1,5 @@
 /*
- * The options of a session command (run, boot), parsed with getopt_long.
+ * The options of a nexus-sim command, parsed with getopt_long.
  * Each command accepts the options its mask names; the rest are usage
  * errors. Payload arguments follow a literal "--".
  */
@@ -20,7 +20,10 @@
 #define OPT_MEM_LIMIT (1u << 5)
 #define OPT_TIMEOUT (1u << 6)
 #define OPT_WAIT_STATE (1u << 7)
+#define OPT_TRIES (1u << 8)
+#define OPT_JSON (1u << 9)
 
+#define SIM_PKG_PREFIX "pkg:/"	       /* run pkg:/NAME: a bundle installed in the booted slot */
 #define SIM_ENV_MAX NX_ENVC_MAX	       /* --env options of one run: the stack builder's cap */
 #define SIM_MEM_LIMIT_MAX (1ULL << 40) /* bytes: the largest --mem-limit taken (1 TiB) */
 #define SIM_TIMEOUT_MAX_S 86400	       /* seconds: the largest --timeout taken (a day) */
@@ -31,8 +34,12 @@ struct sim_opts {
 	int help;	       /* --help: the caller prints its usage, exit 0 */
 	const char *state_dir; /* NULL: a fresh temporary directory, removed after */
 	const char *trust_dir; /* NULL: the build's dev trust directory */
-	unsigned boot_flags;   /* NX_CTL_BOOT_* */
+	const char *operand;   /* the command's one argument before "--", as typed */
 	const char *bundle;    /* run: the bundle as the user named it */
+	const char *set;       /* update: the system set as the user named it */
+	int selftest;	       /* boot --selftest: the OTA selftest */
+	unsigned tries;	       /* update --tries: boots the new set gets on trial */
+	int json;	       /* status --json */
 	char *const *args;     /* run: the payload's arguments after argv[0] */
 	size_t nargs;
 	const char *env[SIM_ENV_MAX]; /* run: --env K=V, in order */
@@ -45,7 +52,7 @@ struct sim_opts {
 /*
  * Parse argv (argv[0] is the command's name) for a command taking the
  * options in `allowed`; `operands` is how many non-option arguments it
- * takes before "--" (run: the bundle, 1; boot: 0). Returns 0, or
+ * takes before "--" (0 or 1: o->operand). Returns 0, or
  * NX_EXIT_USAGE after saying what is wrong on stderr.
  */
 int sim_opts_parse(struct sim_opts *o, int argc, char **argv, unsigned allowed, int operands);

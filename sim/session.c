@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <sys/timerfd.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "bundle_path.h"
@@ -24,9 +25,19 @@
 #include "nexus/svc.h"
 #include "nexus/svc_bundle.h"
 #include "nxhost.h"
+#include "sandbox.h"
 #include "session.h"
 #include "signals.h"
 #include "state_dir.h"
+#include "update.h"
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
 
 void session_shutdown(struct session *s)
 {
@@ -35,6 +46,41 @@ void session_shutdown(struct session *s)
 	s->shutdown_sent = 1;
 	if (nx_wire_send(s->ctl, NX_CTL_SHUTDOWN, 0, NULL, NULL, 0, -1) != 0)
 		ksim_stop(s->ks, 0);
+}
+
+/*
+ * REBOOT hands init the kernel socket of the next boot: init stops every
+ * daemon, answers DOWN and executes itself afresh on it, so nexus-sim,
+ * whose sandbox starts no process, never launches another.
+ */
+void session_reboot(struct session *s)
+{
+	int ks[2];
+
+	if (s->shutdown_sent)
+		return;
+	if (s->reboots == NX_REBOOTS_MAX) {
+		fprintf(stderr, "nexus-sim: more than %d soft reboots in one session\n",
+			NX_REBOOTS_MAX);
+		s->code = NX_EXIT_INTERNAL;
+		session_shutdown(s);
+		return;
+	}
+	s->reboot_ns = now_ns();
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ks) != 0) {
+		s->code = NX_EXIT_INTERNAL;
+		session_shutdown(s);
+		return;
+	}
+	s->shutdown_sent = 1;
+	if (nx_wire_send(s->ctl, NX_CTL_REBOOT, 0, NULL, NULL, 0, ks[1]) != 0) {
+		close(ks[0]);
+		ks[0] = -1;
+		ksim_stop(s->ks, 0);
+	}
+	close(ks[1]);
+	s->next_ksock = ks[0];
+	s->rebooting = ks[0] >= 0;
 }
 
 static void session_on_signal(void *arg, int fd, short revents)
@@ -132,7 +178,8 @@ static int session_check_overlap(const struct sim_opts *o, int fd, const char *w
 	return NX_EXIT_USAGE;
 }
 
-static int session_start(struct session *s, int trust, struct state_dir *st, int console)
+/* Launch init and boot it (CONFIG, BOOT); the loop then waits for READY. 0 or an exit code. */
+static int session_start(struct session *s)
 {
 	int ks[2], ctl[2];
 
@@ -143,7 +190,7 @@ static int session_start(struct session *s, int trust, struct state_dir *st, int
 		close(ks[1]);
 		return NX_EXIT_INTERNAL;
 	}
-	s->init_pid = init_launch(console, ks[1], ctl[1]);
+	s->init_pid = init_launch(s->console, ks[1], ctl[1]);
 	close(ks[1]);
 	close(ctl[1]);
 	s->ctl = ctl[0];
@@ -155,15 +202,63 @@ static int session_start(struct session *s, int trust, struct state_dir *st, int
 		fprintf(stderr, "nexus-sim: the kernel refused init's connection\n");
 		return NX_EXIT_INTERNAL;
 	}
-	if (ksim_watch_ending(s->ks, s->sig, session_on_signal, s) != 0 ||
-	    ksim_watch(s->ks, s->ctl, ctl_on_frame, s) != 0 ||
-	    (s->timer >= 0 && ksim_watch_ending(s->ks, s->timer, session_on_timer, s) != 0))
+	if (ksim_watch(s->ks, s->ctl, ctl_on_frame, s) != 0)
 		return NX_EXIT_INTERNAL;
-	if (ctl_boot(s, trust, st->fd, st->lock) != 0) {
+	if (ctl_boot(s) != 0) {
 		fprintf(stderr, "nexus-sim: init did not take its configuration\n");
 		return NX_EXIT_INTERNAL;
 	}
 	return 0;
+}
+
+/* Reap init (its DOWN came, or it is gone). */
+static void session_reap_init(struct session *s)
+{
+	if (s->init_pid <= 0)
+		return;
+	/* Without a clean DOWN, init's children follow it when their channel closes. */
+	if (!s->down)
+		kill(s->init_pid, SIGKILL);
+	while (waitpid(s->init_pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	s->init_pid = -1;
+}
+
+int session_relaunch(struct session *s)
+{
+	int ksock = s->next_ksock;
+
+	s->down_ns = now_ns();
+	s->next_ksock = -1;
+	s->down = s->shutdown_sent = s->rebooting = 0;
+	s->reboots++;
+	if (ksim_reset(s->ks) != 0) {
+		fprintf(stderr, "nexus-sim: soft reboot: cannot make a fresh kernel\n");
+		close(ksock);
+		s->code = NX_EXIT_INTERNAL;
+		return -1;
+	}
+	/* init is executing itself afresh; what it reads first is this. */
+	if (ksim_add_client(s->ks, ksock, "init") != 0 || ctl_boot(s) != 0) {
+		fprintf(stderr, "nexus-sim: soft reboot: init did not take its configuration\n");
+		s->code = NX_EXIT_INTERNAL;
+		return -1;
+	}
+	return 0;
+}
+
+/* -v: how long the last soft reboot took, from the switch to init's first kernel call. */
+void session_say_reboot(struct session *s)
+{
+	uint64_t first = ksim_first_call_ns(s->ks, "init");
+
+	if (s->o->verbose && s->reboot_ns != 0 && first > s->down_ns && s->down_ns > s->reboot_ns)
+		fprintf(stderr,
+			"nexus-sim: soft reboot %d: %.3f ms to init's first kernel call (daemons "
+			"down after %.3f ms)\n",
+			s->reboots, (double)(first - s->reboot_ns) / 1e6,
+			(double)(s->down_ns - s->reboot_ns) / 1e6);
+	s->reboot_ns = 0;
 }
 
 static int session_console(const struct sim_opts *o, struct state_dir *st)
@@ -193,15 +288,15 @@ static int session_timer(const struct sim_opts *o)
 }
 
 /* The inputs, opened before the state directory is touched; 0 or an exit code. */
-static int session_inputs(struct session *s, int *trust)
+static int session_inputs(struct session *s)
 {
 	const struct sim_opts *o = s->o;
 	int err;
 
-	*trust = session_open_trust(o);
-	if (*trust < 0)
+	s->trust = session_open_trust(o);
+	if (s->trust < 0)
 		return NX_EXIT_NOINPUT;
-	if (o->bundle != NULL) {
+	if (o->bundle != NULL && strncmp(o->bundle, SIM_PKG_PREFIX, strlen(SIM_PKG_PREFIX)) != 0) {
 		char path[PATH_MAX];
 
 		if (bundle_find(o->bundle, path, sizeof(path)) != 0) {
@@ -212,8 +307,10 @@ static int session_inputs(struct session *s, int *trust)
 		if (s->bundle_fd < 0)
 			return NX_EXIT_NOINPUT;
 	}
-	if ((err = session_check_overlap(o, *trust, "trust directory")) != 0 ||
+	if ((err = session_check_overlap(o, s->trust, "trust directory")) != 0 ||
 	    (err = session_check_overlap(o, s->bundle_fd, "bundle")) != 0)
+		return err;
+	if ((o->set != NULL || o->selftest) && (err = update_new(s)) != 0)
 		return err;
 	return 0;
 }
@@ -222,8 +319,11 @@ static int session_inputs(struct session *s, int *trust)
 static int session_state_files(struct state_dir *st)
 {
 	if (state_dir_check(st, NX_STATE_JOURNAL) != 0 ||
-	    state_dir_check_dir(st, NX_BUNDLE_SLOT_DIR) != 0 ||
+	    state_dir_check_file(st, NX_STATE_BOOTCTRL) != 0 ||
+	    state_dir_check_dir(st, NX_STATE_SLOT_A) != 0 ||
+	    state_dir_check_dir(st, NX_STATE_SLOT_B) != 0 ||
 	    state_dir_check_dir(st, NX_BUNDLE_STAGING_DIR) != 0 ||
+	    state_dir_check_dir(st, NX_STATE_UPDATE) != 0 ||
 	    state_dir_check_dir(st, NX_STATE_QUARANTINE) != 0)
 		return NX_EXIT_CANTCREAT;
 	return 0;
@@ -245,48 +345,62 @@ static int session_code(const struct session *s)
 
 int session_run(const struct sim_opts *o)
 {
-	struct session s = {
-	    .o = o, .ctl = -1, .sig = -1, .timer = -1, .bundle_fd = -1, .init_pid = -1, .code = -1};
 	struct state_dir st = {.fd = -1, .lock = -1};
+	struct session s = {.o = o,
+			    .ctl = -1,
+			    .sig = -1,
+			    .timer = -1,
+			    .bundle_fd = -1,
+			    .trust = -1,
+			    .console = -1,
+			    .st = &st,
+			    .init_pid = -1,
+			    .next_ksock = -1,
+			    .code = -1};
 	struct ksim_opts ko = {.console_fd = STDOUT_FILENO,
+			       .boot_console_fd = -1,
 			       .console_quota = NX_CONSOLE_QUOTA,
 			       .mem_limit =
 				   o->mem_limit != 0 ? o->mem_limit : NX_MEM_LIMIT_DEFAULT};
-	int trust = -1, console = -1, err;
+	int err;
 
 	s.sig = signals_take();
 	if (s.sig < 0) {
 		fprintf(stderr, "nexus-sim: cannot take the signals: %s\n", strerror(errno));
 		return NX_EXIT_INTERNAL;
 	}
-	if ((err = session_inputs(&s, &trust)) != 0 ||
+	if ((err = session_inputs(&s)) != 0 ||
 	    (err = state_dir_open(&st, o->state_dir, o->wait_state, s.sig)) != 0 ||
 	    (err = session_state_files(&st)) != 0) {
 		s.code = err;
 		goto out;
 	}
-	console = session_console(o, &st);
+	s.console = session_console(o, &st);
 	s.msg = malloc(sizeof(*s.msg));
 	s.timer = session_timer(o);
-	if (console < 0) {
+	if (s.console < 0) {
 		s.code = NX_EXIT_CANTCREAT;
 		goto out;
 	}
+	/* A run's payload writes to stdout; health checks (run or update) to the console. */
+	if (s.update != NULL)
+		ko.console_fd = s.console;
+	else
+		ko.boot_console_fd = s.console;
 	if (s.msg == NULL || (s.ks = ksim_new(&ko)) == NULL ||
-	    (o->timeout_ms != 0 && s.timer < 0)) {
+	    (o->timeout_ms != 0 && s.timer < 0) ||
+	    ksim_watch_ending(s.ks, s.sig, session_on_signal, &s) != 0 ||
+	    (s.timer >= 0 && ksim_watch_ending(s.ks, s.timer, session_on_timer, &s) != 0)) {
 		fprintf(stderr, "nexus-sim: cannot set up the kernel\n");
 		s.code = NX_EXIT_INTERNAL;
 		goto out;
 	}
 	nx_msg_init(s.msg);
-	err = session_start(&s, trust, &st, console);
-	/* init has its own copies now. */
-	close(console);
-	console = -1;
+	err = session_start(&s);
 	if (err != 0) {
 		s.code = err;
-		if (s.init_pid > 0)
-			kill(s.init_pid, SIGKILL);
+	} else if ((err = sim_sandbox(o->verbose, s.init_pid)) != 0) {
+		s.code = err;
 	} else {
 		ksim_run(s.ks);
 		/* The output the run made, unless a signal ended it; bounded by a --timeout. */
@@ -296,25 +410,22 @@ int session_run(const struct sim_opts *o)
 out:
 	if (s.ctl >= 0)
 		close(s.ctl);
-	if (s.init_pid > 0) {
-		/* Without a clean DOWN, init's children follow it when their channel closes. */
-		if (!s.down)
-			kill(s.init_pid, SIGKILL);
-		while (waitpid(s.init_pid, NULL, 0) < 0 && errno == EINTR)
-			;
-	}
+	session_reap_init(&s);
+	if (s.next_ksock >= 0)
+		close(s.next_ksock);
 	if (s.ks != NULL)
 		ksim_free(s.ks);
 	if (s.msg != NULL) {
 		nx_msg_release(s.msg);
 		free(s.msg);
 	}
-	if (console >= 0)
-		close(console);
+	update_free(s.update);
+	if (s.console >= 0)
+		close(s.console);
 	if (s.bundle_fd >= 0)
 		close(s.bundle_fd);
-	if (trust >= 0)
-		close(trust);
+	if (s.trust >= 0)
+		close(s.trust);
 	if (s.timer >= 0)
 		close(s.timer);
 	state_dir_close(&st);

@@ -4,8 +4,12 @@
  * (nexus/svc.h NX_CTL_*, ctl.c); everything else (the daemons, installs,
  * execs) is init's business. The kernel loop runs the whole time because
  * every daemon's kernel calls, including init's KCONNECTs, are served by
- * it. `run` and `boot` are both one session; `run` adds one RUN before
- * the shutdown.
+ * it. `run`, `boot` and `update` are each one session; `run` adds one RUN
+ * before the shutdown, `update` and `boot --selftest` drive updated
+ * (update.h). A session may soft-reboot: every daemon stops, the kernel
+ * is reset (ksim_reset: every task ended, every object freed), and init
+ * executes itself afresh on a new kernel socket and boots again on the
+ * same state directory, in the same process.
  */
 #ifndef NEXUS_SIM_SESSION_H
 #define NEXUS_SIM_SESSION_H
@@ -16,20 +20,31 @@
 #include "wire.h"
 
 struct ksim;
+struct state_dir;
+struct update;
 
 struct session {
 	const struct sim_opts *o;
 	struct ksim *ks;
-	int ctl;       /* our end of init's fd 4 */
-	int sig;       /* signalfd of the ending signals (signals.h) */
-	int timer;     /* timerfd of --timeout, or -1 */
-	int bundle_fd; /* run: the bundle directory */
+	int ctl;	       /* our end of init's fd 4 */
+	int sig;	       /* signalfd of the ending signals (signals.h) */
+	int timer;	       /* timerfd of --timeout, or -1 */
+	int bundle_fd;	       /* run: the bundle directory (-1 for pkg:/NAME) */
+	int trust;	       /* the trust directory, for every boot */
+	int console;	       /* init's fds 1 and 2, for every boot */
+	struct state_dir *st;  /* locked for the whole session */
+	struct update *update; /* update and boot --selftest, else NULL */
 	pid_t init_pid;
 	int code;      /* the exit status so far, -1 before any */
 	int signalled; /* the ending signal that arrived first, or 0 */
 	int timed_out; /* --timeout ran out */
 	int down;      /* init answered SHUTDOWN */
 	int shutdown_sent;
+	int rebooting;	    /* the DOWN awaited is a soft reboot's */
+	int next_ksock;	    /* our end of the next boot's kernel socket, or -1 */
+	int reboots;	    /* soft reboots so far (at most NX_REBOOTS_MAX) */
+	uint64_t reboot_ns; /* CLOCK_MONOTONIC when the last soft reboot began */
+	uint64_t down_ns;   /* ... and when init said its daemons were down */
 	struct nx_msg *msg;
 };
 
@@ -38,10 +53,22 @@ int session_run(const struct sim_opts *o);
 
 /* Ask init to shut everything down (once); the loop ends when it has. */
 void session_shutdown(struct session *s);
+/*
+ * Soft reboot: REBOOT to init with the next boot's kernel socket; then
+ * (ctl.c's DOWN) session_relaunch. More than NX_REBOOTS_MAX in one
+ * session ends it as an internal error.
+ */
+void session_reboot(struct session *s);
+/* After the DOWN of a soft reboot: the kernel reset, init configured and booted again. 0 or -1. */
+int session_relaunch(struct session *s);
+/* With -v, after the boot that followed a soft reboot: how long the reboot took. */
+void session_say_reboot(struct session *s);
 
 /* ctl.c: the control channel. The loop calls ctl_on_frame when init wrote. */
 void ctl_on_frame(void *arg, int fd, short revents);
 /* CONFIG (trust and state directories, the state lock), then BOOT. 0 or -1. */
-int ctl_boot(struct session *s, int trust, int state, int lock);
+int ctl_boot(struct session *s);
+/* An NX_CTL_UPDATE to init; 0 or -1. */
+int ctl_update(struct session *s, uint32_t op, uint32_t arg, const char *label, int fd);
 
 #endif

@@ -8,10 +8,12 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "nexus/state.h"
+#include "nxhost.h"
 #include "state_dir.h"
 
 /* Open a state file without following links or blocking, and check it is ours to write. */
@@ -61,6 +63,15 @@ int state_dir_check(struct state_dir *st, const char *name)
 		return -1;
 	close(fd);
 	return 0;
+}
+
+int state_dir_check_file(struct state_dir *st, const char *name)
+{
+	struct stat sb;
+
+	if (fstatat(st->fd, name, &sb, AT_SYMLINK_NOFOLLOW) != 0 && errno == ENOENT)
+		return 0;
+	return state_dir_check(st, name);
 }
 
 /* The lock: 0 when this session holds it, 1 when another does (its pid said), -1 on error. */
@@ -162,43 +173,6 @@ int state_dir_overlaps(const char *dir, int input)
 	return path_within(want, real) || path_within(real, want);
 }
 
-int state_dir_open(struct state_dir *st, const char *dir, int wait, int stop_fd)
-{
-	const char *tmp = getenv("TMPDIR");
-
-	st->fd = st->lock = -1;
-	st->temp = dir == NULL;
-	if (tmp == NULL || *tmp == 0)
-		tmp = "/tmp";
-	if (dir == NULL) {
-		snprintf(st->path, sizeof(st->path), "%s/nexus-sim.XXXXXX", tmp);
-		if (mkdtemp(st->path) == NULL) {
-			fprintf(stderr, "nexus-sim: cannot make a state directory in %s: %s\n", tmp,
-				strerror(errno));
-			return NX_EXIT_NOINPUT;
-		}
-	} else {
-		if ((size_t)snprintf(st->path, sizeof(st->path), "%s", dir) >= sizeof(st->path)) {
-			fprintf(stderr, "nexus-sim: state directory path too long\n");
-			return NX_EXIT_USAGE;
-		}
-		if (mkdir(st->path, 0700) != 0 && errno != EEXIST) {
-			fprintf(stderr, "nexus-sim: cannot make state directory %s: %s\n", st->path,
-				strerror(errno));
-			return NX_EXIT_NOINPUT;
-		}
-	}
-	st->fd = open(st->path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (st->fd < 0) {
-		fprintf(stderr, "nexus-sim: cannot open state directory %s: %s\n", st->path,
-			strerror(errno));
-		if (st->temp)
-			rmdir(st->path);
-		return NX_EXIT_NOINPUT;
-	}
-	return state_lock(st, wait, stop_fd);
-}
-
 /* Remove everything beneath dirfd without following a link; closes dirfd. */
 static void rm_tree(int dirfd)
 {
@@ -235,6 +209,94 @@ static void rm_tree(int dirfd)
 	closedir(d);
 }
 
+/* The helper removing a temporary state directory (state_dir.h); it never returns. */
+static _Noreturn void janitor_run(const char *path, int wait_fd)
+{
+	char c;
+	int fd;
+
+	/* Out of the terminal's process group: Ctrl-C is for nexus-sim, which shuts down first. */
+	setsid();
+	/* What it removes is its own (made by this uid): no capability is needed for that. */
+	if (nx_caps_drop_all() != 0)
+		fprintf(stderr, "nexus-sim: the helper removing %s keeps its capabilities\n", path);
+	if (dup2(wait_fd, STDIN_FILENO) < 0)
+		_exit(1);
+	close(STDOUT_FILENO);
+	close_range(STDERR_FILENO + 1, ~0U, 0);
+	while (read(STDIN_FILENO, &c, 1) < 0 && errno == EINTR)
+		;
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd >= 0)
+		rm_tree(fd);
+	if (rmdir(path) != 0)
+		fprintf(stderr, "nexus-sim: cannot remove %s: %s\n", path, strerror(errno));
+	_exit(0);
+}
+
+static int janitor_start(struct state_dir *st)
+{
+	int p[2];
+
+	if (pipe2(p, O_CLOEXEC) != 0)
+		return -1;
+	st->janitor = fork();
+	if (st->janitor == 0)
+		janitor_run(st->path, p[0]);
+	close(p[0]);
+	if (st->janitor < 0) {
+		close(p[1]);
+		return -1;
+	}
+	st->janitor_fd = p[1];
+	return 0;
+}
+
+int state_dir_open(struct state_dir *st, const char *dir, int wait, int stop_fd)
+{
+	const char *tmp = getenv("TMPDIR");
+
+	st->fd = st->lock = -1;
+	st->temp = dir == NULL;
+	if (tmp == NULL || *tmp == 0)
+		tmp = "/tmp";
+	if (dir == NULL) {
+		snprintf(st->path, sizeof(st->path), "%s/nexus-sim.XXXXXX", tmp);
+		if (mkdtemp(st->path) == NULL) {
+			fprintf(stderr, "nexus-sim: cannot make a state directory in %s: %s\n", tmp,
+				strerror(errno));
+			return NX_EXIT_NOINPUT;
+		}
+	} else {
+		if ((size_t)snprintf(st->path, sizeof(st->path), "%s", dir) >= sizeof(st->path)) {
+			fprintf(stderr, "nexus-sim: state directory path too long\n");
+			return NX_EXIT_USAGE;
+		}
+		if (mkdir(st->path, 0700) != 0 && errno != EEXIST) {
+			fprintf(stderr, "nexus-sim: cannot make state directory %s: %s\n", st->path,
+				strerror(errno));
+			return NX_EXIT_NOINPUT;
+		}
+	}
+	st->fd = open(st->path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (st->fd < 0) {
+		fprintf(stderr, "nexus-sim: cannot open state directory %s: %s\n", st->path,
+			strerror(errno));
+		if (st->temp)
+			rmdir(st->path);
+		return NX_EXIT_NOINPUT;
+	}
+	if (st->temp && janitor_start(st) != 0) {
+		fprintf(stderr, "nexus-sim: cannot start the helper removing %s: %s\n", st->path,
+			strerror(errno));
+		close(st->fd);
+		st->fd = -1;
+		rmdir(st->path);
+		return NX_EXIT_INTERNAL;
+	}
+	return state_lock(st, wait, stop_fd);
+}
+
 void state_dir_close(struct state_dir *st)
 {
 	if (st->lock >= 0)
@@ -242,13 +304,11 @@ void state_dir_close(struct state_dir *st)
 	st->lock = -1;
 	if (st->fd < 0)
 		return;
-	if (st->temp) {
-		rm_tree(st->fd);
-		if (rmdir(st->path) != 0)
-			fprintf(stderr, "nexus-sim: cannot remove %s: %s\n", st->path,
-				strerror(errno));
-	} else {
-		close(st->fd);
-	}
+	close(st->fd);
 	st->fd = -1;
+	if (st->temp) {
+		close(st->janitor_fd);
+		while (waitpid(st->janitor, NULL, 0) < 0 && errno == EINTR)
+			;
+	}
 }

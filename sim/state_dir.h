@@ -5,11 +5,19 @@
  * on NX_STATE_LOCK, holding the owner's pid) before anything in it is
  * touched, and what the session will open in it is checked first (no
  * link, no special file, no hard link to something else).
+ *
+ * A temporary one is removed by a helper process forked when it is made,
+ * before nexus-sim confines itself: the sandboxed nexus-sim may remove
+ * nothing, and removing the directory itself changes its parent ($TMPDIR).
+ * The helper holds only a pipe and stderr, and no capability; when the
+ * pipe closes (at state_dir_close, or when nexus-sim dies in any way) it
+ * removes the tree.
  */
 #ifndef NEXUS_SIM_STATE_DIR_H
 #define NEXUS_SIM_STATE_DIR_H
 
 #include <limits.h>
+#include <sys/types.h>
 
 #define STATE_LOCK_POLL_MS 100 /* ms between tries while --wait-state waits for the lock */
 
@@ -17,6 +25,8 @@ struct state_dir {
 	int fd;
 	int lock; /* the locked file, or -1 */
 	int temp;
+	pid_t janitor;	/* temp: the helper that removes it */
+	int janitor_fd; /* temp: the pipe whose closing tells it to */
 	char path[PATH_MAX];
 };
 
@@ -47,10 +57,12 @@ int state_dir_create(struct state_dir *st, const char *name);
 
 /* A state file someone else opens (logd's journal): the same checks, nothing truncated. */
 int state_dir_check(struct state_dir *st, const char *name);
+/* A state file someone else makes: absent, or as state_dir_check wants it. 0 or -1 (said). */
+int state_dir_check_file(struct state_dir *st, const char *name);
 /* A state directory someone else opens: absent, or a directory (not a link). 0 or -1 (said). */
 int state_dir_check_dir(struct state_dir *st, const char *name);
 
-/* Unlock and close it; a temporary one is removed with everything beneath it. */
+/* Unlock and close it; a temporary one is removed with everything beneath it (by the helper). */
 void state_dir_close(struct state_dir *st);
 
 #endif

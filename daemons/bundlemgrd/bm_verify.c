@@ -13,36 +13,16 @@
 #include <unistd.h>
 
 #include "nxb.h"
+#include "nxd.h"
 #include "nexus/err.h"
 #include "nexus/svc_bundle.h"
 #include "bm.h"
 #include "bm_verify.h"
 
-int bm_fmt_errno(int code)
-{
-	switch (code) {
-	case NX_FMT_ENXB_UNSIGNED:
-	case NX_FMT_EKEYID:
-	case NX_FMT_EBADSIG:
-	case NX_FMT_EUNTRUSTED:
-		return -NX_EPERM;
-	case NX_FMT_ENXB_MANIFEST_SIZE:
-	case NX_FMT_ENXB_PAYLOAD_SIZE:
-	case NX_FMT_EMANIFEST_CAP:
-		return -NX_EMSGSIZE;
-	case NX_FMT_ENOMEM:
-		return -NX_ENOMEM;
-	case NX_FMT_EIO:
-		return -NX_ENOSPC;
-	default:
-		return -NX_EINVAL;
-	}
-}
-
 static int refuse(const char *label, int code, const struct nx_fmt_err *e, char *msg, size_t cap)
 {
 	snprintf(msg, cap, "%s: %s", label, e->msg[0] ? e->msg : nx_fmt_strerror(code));
-	return bm_fmt_errno(code);
+	return nxd_fmt_errno(code);
 }
 
 int bm_verify(const struct bm_sigcheck *sc, int dirfd, const char *label, struct bm_verified *v,

@@ -20,7 +20,4 @@ __attribute__((warn_unused_result)) int bm_verify(const struct bm_sigcheck *sc, 
 						  char *msg, size_t cap);
 void bm_verified_close(struct bm_verified *v);
 
-/* A formats/ refusal code as the -NX_E* a reply carries. */
-int bm_fmt_errno(int code);
-
 #endif

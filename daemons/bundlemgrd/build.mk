@@ -13,7 +13,7 @@ $(BUILD)/tests/test_bundlemgr_ops: $(BUILD)/tests/unit/test_bundlemgr_ops.o \
 	$(BUILD)/tests/unit/bm_faulty_io.o $(BM_CORE_OBJS) $(STORE_LIB) $(NXD_DEPS)
 # Drives the real keystored executable through bundlemgrd's client.
 $(BUILD)/tests/test_bundlemgr_keys: $(BUILD)/tests/unit/test_bundlemgr_keys.o \
-	$(BUILD)/daemons/bundlemgrd/bm_keys.o $(NXD_DEPS) | $(DAEMON_DIR)/keystored
+	$(NXD_DEPS) | $(DAEMON_DIR)/keystored
 BM_TESTS := $(addprefix $(BUILD)/tests/test_bundlemgr_,store ops keys)
 $(BM_TESTS): LIBS := -lsodium -lseccomp -lcmocka
 

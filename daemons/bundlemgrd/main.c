@@ -1,7 +1,8 @@
 /*
- * bundlemgrd: installs signed bundles into the state directory (fd 5)
- * and hands verified payloads to execd. All signature checks go to
- * keystored; this process holds no key.
+ * bundlemgrd: installs signed bundles into the slot this boot runs
+ * (argv[1]: "a" or "b", as updated decided; init passes it) of the state
+ * directory (fd 5) and hands verified payloads to execd. All signature
+ * checks go to keystored; this process holds no key.
  */
 #include <stdio.h>
 #include <string.h>
@@ -15,7 +16,6 @@
 #include "nexus/state.h"
 #include "nexus/svc_bundle.h"
 #include "bm.h"
-#include "bm_keys.h"
 
 static struct bm bm;
 static struct nxd_peer keystored;
@@ -122,17 +122,19 @@ static void note_quarantined(void *arg, const char *name, const char *why)
 	nxd_say("bundlemgrd: moved %s to %s/: %s", name, NX_STATE_QUARANTINE, why);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-	struct nxd *d = nxd_start(NX_SVC_BUNDLEMGRD, NXD_START_DIR);
+	struct nxd *d = nxd_start(NX_SVC_BUNDLEMGRD, NXD_START_DIR_RW | NXD_START_BUNDLE);
+	int slot = nxd_slot_arg(argc, argv);
 
-	int err = bstore_open(&bm.store, nxd_dir_fd(d), &bstore_io_host, note_quarantined, NULL);
+	int err = bstore_open(&bm.store, nxd_dir_fd(d), nx_state_slot(slot), NX_BUNDLE_STAGING_DIR,
+			      &bstore_io_host, note_quarantined, NULL);
 	if (err != 0)
 		fatalx("state directory: %s", strerror(-err));
-	nxd_say("bundlemgrd: slot a active");
+	nxd_say("bundlemgrd: slot %c active", 'a' + slot);
 	nxd_peer_init(&keystored, d, NX_SVC_KEYSTORED, NX_DEADLINE_SERVICE_MS);
 	bm.sig.ctx = &keystored;
-	bm.sig.verify = bm_keys_verify;
+	bm.sig.verify = nxd_key_verify;
 	/* libsodium reads its entropy source once, here, not under the sandbox. */
 	if (sodium_init() < 0)
 		fatalx("libsodium cannot start");

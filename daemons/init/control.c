@@ -16,6 +16,7 @@ static void ctl_config(struct nxd_conn *c, struct nx_msg *m, void *arg)
 	int *slot = m->hdr.arg == NX_CTL_CFG_TRUST_DIR	  ? &in->trust_fd
 		    : m->hdr.arg == NX_CTL_CFG_STATE_DIR  ? &in->state_fd
 		    : m->hdr.arg == NX_CTL_CFG_STATE_LOCK ? &in->lock_fd
+		    : m->hdr.arg == NX_CTL_CFG_BUNDLE_DIR ? &in->bundle_fd
 							  : NULL;
 	int want_dir = m->hdr.arg != NX_CTL_CFG_STATE_LOCK;
 	struct stat st;
@@ -46,11 +47,8 @@ static void ctl_boot(struct nxd_conn *c, struct nx_msg *m, void *arg)
 	}
 	in->boot_req = m->hdr;
 	in->booting = 1;
-	if (m->hdr.arg & NX_CTL_BOOT_SELFTEST) {
-		init_boot_fail(in, NX_ENOSYS, "selftests are not available yet");
-		return;
-	}
-	if (m->hdr.arg != 0) {
+	in->persist = (m->hdr.arg & NX_CTL_BOOT_STATEFS) != 0;
+	if ((m->hdr.arg & ~(uint64_t)NX_CTL_BOOT_STATEFS) != 0) {
 		init_boot_fail(in, NX_EINVAL, "unknown boot flags 0x%llx",
 			       (unsigned long long)m->hdr.arg);
 		return;
@@ -61,17 +59,26 @@ static void ctl_boot(struct nxd_conn *c, struct nx_msg *m, void *arg)
 	}
 	if (in->fault != NULL) {
 		const char *colon = strchr(in->fault, ':');
-		int known = colon != NULL && (strncmp(in->fault, "seccomp:", 8) == 0 ||
+		int escape = strncmp(in->fault, "escape:", 7) == 0;
+		int known = colon != NULL && (escape || strncmp(in->fault, "seccomp:", 8) == 0 ||
 					      strncmp(in->fault, "hang:", 5) == 0);
-		struct svc *s = known ? svc_by_name(in, colon + 1) : NULL;
+		/* escape:init is init's own probe (sandbox.c), escape:nexus-sim nexus-sim's. */
+		int self = escape &&
+			   (strcmp(colon + 1, "init") == 0 || strcmp(colon + 1, "nexus-sim") == 0);
+		struct svc *s = known && !self ? svc_by_name(in, colon + 1) : NULL;
 
-		if (s == NULL) {
+		/* updated's own faults: nexus-sim checked the point's name. */
+		if (strncmp(in->fault, "stop:", 5) == 0 || strcmp(in->fault, "ioerr:bootctrl") == 0)
+			s = svc_by_name(in, NX_SVC_UPDATED);
+		if (s == NULL && !self) {
 			init_boot_fail(in, NX_EINVAL, "NEXUS_FAULT=%s names no known fault",
 				       in->fault);
 			return;
 		}
-		s->fault = 1;
+		if (s != NULL)
+			s->fault = 1;
 	}
+	init_sandbox_boot(in);
 	nxd_say("init: start");
 	in->next = 0;
 	init_boot_next(in);
@@ -109,8 +116,22 @@ static void ctl_run(struct nxd_conn *c, struct nx_msg *m, void *arg)
 		return;
 	}
 	size_t llen = strlen((const char *)p) + 1;
-	run_start(in, &m->hdr, nx_msg_take_fd(m), (const char *)p, p + llen, rest - llen, hdr.argc,
-		  hdr.envc);
+	run_start(in, &m->hdr, run_reply_ctl, nx_msg_take_fd(m), (const char *)p, p + llen,
+		  rest - llen, hdr.argc, hdr.envc);
+}
+
+/* The new image takes over fds 0-4: its kernel socket becomes fd 3 just before. */
+static void ctl_reboot(struct nxd_conn *c, struct nx_msg *m, void *arg)
+{
+	struct init *in = arg;
+
+	if (in->reexec_fd >= 0)
+		close(in->reexec_fd);
+	in->reexec_fd = nx_msg_take_fd(m);
+	in->shut_req = m->hdr;
+	in->have_shut_req = 1;
+	(void)c;
+	init_shutdown(in);
 }
 
 static void ctl_shutdown(struct nxd_conn *c, struct nx_msg *m, void *arg)
@@ -126,7 +147,11 @@ static void ctl_shutdown(struct nxd_conn *c, struct nx_msg *m, void *arg)
 const struct nxd_handler init_ctl_table[] = {
     {{NX_CTL_CONFIG, 0, 0, NX_FD_REQUIRED}, ctl_config},
     {{NX_CTL_BOOT, 0, 0, NX_FD_NONE}, ctl_boot},
-    {{NX_CTL_RUN, sizeof(struct nx_ctl_run) + 1, NX_FRAME_BODY_MAX, NX_FD_REQUIRED}, ctl_run},
+    {{NX_CTL_RUN, sizeof(struct nx_ctl_run) + 1, NX_FRAME_BODY_MAX, NX_FD_OPTIONAL}, ctl_run},
     {{NX_CTL_SHUTDOWN, 0, 0, NX_FD_NONE}, ctl_shutdown},
+    {{NX_CTL_REBOOT, 0, 0, NX_FD_REQUIRED}, ctl_reboot},
+    {{NX_CTL_UPDATE, sizeof(struct nx_ctl_update), sizeof(struct nx_ctl_update) + NX_PATH_MAX,
+      NX_FD_OPTIONAL},
+     upd_ctl},
 };
 const size_t init_ctl_n = sizeof(init_ctl_table) / sizeof(init_ctl_table[0]);

@@ -10,12 +10,19 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "landlock.h"
 #include "restart.h"
 #include "nxd.h"
+#include "nexus/svc_update.h"
 
 #define INIT_STOP_GRACE_MS 2000 /* a daemon told to stop is killed after this */
+#define INIT_CORE_SERVICES 1	/* logd, the table's first: a reboot stops it last */
+/* Landlock rules init holds from start to BOOT: the daemons dir, the loader, shared objects. */
+#define INIT_CONFINE_MAX 16
 
 enum svc_dir { SVC_DIR_NONE, SVC_DIR_TRUST, SVC_DIR_STATE };
+/* What follows argv[0]: nothing, the slot this boot runs, or updated's two words. */
+enum svc_args { SVC_ARGS_NONE, SVC_ARGS_SLOT, SVC_ARGS_UPDATED };
 enum svc_policy { SVC_RESTART, SVC_NO_RESTART };
 enum svc_state { SVC_DOWN, SVC_STARTING, SVC_UP, SVC_STOPPING, SVC_FAILED };
 
@@ -24,6 +31,8 @@ struct svc_def {
 	enum svc_dir dir; /* fd 5 */
 	enum svc_policy policy;
 	int registry; /* gets fd 6, a registry connection to samgrd */
+	int bundle;   /* gets fd 7, a run's bundle directory */
+	enum svc_args args;
 };
 
 struct svc {
@@ -35,6 +44,7 @@ struct svc {
 	struct restart rs;
 	uint64_t restart_at; /* ms, CLOCK_MONOTONIC; 0 = none scheduled */
 	int fault;	     /* pass NEXUS_FAULT to the next start */
+	unsigned starts;     /* in this boot */
 };
 
 struct init {
@@ -43,7 +53,10 @@ struct init {
 	struct nxd_conn *kernel;   /* fd 3 */
 	struct nxd_conn *registry; /* init's own connection to samgrd, as client "init" */
 	int trust_fd, state_fd;
-	int lock_fd; /* the state directory's lock: held open until init exits */
+	int lock_fd;   /* the state directory's lock: held open until init exits */
+	int bundle_fd; /* a run's bundle directory (NX_CTL_CFG_BUNDLE_DIR), or -1 */
+	struct nx_landlock_rule confine[INIT_CONFINE_MAX]; /* sandbox.c, until BOOT */
+	size_t nconfine;
 	char exe_dir[4096];
 	const char *fault; /* NEXUS_FAULT value, or NULL */
 	size_t nsvc;
@@ -60,6 +73,16 @@ struct init {
 	unsigned killed;
 
 	struct run *run; /* the run in progress, or NULL */
+
+	/* The A/B state (update.c, gate.c). */
+	int persist;			 /* BOOT said NX_CTL_BOOT_STATEFS */
+	int rebooted;			 /* this image was executed by a soft reboot */
+	int reexec_fd;			 /* REBOOT: the next boot's kernel socket, else -1 */
+	int slot;			 /* the slot this boot runs, -1 until updated said */
+	struct nx_update_status ustatus; /* updated's, as of boot */
+	struct nxd_conn *updated;	 /* init's connection to updated, or NULL */
+	int upd_busy;			 /* a call to updated is in flight (one at a time) */
+	uint64_t gate_deadline;		 /* ms: the health check must have exited; 0 = none */
 };
 
 extern const struct svc_def init_services[];
@@ -78,17 +101,57 @@ void init_on_signal(void *arg, int fd);
 void init_shutdown(struct init *in);
 void init_arm_timer(struct init *in);
 
+/*
+ * sandbox.c: at start, drop the capabilities, install the seccomp filter
+ * and open what the Landlock domain will hold; at BOOT, with the
+ * directories from nexus-sim, enforce it (docs/security.md).
+ */
+void init_sandbox_start(struct init *in);
+void init_sandbox_boot(struct init *in);
+
 /* control.c */
 extern const struct nxd_handler init_ctl_table[];
 extern const size_t init_ctl_n;
 
+/* connect.c: CONNECT to a service through samgrd; fn gets the fd, or -1 with err and why. */
+typedef void (*init_connected_fn)(void *arg, int fd, int err, const char *why);
+__attribute__((warn_unused_result)) int init_connect(struct init *in, const char *svc,
+						     init_connected_fn fn, void *arg);
+
 /* run.c */
 /*
- * Install the bundle in dirfd (closed here) and run it; `strs` holds
- * the arguments then the environment strings, each NUL-terminated.
+ * How a run ends: err 0 with body the struct nx_exec_result, or -NX_E*
+ * with a one-line message when nothing ran. req is the request the
+ * run_start caller gave (NULL for none).
  */
-void run_start(struct init *in, const struct nx_frame *req, int dirfd, const char *label,
-	       const uint8_t *strs, size_t len, uint32_t argc, uint32_t envc);
+typedef void (*run_done_fn)(struct init *in, const struct nx_frame *req, int64_t err,
+			    const void *body, size_t len);
+/*
+ * Install the bundle in dirfd (closed here; -1: `label` names a bundle
+ * installed already) and run it; `strs` holds the arguments then the
+ * environment strings, each NUL-terminated. done runs once.
+ */
+void run_start(struct init *in, const struct nx_frame *req, run_done_fn done, int dirfd,
+	       const char *label, const uint8_t *strs, size_t len, uint32_t argc, uint32_t envc);
+/* A run_done_fn that answers nexus-sim's RUN with NX_CTL_RESULT. */
+void run_reply_ctl(struct init *in, const struct nx_frame *req, int64_t err, const void *body,
+		   size_t len);
+/* End the run in progress with done(-NX_EPIPE) (shutdown). */
 void run_abort(struct init *in);
+/* Forget the run in progress without calling done (its task runs on, unwatched). */
+void run_cancel(struct init *in);
+
+/* update.c: init's calls to updated, one at a time; done gets the reply or NULL and err. */
+__attribute__((warn_unused_result)) int upd_call(struct init *in, uint32_t kind, uint64_t arg,
+						 const void *body, size_t len, int fd,
+						 int timeout_ms, nxd_done_fn done, void *done_arg);
+/* Boot: ask updated which slot this boot runs (then the boot goes on), or fail the boot. */
+void upd_boot_status(struct init *in);
+/* NX_CTL_UPDATE from nexus-sim. */
+void upd_ctl(struct nxd_conn *c, struct nx_msg *m, void *arg);
+
+/* gate.c: the health gate at the end of every boot; its deadline, from the tick. */
+void gate_start(struct init *in);
+void gate_tick(struct init *in, uint64_t now);
 
 #endif

@@ -1,9 +1,14 @@
 /*
  * init: fd 0 /dev/null, fd 1/2 the console, fd 3 its kernel socket,
  * fd 4 the control channel with nexus-sim. It waits for CONFIG and BOOT
- * there, then brings the daemons up (docs/daemons.md).
+ * there, then brings the daemons up (docs/daemons.md). A soft reboot
+ * (NX_CTL_REBOOT) ends with init executing itself afresh, argv[1]
+ * "reboot" and argv[2] its directory (its filter allows no readlink), on
+ * the next boot's kernel socket.
  */
+#include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
@@ -22,21 +27,42 @@ static void init_on_ctl_close(void *arg, struct nxd_conn *c)
 	init_shutdown(in);
 }
 
-int main(void)
+extern char **environ;
+
+/* After a REBOOT's DOWN: the same fds 0-4 but a new kernel socket, a fresh image. */
+static _Noreturn void init_reexec(struct init *in)
+{
+	char path[sizeof(in->exe_dir) + sizeof("/init")];
+	char *argv[] = {"init", "reboot", in->exe_dir, NULL};
+
+	snprintf(path, sizeof(path), "%s/init", in->exe_dir);
+	if (dup2(in->reexec_fd, NXD_FD_KERNEL) < 0 || fcntl(NXD_FD_INIT, F_SETFD, 0) != 0)
+		fatal("reboot: placing the fds");
+	execve(path, argv, environ);
+	fatal("reboot: %s", path);
+}
+
+int main(int argc, char **argv)
 {
 	static struct init in;
 	sigset_t mask;
 	int sfd, code;
 
 	nxd_set_progname("init");
-	/* Terminal signals are for nexus-sim, which shuts us down over fd 4. */
-	setsid();
+	in.rebooted = argc == 3 && strcmp(argv[1], "reboot") == 0;
+	/* Terminal signals are for nexus-sim, which shuts us down over fd 4 (a reboot is one
+	 * already). */
+	if (!in.rebooted)
+		setsid();
 	signal(SIGPIPE, SIG_IGN);
 	if (close_range(NXD_FD_INIT + 1, ~0U, 0) != 0)
 		fatal("close_range");
-	if (nx_exe_dir(in.exe_dir, sizeof(in.exe_dir)) != 0)
+	if (in.rebooted)
+		snprintf(in.exe_dir, sizeof(in.exe_dir), "%s", argv[2]);
+	else if (nx_exe_dir(in.exe_dir, sizeof(in.exe_dir)) != 0)
 		fatal("cannot find its own executable");
-	in.trust_fd = in.state_fd = in.lock_fd = -1;
+	in.trust_fd = in.state_fd = in.lock_fd = in.bundle_fd = in.reexec_fd = -1;
+	in.slot = -1;
 	in.fault = getenv("NEXUS_FAULT");
 	in.nsvc = init_nservices;
 	in.svc = calloc(in.nsvc, sizeof(*in.svc));
@@ -62,7 +88,13 @@ int main(void)
 	    nxd_loop_watch(in.loop, sfd, init_on_signal, &in))
 		fatalx("out of memory");
 	nxd_conn_on_close(in.ctl, init_on_ctl_close, &in);
+	/* A soft reboot's image runs under the filter and domain of the first (both outlive
+	 * execve). */
+	if (!in.rebooted)
+		init_sandbox_start(&in);
 	code = nxd_loop_run(in.loop);
+	if (in.reexec_fd >= 0 && in.ctl != NULL)
+		init_reexec(&in);
 	nxd_loop_free(in.loop);
 	free(in.svc);
 	return code;

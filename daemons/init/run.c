@@ -1,12 +1,14 @@
 /*
- * One run: install the bundle through bundlemgrd, then run it through
- * execd, as a client of both through samgrd, and answer nexus-sim with
- * the result. Every step is an asynchronous call with a deadline
- * (nexus/limits.h NX_DEADLINE_*): init never blocks on a peer, and keeps
- * supervising and listening to nexus-sim while the payload runs.
+ * One run: install the bundle through bundlemgrd (unless it is installed
+ * already), then run it through execd, as a client of both through
+ * samgrd, and hand the result to whoever started the run (nexus-sim's
+ * RUN, or the health gate). Every step is an asynchronous call with a
+ * deadline (nexus/limits.h NX_DEADLINE_*): init never blocks on a peer,
+ * and keeps supervising and listening to nexus-sim while the payload
+ * runs.
  *
  *   CONNECT bundlemgrd -> INSTALL -> CONNECT execd -> RUN (reply: spawned)
- *   -> EXITED (the task ended) -> RESULT to nexus-sim
+ *   -> EXITED (the task ended) -> done
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -21,7 +23,8 @@
 
 struct run {
 	struct init *in;
-	struct nx_frame req;
+	run_done_fn done;
+	struct nx_frame req;   /* the request that started the run; zero for none */
 	struct nxd_conn *conn; /* to bundlemgrd, then to execd */
 	const char *peer;      /* the service the current step waits on */
 	int dirfd;	       /* the bundle until INSTALL took it */
@@ -65,9 +68,16 @@ static void run_fail(struct run *r, int64_t err, const void *msg, size_t len)
 {
 	if (len > NX_ERRMSG_MAX)
 		len = NX_ERRMSG_MAX;
-	(void)nx_wire_send(nxd_conn_fd(r->in->ctl), NX_CTL_RESULT, (uint64_t)err, r->req.id, msg,
-			   len, -1);
+	r->done(r->in, &r->req, err, msg, len);
 	run_end(r);
+}
+
+void run_reply_ctl(struct init *in, const struct nx_frame *req, int64_t err, const void *body,
+		   size_t len)
+{
+	if (in->ctl != NULL)
+		(void)nx_wire_send(nxd_conn_fd(in->ctl), NX_CTL_RESULT, (uint64_t)err, req->id,
+				   body, len, -1);
 }
 
 static void run_failf(struct run *r, int err, const char *fmt, ...)
@@ -112,8 +122,7 @@ static void run_exited(struct nxd_conn *c, struct nx_msg *m, void *arg)
 		return;
 	_Static_assert(sizeof(struct nx_ctl_result) == sizeof(struct nx_exec_result),
 		       "exec and ctl results agree");
-	(void)nx_wire_send(nxd_conn_fd(r->in->ctl), NX_CTL_RESULT, 0, r->req.id, m->body, m->len,
-			   -1);
+	r->done(r->in, &r->req, 0, m->body, m->len);
 	run_end(r);
 }
 
@@ -205,10 +214,9 @@ static void run_install(struct run *r)
 		run_failf(r, NX_EPIPE, "cannot send the install request to bundlemgrd");
 }
 
-static void run_connected(void *arg, struct nx_msg *reply, int err)
+static void run_connected(void *arg, int fd, int err, const char *why)
 {
 	struct run *r = arg;
-	int fd = reply != NULL ? nx_msg_take_fd(reply) : -1;
 
 	r->connecting = 0;
 	if (r->ended) {
@@ -217,16 +225,13 @@ static void run_connected(void *arg, struct nx_msg *reply, int err)
 		run_free(r);
 		return;
 	}
-	if (reply == NULL) {
-		r->peer = "samgrd";
-		run_no_reply(r, err, NX_DEADLINE_REGISTRY_MS);
-		return;
-	}
-	if (nx_msg_result(reply) < 0 || fd < 0) {
-		if (fd >= 0)
-			close(fd);
-		run_failf(r, NX_EPIPE, "cannot connect to %s: %.*s", r->peer, (int)reply->len,
-			  (const char *)reply->body);
+	if (fd < 0) {
+		if (err == -NX_ETIMEDOUT) {
+			r->peer = "samgrd";
+			run_no_reply(r, err, NX_DEADLINE_REGISTRY_MS);
+		} else {
+			run_failf(r, NX_EPIPE, "cannot connect to %s: %s", r->peer, why);
+		}
 		return;
 	}
 	const int exec = strcmp(r->peer, NX_SVC_EXECD) == 0;
@@ -246,29 +251,29 @@ static void run_connected(void *arg, struct nx_msg *reply, int err)
 static void run_connect(struct run *r, const char *svc)
 {
 	r->peer = svc;
-	if (r->in->registry == NULL ||
-	    nxd_call_async(r->in->registry, NX_SAMGR_CONNECT, 0, svc, strlen(svc), -1,
-			   NX_DEADLINE_REGISTRY_MS, run_connected, r) != 0) {
+	if (init_connect(r->in, svc, run_connected, r) != 0) {
 		run_failf(r, NX_EPIPE, "cannot ask samgrd for %s", svc);
 		return;
 	}
 	r->connecting = 1;
 }
 
-void run_start(struct init *in, const struct nx_frame *req, int dirfd, const char *label,
-	       const uint8_t *strs, size_t len, uint32_t argc, uint32_t envc)
+void run_start(struct init *in, const struct nx_frame *req, run_done_fn done, int dirfd,
+	       const char *label, const uint8_t *strs, size_t len, uint32_t argc, uint32_t envc)
 {
 	struct run *r = calloc(1, sizeof(*r));
 
 	if (r == NULL || (len > 0 && (r->strs = malloc(len)) == NULL)) {
 		free(r);
-		close(dirfd);
-		(void)nx_wire_send(nxd_conn_fd(in->ctl), NX_CTL_RESULT,
-				   (uint64_t) - (int64_t)NX_ENOMEM, req->id, NULL, 0, -1);
+		if (dirfd >= 0)
+			close(dirfd);
+		done(in, req, -NX_ENOMEM, "out of memory", strlen("out of memory"));
 		return;
 	}
 	r->in = in;
-	r->req = *req;
+	r->done = done;
+	if (req != NULL)
+		r->req = *req;
 	r->dirfd = dirfd;
 	r->argc = argc;
 	r->envc = envc;
@@ -277,7 +282,23 @@ void run_start(struct init *in, const struct nx_frame *req, int dirfd, const cha
 		memcpy(r->strs, strs, len);
 	snprintf(r->label, sizeof(r->label), "%s", label);
 	in->run = r;
-	run_connect(r, NX_SVC_BUNDLEMGRD);
+	if (dirfd >= 0) {
+		run_connect(r, NX_SVC_BUNDLEMGRD);
+		return;
+	}
+	/* Installed already: the label is the bundle's name. */
+	if (strlen(label) >= sizeof(r->name) || !nx_bundle_name_ok(label)) {
+		run_failf(r, NX_EINVAL, "'%s': not a bundle name", label);
+		return;
+	}
+	strcpy(r->name, label);
+	run_connect(r, NX_SVC_EXECD);
+}
+
+void run_cancel(struct init *in)
+{
+	if (in->run != NULL)
+		run_end(in->run);
 }
 
 void run_abort(struct init *in)

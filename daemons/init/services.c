@@ -1,8 +1,9 @@
 /*
  * The service table and how one daemon is started: a fresh kernel
- * connection from the kernel (KCONNECT), an init channel, its directory
- * and its registry connection placed at fds 3..6, nothing else open, no
- * environment but the fault-injection switch when it names this daemon.
+ * connection from the kernel (KCONNECT), an init channel, its directory,
+ * its registry connection and (bundlemgrd, in a run) the bundle directory
+ * placed at fds 3..7, nothing else open, no environment but the
+ * fault-injection switch when it names this daemon.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -18,14 +19,16 @@
 
 /* Start order is table order; stop order is the reverse. */
 const struct svc_def init_services[] = {
-    {"logd", SVC_DIR_STATE, SVC_RESTART, 1},
+    {"logd", SVC_DIR_STATE, SVC_RESTART, 1, 0, SVC_ARGS_NONE},
     /* Its registrations cannot be rebuilt behind the daemons' backs. */
-    {"samgrd", SVC_DIR_NONE, SVC_NO_RESTART, 0},
-    {"keystored", SVC_DIR_TRUST, SVC_RESTART, 1},
-    {"bundlemgrd", SVC_DIR_STATE, SVC_RESTART, 1},
-    {"packagefsd", SVC_DIR_STATE, SVC_RESTART, 1},
-    {"vfsd", SVC_DIR_NONE, SVC_RESTART, 1},
-    {"execd", SVC_DIR_NONE, SVC_RESTART, 1},
+    {"samgrd", SVC_DIR_NONE, SVC_NO_RESTART, 0, 0, SVC_ARGS_NONE},
+    {"keystored", SVC_DIR_TRUST, SVC_RESTART, 1, 0, SVC_ARGS_NONE},
+    /* Decides which slot boots: what follows serves that slot. */
+    {"updated", SVC_DIR_STATE, SVC_RESTART, 1, 0, SVC_ARGS_UPDATED},
+    {"bundlemgrd", SVC_DIR_STATE, SVC_RESTART, 1, 1, SVC_ARGS_SLOT},
+    {"packagefsd", SVC_DIR_STATE, SVC_RESTART, 1, 0, SVC_ARGS_SLOT},
+    {"vfsd", SVC_DIR_NONE, SVC_RESTART, 1, 0, SVC_ARGS_NONE},
+    {"execd", SVC_DIR_NONE, SVC_RESTART, 1, 0, SVC_ARGS_NONE},
 };
 const size_t init_nservices = sizeof(init_services) / sizeof(init_services[0]);
 
@@ -75,6 +78,11 @@ static void svc_on_ready(struct nxd_conn *c, struct nx_msg *m, void *arg)
 	s->state = SVC_UP;
 	nxd_say("init: up %s", s->def->name);
 	if (in->booting && &in->svc[in->next] == s) {
+		/* The boot goes on once updated said which slot boots. */
+		if (s->def->args == SVC_ARGS_UPDATED) {
+			upd_boot_status(in);
+			return;
+		}
 		in->next++;
 		init_boot_next(in);
 	}
@@ -133,7 +141,7 @@ int svc_start(struct init *in, struct svc *s)
 {
 	const char *name = s->def->name;
 	char path[sizeof(in->exe_dir) + NX_SVC_NAME_MAX + 1];
-	int src[4] = {-1, -1, -1, -1};
+	int src[5] = {-1, -1, -1, -1, -1};
 	int chan[2] = {-1, -1}, reg[2] = {-1, -1};
 	struct svc *samgrd = svc_by_name(in, "samgrd");
 	pid_t pid;
@@ -161,6 +169,7 @@ int svc_start(struct init *in, struct svc *s)
 		 : s->def->dir == SVC_DIR_STATE ? in->state_fd
 						: -1;
 	src[3] = reg[1];
+	src[4] = s->def->bundle ? in->bundle_fd : -1;
 	pid = fork();
 	if (pid < 0) {
 		nxd_say("init: cannot start %s: fork: %s", name, strerror(errno));
@@ -168,16 +177,23 @@ int svc_start(struct init *in, struct svc *s)
 	}
 	if (pid == 0) {
 		const char *fault = s->fault ? in->fault : NULL;
-		char env0[64];
-		char *argv[] = {(char *)name, NULL};
+		char env0[64], slot[2] = {(char)('a' + in->slot), 0};
+		char *argv[] = {(char *)name, NULL, NULL, NULL};
 		char *envp[] = {env0, NULL};
 
+		if (s->def->args == SVC_ARGS_SLOT) {
+			argv[1] = slot;
+		} else if (s->def->args == SVC_ARGS_UPDATED) {
+			argv[1] = in->persist ? "statefs" : "non-persistent";
+			argv[2] = s->starts == 0 ? "boot" : "restart";
+		}
 		if (fault != NULL)
 			snprintf(env0, sizeof(env0), "NEXUS_FAULT=%s", fault);
-		nx_exec_fds(path, argv, fault != NULL ? envp : envp + 1, NXD_FD_KERNEL, src, 4);
+		nx_exec_fds(path, argv, fault != NULL ? envp : envp + 1, NXD_FD_KERNEL, src, 5);
 	}
 	/* The fault is injected once: the restarted daemon must come up. */
 	s->fault = 0;
+	s->starts++;
 	close(k);
 	close(chan[1]);
 	if (reg[1] >= 0)

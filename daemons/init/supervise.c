@@ -41,11 +41,8 @@ void init_boot_next(struct init *in)
 	if (!in->booting)
 		return;
 	if (in->next == in->nsvc) {
-		in->booting = 0;
-		in->booted = 1;
 		nxd_say("init: ready");
-		(void)nx_wire_send(nxd_conn_fd(in->ctl), NX_CTL_READY, 0, in->boot_req.id, NULL, 0,
-				   -1);
+		gate_start(in);
 		return;
 	}
 	if (svc_start(in, &in->svc[in->next]) != 0)
@@ -67,26 +64,44 @@ static void init_report_death(struct svc *s, int status)
 }
 
 /* The shutdown goes one daemon at a time, newest first. */
+static void init_stop(struct init *in, struct svc *s)
+{
+	s->state = SVC_STOPPING;
+	in->stop_deadline = nxd_now_ms() + INIT_STOP_GRACE_MS;
+	if (s->chan == NULL ||
+	    nx_wire_send(nxd_conn_fd(s->chan), NX_SVC_STOP, 0, NULL, NULL, 0, -1) != 0) {
+		/* No channel to ask on: no reason to wait for the grace period. */
+		kill(s->pid, SIGKILL);
+		in->killed++;
+	}
+}
+
+/*
+ * A shutdown stops one daemon at a time, newest first. A soft reboot is
+ * in a hurry: it stops every daemon but logd at once, then logd (so the
+ * last records of the others are still written).
+ */
 static void init_stop_next(struct init *in)
 {
+	int waiting = 0;
+
 	for (size_t i = in->nsvc; i-- > 0;) {
 		struct svc *s = &in->svc[i];
+		int together = in->reexec_fd >= 0 && i >= INIT_CORE_SERVICES;
 
 		s->restart_at = 0;
 		if (s->pid <= 0)
 			continue;
-		if (s->state == SVC_STOPPING)
+		if (waiting && !together)
 			return;
-		s->state = SVC_STOPPING;
-		in->stop_deadline = nxd_now_ms() + INIT_STOP_GRACE_MS;
-		if (s->chan == NULL ||
-		    nx_wire_send(nxd_conn_fd(s->chan), NX_SVC_STOP, 0, NULL, NULL, 0, -1) != 0) {
-			/* No channel to ask on: no reason to wait for the grace period. */
-			kill(s->pid, SIGKILL);
-			in->killed++;
-		}
-		return;
+		if (s->state != SVC_STOPPING)
+			init_stop(in, s);
+		waiting = 1;
+		if (!together)
+			return;
 	}
+	if (waiting)
+		return;
 	/* Every daemon is reaped. */
 	if (in->have_shut_req && in->ctl != NULL)
 		(void)nx_wire_send(nxd_conn_fd(in->ctl), NX_CTL_DOWN, in->killed, in->shut_req.id,
@@ -179,19 +194,20 @@ static void init_tick(void *arg)
 	uint64_t now = nxd_now_ms();
 
 	if (in->shutting) {
-		if (now >= in->stop_deadline)
+		if (now >= in->stop_deadline) {
 			for (size_t i = in->nsvc; i-- > 0;)
 				if (in->svc[i].state == SVC_STOPPING && in->svc[i].pid > 0) {
 					nxd_say("init: %s ignored stop; killed",
 						in->svc[i].def->name);
 					kill(in->svc[i].pid, SIGKILL);
 					in->killed++;
-					in->stop_deadline = UINT64_MAX;
-					break;
 				}
+			in->stop_deadline = UINT64_MAX;
+		}
 		init_arm_timer(in);
 		return;
 	}
+	gate_tick(in, now);
 	for (size_t i = 0; i < in->nsvc; i++) {
 		struct svc *s = &in->svc[i];
 
@@ -218,6 +234,8 @@ void init_arm_timer(struct init *in)
 		for (size_t i = 0; i < in->nsvc; i++)
 			if (in->svc[i].restart_at != 0 && in->svc[i].restart_at < due)
 				due = in->svc[i].restart_at;
+		if (in->gate_deadline != 0 && in->gate_deadline < due)
+			due = in->gate_deadline;
 	}
 	if (due == UINT64_MAX)
 		nxd_loop_set_tick(in->loop, -1, init_tick, in);

@@ -2,6 +2,7 @@
 #ifndef NXD_DAEMON_IMPL_H
 #define NXD_DAEMON_IMPL_H
 
+#include "landlock.h"
 #include "nxd.h"
 
 struct nxd {
@@ -13,6 +14,8 @@ struct nxd {
 	struct nxd_conn *samgr;	 /* fd 6, or NULL for samgrd */
 	int dir;		 /* fd 5, or -1 */
 	int log_fd;		 /* connection to logd, or -1 */
+	/* Prepared by nxd_start from fds 5 and 7, enforced by nxd_sandbox. */
+	struct nx_landlock landlock;
 	int sandboxed;
 	int hang; /* NEXUS_FAULT=hang:<name>: stop answering clients once ready */
 	const struct nxd_handler *svc_table; /* serves connections samgrd hands over */

@@ -1,7 +1,8 @@
 /*
- * Daemon start-up: take the fds init handed over, close the rest, and
- * serve the init channel. Everything here runs before the sandbox, so it
- * may still do what the allowlists forbid (close_range, fstat of fds).
+ * Daemon start-up: take the fds init handed over, close the rest, prepare
+ * the Landlock domain from the directories, and serve the init channel.
+ * Everything here runs before the sandbox, so it may still do what the
+ * allowlists forbid (close_range, fstat of fds).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -39,6 +40,32 @@ static void start_need_dir(int fd)
 		fatalx("fd %d is not a directory", fd);
 }
 
+/*
+ * The Landlock domain the flags ask for, made now from fds 5 and 7 (which
+ * the daemon may close before nxd_sandbox enforces it): no path is looked
+ * up, and a directory not named here is out of reach once sandboxed.
+ */
+static void start_landlock(struct nxd *d, unsigned flags, int bundle)
+{
+	struct nx_landlock_rule rules[2];
+	size_t n = 0;
+	int err;
+
+	if ((flags & NXD_START_DIR_RW) == NXD_START_DIR_RW)
+		rules[n++] =
+		    (struct nx_landlock_rule){NXD_FD_DIR, NX_LANDLOCK_READ | NX_LANDLOCK_WRITE};
+	else if ((flags & NXD_START_DIR_RO) == NXD_START_DIR_RO)
+		rules[n++] = (struct nx_landlock_rule){NXD_FD_DIR, NX_LANDLOCK_READ};
+	if (bundle)
+		rules[n++] = (struct nx_landlock_rule){NXD_FD_BUNDLE, NX_LANDLOCK_READ};
+	if ((err = nx_landlock_prepare(&d->landlock, rules, n, 0)) != 0) {
+		errno = -err;
+		fatal("landlock");
+	}
+	if (bundle)
+		close(NXD_FD_BUNDLE);
+}
+
 static void start_on_stop(struct nxd_conn *c, struct nx_msg *m, void *arg)
 {
 	struct nxd *d = arg;
@@ -72,7 +99,7 @@ static const struct nxd_handler start_init_table[] = {
 struct nxd *nxd_start(const char *name, unsigned flags)
 {
 	struct nxd *d;
-	int top = NXD_FD_INIT;
+	int top = NXD_FD_INIT, bundle = 0;
 
 	nxd_set_progname(name);
 	if (strlen(name) >= NX_SVC_NAME_MAX)
@@ -88,6 +115,12 @@ struct nxd *nxd_start(const char *name, unsigned flags)
 		start_need_seqpacket(NXD_FD_SAMGR, "registry connection");
 		top = NXD_FD_SAMGR;
 	}
+	/* fd 7 comes with a run only; a boot starts bundlemgrd without it. */
+	if ((flags & NXD_START_BUNDLE) && fcntl(NXD_FD_BUNDLE, F_GETFD) >= 0) {
+		start_need_dir(NXD_FD_BUNDLE);
+		top = NXD_FD_BUNDLE;
+		bundle = 1;
+	}
 	if (!(flags & NXD_START_DIR) && top > NXD_FD_DIR && fcntl(NXD_FD_DIR, F_GETFD) >= 0)
 		close(NXD_FD_DIR);
 	if (close_range((unsigned)top + 1, ~0U, 0) != 0)
@@ -96,6 +129,7 @@ struct nxd *nxd_start(const char *name, unsigned flags)
 	if (d == NULL || (d->loop = nxd_loop_new()) == NULL)
 		fatalx("out of memory");
 	snprintf(d->name, sizeof(d->name), "%s", name);
+	start_landlock(d, flags, bundle);
 	d->flags = flags;
 	d->dir = (flags & NXD_START_DIR) ? NXD_FD_DIR : -1;
 	d->hang = start_fault_hang(name);
@@ -163,6 +197,11 @@ void nxd_handle_stop(struct nxd_conn *c, struct nx_msg *m, void *arg)
 
 void nxd_ready(struct nxd *d)
 {
+	nxd_ready_note(d, NULL);
+}
+
+void nxd_ready_note(struct nxd *d, const char *note)
+{
 	int err;
 
 	if (!d->sandboxed)
@@ -170,10 +209,20 @@ void nxd_ready(struct nxd *d)
 	/* NEXUS_FAULT=hang:<name>: every client connected from now on is left unanswered. */
 	d->loop->hang_new = d->hang;
 	/* Printed first so the ladder reads "<svc>: ready" then "init: up <svc>". */
-	nxd_say("%s: ready", d->name);
+	if (note != NULL)
+		nxd_say("%s: ready (%s)", d->name, note);
+	else
+		nxd_say("%s: ready", d->name);
 	err = nx_wire_send(NXD_FD_INIT, NX_SVC_READY, 0, NULL, d->name, strlen(d->name), -1);
 	if (err != 0)
 		fatalx("cannot tell init it is ready: error %d", -err);
+}
+
+int nxd_slot_arg(int argc, char **argv)
+{
+	if (argc != 2 || (strcmp(argv[1], "a") != 0 && strcmp(argv[1], "b") != 0))
+		fatalx("usage: %s a|b (the slot this boot runs)", argv[0]);
+	return argv[1][0] - 'a';
 }
 
 int nxd_serve(struct nxd *d)

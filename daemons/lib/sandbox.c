@@ -1,16 +1,24 @@
 /*
- * Each daemon's seccomp allowlist: what every libnxd daemon needs, plus
- * what the daemon names. Anything else kills the whole process with
+ * Each daemon's sandbox: no capabilities, a Landlock domain holding only
+ * the directory it was started with (prepared by nxd_start from fd 5), and
+ * a seccomp allowlist of what every libnxd daemon needs plus what the
+ * daemon names. A call outside the list kills the whole process with
  * SIGSYS (SCMP_ACT_KILL_PROCESS), which init reports.
+ *
+ * init's filter is here too: every daemon inherits it across execve and
+ * stacks its own on top, so it must allow all a daemon does before its
+ * own filter and all any daemon's own filter allows (docs/security.md).
  */
 #include <errno.h>
-#include <seccomp.h>
+#include <linux/sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "daemon_impl.h"
+#include "nxhost.h"
+#include "seccomp_san.h"
 
 /* The loop, framing, the console, malloc and exit. */
 static const int sandbox_base[] = {
@@ -28,40 +36,87 @@ static const int sandbox_base[] = {
 };
 
 /*
- * ASan and UBSan (make asan) need these to report an error; only the
- * sanitizer build gets them.
+ * Every call a daemon may add to the base list (its `extra`): the union of
+ * the daemons' own lists, which init's filter allows. nxd_sandbox refuses
+ * any other, so a daemon cannot allow itself what init's filter would
+ * still kill it for.
  */
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(undefined_behavior_sanitizer)
-#define SANDBOX_SANITIZER 1
-#endif
-#if __has_feature(address_sanitizer)
-#include <sanitizer/lsan_interface.h>
-#define SANDBOX_LSAN 1
-#endif
-#endif
-#ifdef SANDBOX_SANITIZER
-static const int sandbox_san[] = {
-    __NR_sigaltstack, __NR_rt_sigaction, __NR_rt_sigprocmask, __NR_prctl,     __NR_clone,
-    __NR_wait4,	      __NR_ptrace,	 __NR_getppid,	      __NR_gettid,    __NR_sched_yield,
-    __NR_openat,      __NR_readlink,	 __NR_getrlimit,      __NR_prlimit64, __NR_mprotect,
-    __NR_pipe2,	      __NR_getdents64,	 __NR_tgkill,	      __NR_kill,      __NR_uname,
-#ifdef __NR_clone3
-    __NR_clone3,
-#endif
+static const int sandbox_daemon_max[] = {
+    __NR_openat,   __NR_getdents64, __NR_dup,	__NR_pread64,	   __NR_mkdirat,
+    __NR_unlinkat, __NR_renameat2,  __NR_fsync, __NR_memfd_create, __NR_socketpair,
+    __NR_renameat,
 };
-#endif
+
+/*
+ * A daemon from execve to its own filter: the dynamic loader and libc
+ * start-up, nxd_start (socket checks, close_range, signal(SIGPIPE)), what
+ * daemons read at start (openat, pread64; libsodium's getrandom), and
+ * installing the sandbox itself.
+ */
+static const int sandbox_start[] = {
+    __NR_execve,
+    __NR_arch_prctl,
+    __NR_set_tid_address,
+    __NR_set_robust_list,
+    __NR_rseq,
+    __NR_prlimit64,
+    __NR_mprotect,
+    __NR_access,
+    __NR_openat,
+    __NR_pread64,
+    __NR_getrandom,
+    __NR_rt_sigaction,
+    __NR_getsockopt,
+    __NR_close_range,
+    __NR_prctl,
+    __NR_seccomp,
+    __NR_capget,
+    __NR_capset,
+    __NR_landlock_create_ruleset,
+    __NR_landlock_add_rule,
+    __NR_landlock_restrict_self,
+};
+
+/*
+ * Namespaces are for nobody: a clone that makes one (above all an
+ * unprivileged user namespace, which would hold capabilities in it) kills.
+ */
+#define SANDBOX_CLONE_NS                                                                           \
+	(CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER |             \
+	 CLONE_NEWPID | CLONE_NEWNET)
 
 static void sandbox_allow(scmp_filter_ctx ctx, const int *list, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		int err = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, list[i], 0);
+	int err = nx_seccomp_allow(ctx, list, n);
 
-		if (err != 0) {
-			errno = -err;
-			fatal("seccomp_rule_add(%d)", list[i]);
-		}
+	if (err != 0) {
+		errno = -err;
+		fatal("seccomp_rule_add");
 	}
+}
+
+static void sandbox_load(scmp_filter_ctx ctx)
+{
+	int err = nx_seccomp_sanitizer(ctx);
+
+	if (err != 0) {
+		errno = -err;
+		fatal("seccomp_rule_add");
+	}
+	err = seccomp_load(ctx);
+	seccomp_release(ctx);
+	if (err != 0) {
+		errno = -err;
+		fatal("seccomp_load");
+	}
+}
+
+static int sandbox_in(int nr, const int *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (list[i] == nr)
+			return 1;
+	return 0;
 }
 
 /* NEXUS_FAULT=seccomp:<name>: prove the allowlist bites (docs/security.md). */
@@ -81,29 +136,47 @@ void nxd_sandbox(struct nxd *d, const int *extra, size_t n)
 	scmp_filter_ctx ctx;
 	int err;
 
-#ifdef SANDBOX_LSAN
-	/*
-	 * The leak checker's exit-time pass stops the world from a clone()d
-	 * tracer that the filter would kill, leaving the daemon spinning. Check
-	 * now instead; this also turns the exit-time pass off, so leaks made
-	 * after the sandbox goes up are not seen (docs/security.md).
-	 */
-	__lsan_do_leak_check();
-#endif
+	for (size_t i = 0; i < n; i++)
+		if (!sandbox_in(extra[i], sandbox_daemon_max, NXD_COUNT(sandbox_daemon_max)))
+			fatalx("sandbox: call %d is not in sandbox_daemon_max (init's filter)",
+			       extra[i]);
+	if ((err = nx_caps_drop_all()) != 0) {
+		errno = -err;
+		fatal("dropping capabilities");
+	}
+	if ((err = nx_landlock_enforce(&d->landlock)) < 0) {
+		errno = -err;
+		fatal("landlock");
+	}
+	nx_fault_escape(d->name);
 	ctx = seccomp_init(SCMP_ACT_KILL_PROCESS);
 	if (ctx == NULL)
 		fatalx("seccomp_init failed");
-	sandbox_allow(ctx, sandbox_base, sizeof(sandbox_base) / sizeof(sandbox_base[0]));
-#ifdef SANDBOX_SANITIZER
-	sandbox_allow(ctx, sandbox_san, sizeof(sandbox_san) / sizeof(sandbox_san[0]));
-#endif
+	sandbox_allow(ctx, sandbox_base, NXD_COUNT(sandbox_base));
 	sandbox_allow(ctx, extra, n);
-	err = seccomp_load(ctx);
-	seccomp_release(ctx);
-	if (err != 0) {
-		errno = -err;
-		fatal("seccomp_load");
-	}
+	nx_seccomp_leak_check_now();
+	sandbox_load(ctx);
 	d->sandboxed = 1;
 	sandbox_fault(d);
+}
+
+void nxd_sandbox_parent(const int *extra, size_t n)
+{
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_KILL_PROCESS);
+	int err;
+
+	if (ctx == NULL)
+		fatalx("seccomp_init failed");
+	sandbox_allow(ctx, sandbox_base, NXD_COUNT(sandbox_base));
+	sandbox_allow(ctx, sandbox_start, NXD_COUNT(sandbox_start));
+	sandbox_allow(ctx, sandbox_daemon_max, NXD_COUNT(sandbox_daemon_max));
+	sandbox_allow(ctx, extra, n);
+	/* fork(): glibc's is clone(SIGCHLD | CLONE_CHILD_*), never with a namespace flag. */
+	err = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, __NR_clone, 1,
+			       SCMP_A0(SCMP_CMP_MASKED_EQ, SANDBOX_CLONE_NS, 0));
+	if (err != 0) {
+		errno = -err;
+		fatal("seccomp_rule_add(clone)");
+	}
+	sandbox_load(ctx);
 }

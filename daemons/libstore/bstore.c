@@ -1,6 +1,6 @@
 /*
  * The installed-bundle store. Like xv6's exec, a new bundle is built on
- * the side (staging/) and committed with one swap (rename into slot-a/);
+ * the side (staging/) and committed with one swap (rename into the slot);
  * every failure leaves through one path that deletes the side copy.
  */
 #include <dirent.h>
@@ -41,18 +41,19 @@ static int open_sub(int state_fd, const char *name)
 	return fd < 0 ? -errno : fd;
 }
 
-int bstore_open(struct bstore *st, int state_fd, const struct bstore_io *io,
-		void (*note)(void *arg, const char *name, const char *why), void *note_arg)
+int bstore_open(struct bstore *st, int state_fd, const char *slot, const char *staging,
+		const struct bstore_io *io, void (*note)(void *arg, const char *name, const char *why),
+		void *note_arg)
 {
 	st->io = io;
 	st->note = note;
 	st->note_arg = note_arg;
 	st->state_fd = state_fd;
 	st->quarantine_fd = -1;
-	st->slot_fd = open_sub(state_fd, NX_BUNDLE_SLOT_DIR);
+	st->slot_fd = open_sub(state_fd, slot);
 	if (st->slot_fd < 0)
 		return st->slot_fd;
-	st->staging_fd = open_sub(state_fd, NX_BUNDLE_STAGING_DIR);
+	st->staging_fd = open_sub(state_fd, staging);
 	if (st->staging_fd < 0) {
 		int err = st->staging_fd;
 		close(st->slot_fd);
@@ -62,6 +63,18 @@ int bstore_open(struct bstore *st, int state_fd, const struct bstore_io *io,
 	if (err != 0)
 		bstore_close(st);
 	return err;
+}
+
+void bstore_init_aside(struct bstore *st, int state_fd,
+		       void (*note)(void *arg, const char *name, const char *why), void *note_arg)
+{
+	*st = (struct bstore){.state_fd = state_fd,
+			      .slot_fd = -1,
+			      .staging_fd = -1,
+			      .quarantine_fd = -1,
+			      .io = &bstore_io_host,
+			      .note = note,
+			      .note_arg = note_arg};
 }
 
 void bstore_close(struct bstore *st)
@@ -137,7 +150,7 @@ int bstore_commit(struct bstore *st, const char *name, const char *version,
 		err = -errno;
 		goto bad;
 	}
-	step = "rename into " NX_BUNDLE_SLOT_DIR;
+	step = "rename into the slot";
 	if (io->rename(st->staging_fd, tmp, st->slot_fd, dirname) != 0) {
 		err = -errno;
 		goto bad;
@@ -150,7 +163,7 @@ int bstore_commit(struct bstore *st, const char *name, const char *version,
 	 */
 	if (io->fsync(st->slot_fd) != 0) {
 		err = -errno;
-		step = "fsync " NX_BUNDLE_SLOT_DIR;
+		step = "fsync of the slot";
 		if (bstore_remove(st, dirname) != 0)
 			snprintf(msg, cap, "%s: %s: %s (and removing it failed)", dirname, step,
 				 strerror(-err));

@@ -28,8 +28,8 @@ extern const struct bstore_io bstore_io_host;
 
 struct bstore {
 	int state_fd;	   /* the state directory (not owned) */
-	int slot_fd;	   /* slot-a/ */
-	int staging_fd;	   /* staging/ */
+	int slot_fd;	   /* the slot: slot-a/ or slot-b/ (updated: update/new/) */
+	int staging_fd;	   /* where an entry is built: staging/ (updated: update/tmp/) */
 	int quarantine_fd; /* quarantine/, once something had to go there; else -1 */
 	const struct bstore_io *io;
 	/* Told of each entry moved to quarantine (may be NULL). */
@@ -48,19 +48,30 @@ struct bstore_member {
 #define BSTORE_DIRNAME_MAX NX_PATH_MAX /* bytes of "<name>@<version>" with its NUL */
 
 /*
- * Open (creating when absent) slot-a/ and staging/ beneath state_fd
- * (kept open while the store is), finish what an interrupted install or
- * removal left in staging/, and move into quarantine/ whatever in either
- * the store did not write (bstore_sweep.c), telling `note` (or nobody)
- * of each. 0 or -errno.
+ * Open (creating when absent) the directories `slot` and `staging`
+ * beneath state_fd (kept open while the store is), finish what an
+ * interrupted install or removal left in staging, and move into
+ * quarantine/ whatever in either the store did not write
+ * (bstore_sweep.c), telling `note` (or nobody) of each. 0 or -errno.
  */
 __attribute__((warn_unused_result)) int
-bstore_open(struct bstore *st, int state_fd, const struct bstore_io *io,
-	    void (*note)(void *arg, const char *name, const char *why), void *note_arg);
+bstore_open(struct bstore *st, int state_fd, const char *slot, const char *staging,
+	    const struct bstore_io *io, void (*note)(void *arg, const char *name, const char *why),
+	    void *note_arg);
 void bstore_close(struct bstore *st);
 
 /*
- * Write the members as slot-a/<name>@<version>: stage, fsync each file
+ * A store with no slot open, for what needs only the state directory and
+ * its quarantine: bstore_rm_slot and bstore_quarantine (updated).
+ */
+void bstore_init_aside(struct bstore *st, int state_fd,
+		       void (*note)(void *arg, const char *name, const char *why), void *note_arg);
+
+/* Move parent/name into quarantine/ (made when first needed) under a name of its own. 0 or -errno. */
+int bstore_quarantine(struct bstore *st, int parent, const char *name, const char *why);
+
+/*
+ * Write the members as <slot>/<name>@<version>: stage, fsync each file
  * and the directory, rename into the slot, fsync the slot. On failure
  * nothing is left in either directory; returns -errno of the failed step
  * and names it in msg.
@@ -70,7 +81,7 @@ __attribute__((warn_unused_result)) int bstore_commit(struct bstore *st, const c
 						      const struct bstore_member m[BSTORE_MEMBERS],
 						      char *msg, size_t cap);
 
-/* Remove slot-a/<dirname> atomically (rename out, then delete). 0 or -errno. */
+/* Remove <slot>/<dirname> atomically (rename out, then delete). 0 or -errno. */
 __attribute__((warn_unused_result)) int bstore_remove(struct bstore *st, const char *dirname);
 
 /*
@@ -94,6 +105,14 @@ struct bstore_newest {
  * packagefsd read the slot this way). 0 with *n filled, or -errno.
  */
 int bstore_newest(struct bstore *st, const char *name, struct bstore_newest *n);
+
+/*
+ * Delete the slot directory parent/name the store (or updated) filled:
+ * its set index and bundle entries by name; whatever else it holds is
+ * moved to quarantine/, never followed.
+ * 0 (also when it does not exist) or -errno.
+ */
+int bstore_rm_slot(struct bstore *st, int parent, const char *name);
 
 /* Split "<name>@<version>" in place; 0, or -1 if it is not that shape. */
 int bstore_split(char *dirname, char **name, char **version);

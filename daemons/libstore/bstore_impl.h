@@ -12,10 +12,7 @@
  */
 int bstore_rm_entry(int parent, const char *dirname);
 
-/* Move parent/name into the quarantine directory (made when first needed). 0 or -errno. */
-int bstore_quarantine(struct bstore *st, int parent, const char *name, const char *why);
-
-/* Recover what a crash or a stranger left in staging/ and slot-a/. 0 or -errno. */
+/* Recover what a crash or a stranger left in the staging and slot directories. 0 or -errno. */
 int bstore_sweep(struct bstore *st);
 
 #endif

@@ -6,7 +6,8 @@
  * store itself began, which is finished (its members deleted). Every
  * slot entry must be a complete bundle directory the store could have
  * committed: a real directory named <name>@<version> holding exactly
- * manifest.nxb, manifest.sig and payload.elf as regular files. Anything
+ * manifest.nxb, manifest.sig and payload.elf as regular files, or the
+ * slot's system set index (nexus/state.h NX_SLOT_INDEX) as one. Anything
  * else (a link, a special file, an empty or incomplete directory, a name
  * the store never writes, a directory with more in it) was not written
  * by the store: it is moved into quarantine/, never followed, recursed
@@ -157,12 +158,21 @@ static int sweep_staging(struct bstore *st, int dirfd, const char *name)
 	return bstore_quarantine(st, dirfd, name, "in staging, not an install the store began");
 }
 
+static int is_regular(int dirfd, const char *name)
+{
+	struct stat sb;
+
+	return fstatat(dirfd, name, &sb, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(sb.st_mode);
+}
+
 static int sweep_slot(struct bstore *st, int dirfd, const char *name)
 {
 	char buf[BSTORE_DIRNAME_MAX], *n, *v;
 	const char *why = "not <name>@<version>";
 	struct nx_semver sv;
 
+	if (strcmp(name, NX_SLOT_INDEX) == 0 && is_regular(dirfd, name))
+		return 0;
 	if (strlen(name) < sizeof(buf)) {
 		strcpy(buf, name);
 		if (bstore_split(buf, &n, &v) == 0 && nx_semver_parse(v, &sv) == 0 &&
@@ -177,4 +187,34 @@ int bstore_sweep(struct bstore *st)
 	int err = each_entry(st->staging_fd, sweep_staging, st);
 
 	return err != 0 ? err : each_entry(st->slot_fd, sweep_slot, st);
+}
+
+/* One entry of a slot being deleted: the index, a bundle, or a stranger for quarantine. */
+static int rm_slot_entry(struct bstore *st, int dirfd, const char *name)
+{
+	if (strcmp(name, NX_SLOT_INDEX) == 0 && is_regular(dirfd, name))
+		return unlinkat(dirfd, name, 0) == 0 ? 0 : -errno;
+	/* What is left of an entry that was not a bundle goes aside, unread. */
+	if (bstore_rm_entry(dirfd, name) != 0)
+		return bstore_quarantine(st, dirfd, name, "in a slot being deleted, not a bundle");
+	return 0;
+}
+
+int bstore_rm_slot(struct bstore *st, int parent, const char *name)
+{
+	int fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	int err;
+
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return 0;
+		if (errno != ENOTDIR && errno != ELOOP)
+			return -errno;
+		return bstore_quarantine(st, parent, name, "a slot that is not a directory");
+	}
+	err = each_entry(fd, rm_slot_entry, st);
+	close(fd);
+	if (err == 0 && unlinkat(parent, name, AT_REMOVEDIR) != 0)
+		err = -errno;
+	return err;
 }

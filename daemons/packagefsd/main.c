@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "nxd.h"
+#include "nexus/state.h"
 #include "pkgfs.h"
 #include "nexus/svc_bundle.h"
 #include "nexus/svc_vfs.h"
@@ -123,15 +124,16 @@ static const struct nxd_handler handlers[] = {
 static const int extra_syscalls[] = {SYS_openat, SYS_getdents64, SYS_dup, SYS_pread64,
 				     SYS_memfd_create};
 
-int main(void)
+int main(int argc, char **argv)
 {
-	struct nxd *d = nxd_start(NX_SVC_PACKAGEFSD, NXD_START_DIR);
+	struct nxd *d = nxd_start(NX_SVC_PACKAGEFSD, NXD_START_DIR_RO);
+	int slot = nxd_slot_arg(argc, argv);
 
 	/* bundlemgrd starts first and creates the slot; packagefsd never writes. */
-	slot_fd = openat(nxd_dir_fd(d), NX_BUNDLE_SLOT_DIR,
+	slot_fd = openat(nxd_dir_fd(d), nx_state_slot(slot),
 			 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (slot_fd < 0)
-		fatal("state directory: %s", NX_BUNDLE_SLOT_DIR);
+		fatal("state directory: %s", nx_state_slot(slot));
 	close(nxd_dir_fd(d));
 	return nxd_service(d, extra_syscalls, NXD_COUNT(extra_syscalls), handlers, NXD_COUNT(handlers), NULL);
 }

@@ -66,12 +66,17 @@
 #define NX_DEADLINE_SERVICE_MS 3000  /* ms: keystored, vfsd, packagefsd, logd requests */
 #define NX_DEADLINE_BUNDLE_MS 10000  /* ms: bundlemgrd install / payload (hashes up to 50 MiB) */
 #define NX_DEADLINE_EXEC_MS 15000    /* ms: execd until the payload is spawned */
+#define NX_DEADLINE_STAGE_MS 60000   /* ms: updated staging a set (verifies and writes 100 MiB) */
+#define NX_DEADLINE_HEALTH_MS 5000   /* ms: a set's health check, from its run to its exit 0 */
 #define NX_DEADLINE_KERNEL_MS                                                                      \
 	10000 /* ms: a kernel call (the kernel process serves every slice)                         \
 	       */
 #define NX_DEADLINE_BOOT_MS                                                                        \
 	10000			/* ms: logd's REGISTER, answered once samgrd (started next) runs */
 #define NX_RECONNECT_POLL_MS 50 /* ms between CONNECTs to a service that is restarting */
+
+/* A/B updates (docs/updates.md). */
+#define NX_REBOOTS_MAX 16 /* soft reboots one session follows: above any tries + rollback */
 
 /* Formats. */
 #define NX_MANIFEST_MAX (256U << 10)	  /* bytes of manifest.nxb */
@@ -94,6 +99,7 @@
  *   formats/capnp.h    NX_CAPNP_DEPTH_MAX, NX_CAPNP_TRAVERSE_MAX, NX_CAPNP_MSG_MAX
  *   formats/sig.h      NX_SIG_COMMENT_MAX, NX_SIG_KEYFILE_MAX, NX_SIG_TRUST_MAX
  *   formats/semver.h   NX_SEMVER_MAX       formats/toml.h NX_TOML_SRC_MAX, NX_TOML_NODES_MAX
+ *   formats/bootctrl.h NX_BOOTCTRL_TRIES_MAX, NX_BOOTCTRL_PRIORITY_MAX
  *   loader/loader.h    NXL_MAP_MAX, NXL_COPY_MAX (derived from NX_ELF_LOAD_MAX)
  *   sim/ksim.h         KSIM_CLIENTS_MAX, KSIM_WATCH_MAX
  *   sim/cpu_unicorn.h  NXK_CPU_TCG_BUFFER, NXK_CPU_RDTIME_STEP, NXK_CPU_TLB_GROW_FILLS

@@ -120,21 +120,28 @@ static inline int nx_svc_name_ok(const void *s, size_t len)
 /* sim -> init, before BOOT: arg = which directory, fd = it. No reply. */
 #define NX_CTL_CONFIG 0x0501
 #define NX_CTL_CFG_TRUST_DIR 1 /* handed to keystored as its fd 5 */
-#define NX_CTL_CFG_STATE_DIR 2 /* handed to logd, bundlemgrd, packagefsd */
+#define NX_CTL_CFG_STATE_DIR 2 /* handed to logd, updated, bundlemgrd, packagefsd */
 /*
  * The state directory's locked file: init holds it open until it exits,
  * so the lock outlives nexus-sim until every daemon that may write the
  * state directory is gone.
  */
 #define NX_CTL_CFG_STATE_LOCK 3
+/* run only: the bundle RUN will name, handed to bundlemgrd as its fd 7 (docs/security.md) */
+#define NX_CTL_CFG_BUNDLE_DIR 4
 /* sim -> init: start the daemons. arg = NX_CTL_BOOT_* flags. */
 #define NX_CTL_BOOT 0x0502
-#define NX_CTL_BOOT_SELFTEST (1u << 0)
+#define NX_CTL_BOOT_STATEFS (1u << 0) /* the state directory outlives the session (--state) */
 /*
- * init -> sim, answering BOOT (same id): arg 0 = every daemon is up;
- * -NX_E* + message = boot failed (init then stops what it started).
+ * init -> sim, answering BOOT (same id): arg 0 = every daemon is up and
+ * the health gate passed (or had nothing to check);
+ * NX_CTL_READY_REBOOT + message = the slot on trial failed its health
+ * check: reboot to try it again or to roll back (updated decides at the
+ * next boot); -NX_E* + message = boot failed (init then stops what it
+ * started).
  */
 #define NX_CTL_READY 0x0503
+#define NX_CTL_READY_REBOOT 1
 /*
  * sim -> init: fd = the bundle directory (O_DIRECTORY), body = struct
  * nx_ctl_run, then NUL-terminated strings: the bundle's label as the user
@@ -142,6 +149,8 @@ static inline int nx_svc_name_ok(const void *s, size_t len)
  * NX_ARGC_MAX - 1) and envc environment strings "K=V" (at most
  * NX_ENVC_MAX), nothing after. init installs the bundle through
  * bundlemgrd and runs it through execd with argv[0] = the installed name.
+ * Without an fd the label is the name of a bundle installed in the slot
+ * this boot runs (nexus-sim run pkg:/NAME), which runs as it is.
  */
 #define NX_CTL_RUN 0x0504
 /*
@@ -154,6 +163,22 @@ static inline int nx_svc_name_ok(const void *s, size_t len)
 #define NX_CTL_SHUTDOWN 0x0506
 /* init -> sim, answering SHUTDOWN: arg = daemons that had to be killed. */
 #define NX_CTL_DOWN 0x0507
+/*
+ * sim -> init, once the system is up: body = struct nx_ctl_update, then
+ * optionally a label; fd as the operation needs (nexus/svc_update.h).
+ * init makes the call to updated and answers with NX_CTL_UPDATED (same
+ * id): arg and body are updated's reply as it came.
+ */
+#define NX_CTL_UPDATE 0x0508
+#define NX_CTL_UPDATED 0x0509
+/*
+ * sim -> init: a soft reboot. fd = init's kernel socket for the next
+ * boot. init stops every daemon as for SHUTDOWN, answers DOWN, then
+ * executes itself afresh with that socket as its fd 3 and the control
+ * channel as its fd 4; nexus-sim then resets the kernel and sends
+ * CONFIG and BOOT again.
+ */
+#define NX_CTL_REBOOT 0x050a
 
 struct nx_ctl_run {
 	uint32_t argc; /* arguments after the label */
@@ -163,6 +188,13 @@ struct nx_ctl_run {
 _Static_assert(sizeof(struct nx_ctl_run) == 8, "nx_ctl_run size");
 _Static_assert(offsetof(struct nx_ctl_run, argc) == 0, "nx_ctl_run.argc");
 _Static_assert(offsetof(struct nx_ctl_run, envc) == 4, "nx_ctl_run.envc");
+
+struct nx_ctl_update {
+	uint32_t op;  /* NX_UPDATE_STAGE, _SWITCH or _STATUS */
+	uint32_t arg; /* the call's arg (SWITCH: tries) */
+};
+
+_Static_assert(sizeof(struct nx_ctl_update) == 8, "nx_ctl_update size");
 
 struct nx_ctl_result {
 	uint64_t status;       /* wait status word (nexus/task.h) */

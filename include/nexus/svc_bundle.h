@@ -60,12 +60,12 @@ _Static_assert(sizeof(struct nx_bundle_payload) == 8, "nx_bundle_payload size");
 
 /*
  * The bundle store in the state directory (fd 5 of bundlemgrd and
- * packagefsd; the whole layout is nexus/state.h):
- *   slot-a/<name>@<version>/{manifest.nxb,manifest.sig,payload.elf}
+ * packagefsd; the whole layout is nexus/state.h). Both serve the slot
+ * this boot runs, which updated names (nexus/svc_update.h):
+ *   slot-<a|b>/<name>@<version>/{manifest.nxb,manifest.sig,payload.elf}
  *   staging/<name>@<version>.<pid>        an install in progress
  *   staging/<name>@<version>.rm.<pid>     a removal in progress
  */
-#define NX_BUNDLE_SLOT_DIR "slot-a"
 #define NX_BUNDLE_STAGING_DIR "staging"
 #define NX_BUNDLE_MANIFEST "manifest.nxb"
 #define NX_BUNDLE_SIG "manifest.sig"

@@ -1,11 +1,11 @@
 #!/bin/sh
 # nexus-sim boot/run command lines: --help, usage errors (64), what
-# cannot be opened (66), and --selftest refused while no selftest exists.
+# cannot be opened (66).
 . tests/e2e/lib.sh
 
 expect 0 "usage: nexus-sim boot" -- "$SIM" boot --help
 expect 0 "usage: nexus-sim run" -- "$SIM" run --help
-expect 64 "not available yet" -- "$SIM" boot --selftest
+expect 64 "is not an option of boot" -- "$SIM" boot --tries 2
 expect 64 "unknown option '--bogus'" -- "$SIM" boot --bogus
 expect 64 "needs a directory" -- "$SIM" boot --state
 expect 64 "no bundle named" -- "$SIM" run
@@ -13,7 +13,7 @@ expect 64 "unexpected argument" -- "$SIM" run a.nxb b.nxb
 expect 66 "cannot open trust directory" -- "$SIM" boot --trust "$work/none"
 expect 66 "bundle nosuch.nxb not found" -- "$SIM" run nosuch.nxb
 expect 66 "cannot open bundle" -- "$SIM" run "$work/none.nxb"
-expect 64 "expected seccomp:<daemon> or hang:<daemon>" -- env NEXUS_FAULT=bogus "$SIM" boot
+expect 64 "expected seccomp:<daemon>, hang:<daemon>, escape:" -- env NEXUS_FAULT=bogus "$SIM" boot
 expect 70 "names no known fault" -- env NEXUS_FAULT=seccomp:nosuchd "$SIM" boot
 # Usage errors are 64, whatever the payload would have made of them.
 many=$(seq 1 300)

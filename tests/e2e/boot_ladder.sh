@@ -8,11 +8,15 @@ set -e
 
 "$SIM" boot -v 2>"$work/console"
 scripts/marker-check tests/markers/boot.txt "$work/console"
+grep -qx 'updated: ready (non-persistent)' "$work/console" ||
+	{ echo "updated did not say its state is temporary"; exit 1; }
 
 # Without -v the ladder is on stdout, and nothing on stderr; --state is kept.
 "$SIM" boot --state "$work/state" >"$work/stdout" 2>"$work/stderr"
 [ ! -s "$work/stderr" ] || { echo "boot printed on stderr without -v:"; cat "$work/stderr"; exit 1; }
 scripts/marker-check tests/markers/boot.txt "$work/stdout"
+grep -qx 'updated: ready (statefs)' "$work/stdout" ||
+	{ echo "updated did not say its state persists"; exit 1; }
 [ -f "$work/state/journal" ] || { echo "no journal in the state directory"; exit 1; }
 
 # The default state directory is a fresh one under TMPDIR, gone afterwards.

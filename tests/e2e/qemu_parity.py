@@ -22,6 +22,8 @@ NXRUN = os.path.join(BUILD, "harness", "nxrun-elf")
 SIM = os.path.join(BIN, "nexus-sim")
 QEMU = os.path.join(BIN, "nexus-qemu")
 TIMEOUT_S = 60  # one run; a hang is a failure, never waited out (nexus-qemu --timeout)
+HANG_S = 2  # payloads that never end: both sides must still be running after this long
+HANGS = {"hang"}
 
 # Arguments and environment per payload (the name without -default or test.).
 ARGS = {
@@ -42,14 +44,14 @@ HARNESS_CRASH = re.compile(r"^crash: pid=\d+ name=(\S+) cause=(\S+) pc=(\S+) add
 TOOL_CRASH = re.compile(r"^nexus-(?:sim|qemu): (\S+) crashed: (\S+) pc=(\S+) addr=(\S+)$", re.M)
 
 
-def run(cmd):
-    if cmd[0] == QEMU:
-        cmd = cmd[:2] + ["--timeout", str(TIMEOUT_S)] + cmd[2:]
+def run(cmd, limit=TIMEOUT_S):
+    if cmd[0] in (QEMU, SIM):
+        cmd = cmd[:2] + ["--timeout", str(limit)] + cmd[2:]
     try:
         p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                           stdin=subprocess.DEVNULL, timeout=TIMEOUT_S + 10)
+                           stdin=subprocess.DEVNULL, timeout=limit + 10)
     except subprocess.TimeoutExpired:
-        return None, b"", "timed out after %d s" % TIMEOUT_S
+        return None, b"", "timed out after %d s" % limit
     return p.returncode, p.stdout, p.stderr.decode(errors="replace")
 
 
@@ -75,12 +77,17 @@ def describe(rc, out, crash):
     return text + (", %s pc=%s addr=%s" % (crash[1], crash[2], crash[3]) if crash else "")
 
 
-def compare(label, sim, qemu, fails):
+def compare(label, sim, qemu, fails, hangs=False):
     (src, sout, serr, scrash), (qrc, qout, qerr, qcrash) = sim, qemu
     problems = []
-    if src is None or qrc is None or qrc == 124:
+    if hangs:
+        # Both must still run at the deadline: nexus-sim and nexus-qemu say so with 124.
+        for side, rc in (("sim", src), ("qemu", qrc)):
+            if rc not in (None, 124):
+                problems.append("%s ended (exit %d) but the payload never ends" % (side, rc))
+    elif src is None or src == 124 or qrc is None or qrc == 124:
         problems.append("a run hung (sim: %s, qemu: %s)" % (
-            "hung" if src is None else "ok", "ok" if qrc not in (None, 124) else "hung"))
+            "hung" if src in (None, 124) else "ok", "ok" if qrc not in (None, 124) else "hung"))
     else:
         if src != qrc:
             problems.append("exit code sim %d, qemu %d" % (src, qrc))
@@ -102,20 +109,22 @@ def elf_case(path, fails):
     env_sim = [a for e in ENV.get(k, []) for a in ("-e", e)]
     env_qemu = [a for e in ENV.get(k, []) for a in ("--env", e)]
     args = ARGS.get(k, [])
-    src, sout, serr = run([NXRUN] + env_sim + [path] + args)
-    qrc, qout, qerr = run([QEMU, "run"] + env_qemu + [path, "--"] + args)
+    limit = HANG_S if k in HANGS else TIMEOUT_S
+    src, sout, serr = run([NXRUN] + env_sim + [path] + args, limit)
+    qrc, qout, qerr = run([QEMU, "run"] + env_qemu + [path, "--"] + args, limit)
     compare(os.path.basename(path), (src, sout, serr, crash_of(serr, HARNESS_CRASH)),
-            (qrc, qout, qerr, crash_of(qerr, TOOL_CRASH)), fails)
+            (qrc, qout, qerr, crash_of(qerr, TOOL_CRASH)), fails, k in HANGS)
 
 
 def bundle_case(path, fails):
     k = key(path)
     env = [a for e in ENV.get(k, []) for a in ("--env", e)]
     args = ARGS.get(k, [])
-    src, sout, serr = run([SIM, "run"] + env + [path, "--"] + args)
-    qrc, qout, qerr = run([QEMU, "run"] + env + [path, "--"] + args)
+    limit = HANG_S if k in HANGS else TIMEOUT_S
+    src, sout, serr = run([SIM, "run"] + env + [path, "--"] + args, limit)
+    qrc, qout, qerr = run([QEMU, "run"] + env + [path, "--"] + args, limit)
     compare(os.path.basename(path), (src, sout, serr, crash_of(serr, TOOL_CRASH)),
-            (qrc, qout, qerr, crash_of(qerr, TOOL_CRASH)), fails)
+            (qrc, qout, qerr, crash_of(qerr, TOOL_CRASH)), fails, k in HANGS)
 
 
 def deterministic(fails):

@@ -36,8 +36,9 @@ $(FUZZ_DIR)/fuzz_frame: $(FUZZ_OBJ)/tests/fuzz/fuzz_frame.o $(FUZZ_FRAME_OBJS)
 $(FUZZ_DIR)/fuzz_ksock: $(FUZZ_OBJ)/tests/fuzz/fuzz_ksock.o $(FUZZ_KSOCK_OBJS)
 $(FUZZ_DIR)/fuzz_nxsindex: $(FUZZ_OBJ)/tests/fuzz/fuzz_nxsindex.o $(FUZZ_FORMATS_OBJS)
 $(FUZZ_DIR)/fuzz_nxs: $(FUZZ_OBJ)/tests/fuzz/fuzz_nxs.o $(FUZZ_NXS_OBJS) $(FUZZ_FORMATS_OBJS)
-$(FUZZ_DIR)/fuzz_manifest $(FUZZ_DIR)/fuzz_toml $(FUZZ_DIR)/fuzz_nxsindex: LIBS := -lsodium
-$(FUZZ_DIR)/fuzz_nxs: LIBS := -larchive -lsodium
+# formats/ is linked whole: bootctrl.c brings zlib (its CRC-32).
+$(FUZZ_DIR)/fuzz_manifest $(FUZZ_DIR)/fuzz_toml $(FUZZ_DIR)/fuzz_nxsindex: LIBS := -lsodium -lz
+$(FUZZ_DIR)/fuzz_nxs: LIBS := -larchive -lsodium -lz
 $(FUZZ_DIR)/fuzz_ksock: LIBS := $(UNICORN_LIBS)
 FUZZERS := $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
 $(FUZZERS): NX_LDFLAGS := $(FUZZ_LDFLAGS)

@@ -112,7 +112,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	/* Taken per input: libFuzzer opens fds of its own between inputs (its symbolizer pipes). */
 	int lowest_free = fuzz_lowest_fd(devnull);
-	struct ksim_opts opts = {.console_fd = devnull};
+	struct ksim_opts opts = {.console_fd = devnull, .boot_console_fd = -1};
 	run.ks = ksim_new(&opts);
 	FUZZ_CHECK(run.ks != NULL, "ksim_new failed");
 	FUZZ_CHECK(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == 0,

@@ -139,7 +139,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static uint8_t index[NX_NXS_INDEX_ENCODED_MAX];
 	struct nx_nxs_sigcheck sc = {NULL, verify};
 	struct seen seen = {0};
-	struct nx_nxs_sink sink = {&seen, check_bundle};
+	struct nx_nxs_sink sink = {&seen, check_bundle, NULL};
 	struct nx_fmt_err e;
 	size_t len;
 

@@ -1,5 +1,5 @@
 /*
- * bundlemgrd's signature checks (daemons/bundlemgrd/bm_keys.c) against the
+ * bundlemgrd's signature checks (nxd_key_verify, daemons/lib/key_client.c) against the
  * real keystored executable, started the way init starts it (fd 3 kernel,
  * fd 4 init channel, fd 5 the trust directory fixtures/trust, fd 6
  * registry) with this test playing init and samgrd: a good signature
@@ -23,7 +23,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "bm_keys.h"
 #include "nxd.h"
 #include "nxhost.h"
 #include "keyfile.h"
@@ -146,7 +145,7 @@ static int verify(const struct nx_seckey *key, uint8_t *msg, size_t len, size_t 
 	why[0] = '\0';
 	/* A peer already connected: the test plays samgrd and made the connection. */
 	struct nxd_peer peer = {.fd = client, .timeout_ms = NX_DEADLINE_SERVICE_MS};
-	return bm_keys_verify(&peer, &sig, msg, len, why, NX_ERRMSG_MAX);
+	return nxd_key_verify(&peer, &sig, msg, len, why, NX_ERRMSG_MAX);
 }
 
 static void test_keystored_verifies_inline_message(void **state)

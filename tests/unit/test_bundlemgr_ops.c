@@ -22,6 +22,7 @@
 
 #include <sodium.h>
 
+#include "nexus/state.h"
 #include "bm_faulty_io.h"
 #include "bm.h"
 #include "keyfile.h"
@@ -105,7 +106,7 @@ static int setup(void **state)
 	f->state_fd = openat(root, "state", O_RDONLY | O_DIRECTORY);
 	f->src_fd = openat(root, "src", O_RDONLY | O_DIRECTORY);
 	close(root);
-	assert_int_equal(bstore_open(&f->bm.store, f->state_fd, &bstore_io_host, NULL, NULL), 0);
+	assert_int_equal(bstore_open(&f->bm.store, f->state_fd, NX_STATE_SLOT_A, NX_BUNDLE_STAGING_DIR, &bstore_io_host, NULL, NULL), 0);
 	f->bm.sig.verify = local_verify;
 	*state = f;
 	return 0;
@@ -183,7 +184,7 @@ static int entries(int state_fd, const char *sub, char *names, size_t cap)
 
 static void assert_nothing_installed(struct fixture *f)
 {
-	assert_int_equal(entries(f->state_fd, NX_BUNDLE_SLOT_DIR, NULL, 0), 0);
+	assert_int_equal(entries(f->state_fd, NX_STATE_SLOT_A, NULL, 0), 0);
 	assert_int_equal(entries(f->state_fd, NX_BUNDLE_STAGING_DIR, NULL, 0), 0);
 }
 
@@ -206,7 +207,7 @@ static void test_bm_install_commits_verified_bundle(void **state)
 	make_bundle(f, "a.nxb", "test.exit42", "1.0.0", elf, elf_len, &sec);
 	assert_int_equal(install(f, "a.nxb", id, msg), 0);
 	assert_string_equal(id, "test.exit42@1.0.0");
-	assert_int_equal(entries(f->state_fd, NX_BUNDLE_SLOT_DIR, names, sizeof(names)), 1);
+	assert_int_equal(entries(f->state_fd, NX_STATE_SLOT_A, names, sizeof(names)), 1);
 	assert_string_equal(names, "test.exit42@1.0.0;");
 	assert_int_equal(entries(f->state_fd, "slot-a/test.exit42@1.0.0", NULL, 0), 3);
 	assert_int_equal(entries(f->state_fd, NX_BUNDLE_STAGING_DIR, NULL, 0), 0);
@@ -310,7 +311,7 @@ static void test_bm_install_refuses_downgrade(void **state)
 	assert_int_equal(install(f, "old.nxb", id, msg), -NX_EEXIST);
 	assert_non_null(strstr(msg, "downgrade"));
 	assert_non_null(strstr(msg, "0.9.0"));
-	entries(f->state_fd, NX_BUNDLE_SLOT_DIR, names, sizeof(names));
+	entries(f->state_fd, NX_STATE_SLOT_A, names, sizeof(names));
 	assert_string_equal(names, "test.exit42@1.0.0;");
 	assert_int_equal(entries(f->state_fd, NX_BUNDLE_STAGING_DIR, NULL, 0), 0);
 }
@@ -345,7 +346,7 @@ static void test_bm_install_upgrade_replaces_older(void **state)
 	make_bundle(f, "c.nxb", "test.exit42", "1.9.0", elf, elf_len, &sec);
 	assert_int_equal(install(f, "a.nxb", id, msg), 0);
 	assert_int_equal(install(f, "b.nxb", id, msg), 0);
-	entries(f->state_fd, NX_BUNDLE_SLOT_DIR, names, sizeof(names));
+	entries(f->state_fd, NX_STATE_SLOT_A, names, sizeof(names));
 	assert_string_equal(names, "test.exit42@1.10.0;");
 	/* 1.9.0 < 1.10.0 by SemVer precedence, though not by string order. */
 	assert_int_equal(install(f, "c.nxb", id, msg), -NX_EEXIST);

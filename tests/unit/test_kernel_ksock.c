@@ -266,7 +266,7 @@ static void test_ksock_serves_a_daemon(void **state)
 	}
 	close(sv[1]);
 	close(done[1]);
-	struct ksim_opts o = {.console_fd = console};
+	struct ksim_opts o = {.console_fd = console, .boot_console_fd = -1};
 	struct ksim *ks = ksim_new(&o);
 	assert_non_null(ks);
 	assert_int_equal(ksim_add_client(ks, sv[0], "test"), 0);
@@ -287,7 +287,7 @@ static void test_ksock_serves_a_daemon(void **state)
 static void test_ksim_run_without_anything_returns(void **state)
 {
 	(void)state;
-	struct ksim_opts o = {.console_fd = 1};
+	struct ksim_opts o = {.console_fd = 1, .boot_console_fd = -1};
 	struct ksim *ks = ksim_new(&o);
 	assert_int_equal(ksim_run(ks), -1);
 	ksim_free(ks);
@@ -303,7 +303,7 @@ static void noop(void *arg, int fd, short revents)
 static void test_ksim_limits(void **state)
 {
 	(void)state;
-	struct ksim_opts o = {.console_fd = 1};
+	struct ksim_opts o = {.console_fd = 1, .boot_console_fd = -1};
 	struct ksim *ks = ksim_new(&o);
 	int p[2];
 	assert_int_equal(pipe(p), 0);

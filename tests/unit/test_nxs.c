@@ -370,7 +370,7 @@ static int read_fd(int fd)
 {
 	static struct nx_nxs_index out;
 	struct nx_nxs_sigcheck sc = {&V, local_verify};
-	struct nx_nxs_sink sink = {&L, check_bundle};
+	struct nx_nxs_sink sink = {&L, check_bundle, NULL};
 	memset(&V, 0, sizeof(V));
 	memset(&E, 0, sizeof(E));
 	L = (struct sink_log){0, SIZE_MAX};
@@ -631,7 +631,7 @@ static void test_nxs_read_sink_refusal_stops_the_read(void **state)
 {
 	(void)state;
 	struct nx_nxs_sigcheck sc = {&V, local_verify};
-	struct nx_nxs_sink sink = {&L, check_bundle};
+	struct nx_nxs_sink sink = {&L, check_bundle, NULL};
 	static struct nx_nxs_index out;
 	make_set(3);
 	set_members();

@@ -22,6 +22,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "nexus/state.h"
 #include "nxd.h"
 #include "nxhost.h"
 #include "nexus/svc.h"
@@ -84,7 +85,9 @@ static void start(struct daemon *d, const char *name, int dirfd)
 	assert_true(d->pid >= 0);
 	if (d->pid == 0) {
 		int src[4] = {k[1], i[1], dirfd, s[1]};
-		char *const argv[] = {(char *)name, NULL};
+		/* packagefsd serves the slot this boot runs: a, here. */
+		char *const argv[] = {(char *)name, strcmp(name, "packagefsd") == 0 ? "a" : NULL,
+				      NULL};
 		char *const envp[] = {NULL};
 		nx_exec_fds(path, argv, envp, 3, src, 4);
 	}
@@ -146,7 +149,7 @@ static int group_setup(void **state)
 	strcpy(dir, "/tmp/test_vfs_daemons.XXXXXX");
 	assert_non_null(mkdtemp(dir));
 	int st = open(dir, O_RDONLY | O_DIRECTORY);
-	assert_int_equal(mkdirat(st, NX_BUNDLE_SLOT_DIR, 0700), 0);
+	assert_int_equal(mkdirat(st, NX_STATE_SLOT_A, 0700), 0);
 	assert_int_equal(mkdirat(st, "slot-a/demo@1.9.0", 0700), 0);
 	assert_int_equal(mkdirat(st, "slot-a/demo@1.10.0", 0700), 0);
 	put(st, "slot-a/demo@1.9.0/payload.elf", "older");

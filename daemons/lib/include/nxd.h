@@ -1,7 +1,7 @@
 /*
  * libnxd: what every nexus daemon is built from. A daemon's main is
  *
- *	struct nxd *d = nxd_start("keystored", NXD_START_DIR);
+ *	struct nxd *d = nxd_start("keystored", NXD_START_DIR_RO);
  *	... read what it needs beneath nxd_dir_fd(d) ...
  *	nxd_sandbox(d, extra_syscalls, n);   // before the first request
  *	nxd_register(d, table, n, arg);      // REGISTER with samgrd
@@ -11,8 +11,14 @@
  * Fds at start (docs/daemons.md): 0 /dev/null, 1 and 2 the console,
  * 3 the daemon's kernel socket, 4 its channel to init, 5 a directory
  * handed over by init (only with NXD_START_DIR), 6 its registry
- * connection to samgrd (every daemon but samgrd). nxd_start closes
- * everything else.
+ * connection to samgrd (every daemon but samgrd), 7 the run's bundle
+ * directory (only with NXD_START_BUNDLE, and only for a run). nxd_start
+ * closes everything else.
+ *
+ * The flags also say what the daemon may reach once sandboxed: its
+ * Landlock domain holds fd 5's directory read-only (NXD_START_DIR_RO) or
+ * read-write (NXD_START_DIR_RW), fd 7's read-only, and nothing else: with
+ * NXD_START_DIR alone the daemon uses fd 5 at start only.
  */
 #ifndef NXD_H
 #define NXD_H
@@ -29,10 +35,14 @@
 #define NXD_FD_INIT 4
 #define NXD_FD_DIR 5
 #define NXD_FD_SAMGR 6
+#define NXD_FD_BUNDLE 7
 
-#define NXD_START_DIR (1u << 0)	     /* fd 5 is a directory the daemon needs */
+#define NXD_START_DIR (1u << 0)	     /* fd 5 is a directory the daemon needs at start */
 #define NXD_START_NO_SAMGR (1u << 1) /* samgrd itself: there is no fd 6 */
 #define NXD_START_NO_LOG (1u << 2)   /* logd itself and samgrd: no logd connection */
+#define NXD_START_DIR_RO (NXD_START_DIR | 1u << 3) /* ... and reads beneath it once sandboxed */
+#define NXD_START_DIR_RW (NXD_START_DIR | 1u << 4) /* ... and reads and writes beneath it */
+#define NXD_START_BUNDLE (1u << 5) /* fd 7, if open, is the run's bundle: reads beneath it */
 
 struct nxd;
 
@@ -49,13 +59,24 @@ int nxd_dir_fd(const struct nxd *d);	/* fd 5, or -1 */
 int nxd_kernel_fd(const struct nxd *d); /* fd 3 */
 
 /*
- * Install the seccomp allowlist: the calls every libnxd daemon needs
- * plus `extra` (__NR_* numbers); any other call kills the process with
- * SIGSYS. Then honours the fault-injection switch: if the environment
- * holds NEXUS_FAULT=seccomp:<this daemon's name>, the daemon makes one
- * forbidden call here (docs/security.md).
+ * Install the sandbox: drop every capability, enforce the Landlock domain
+ * nxd_start prepared (the directories its flags name, nothing else), and
+ * load the seccomp allowlist: the calls every libnxd daemon needs plus
+ * `extra` (__NR_* numbers, each one init's filter allows too); any other
+ * call kills the process with SIGSYS. Honours the fault-injection switch
+ * (docs/security.md): NEXUS_FAULT=escape:<this daemon's name> tries to
+ * open files outside the domain before the filter goes up,
+ * NEXUS_FAULT=seccomp:<name> makes one forbidden call after.
  */
 void nxd_sandbox(struct nxd *d, const int *extra, size_t n);
+
+/*
+ * init's seccomp filter. Every daemon inherits it across execve and stacks
+ * its own on it, so it allows what any daemon does before its own filter
+ * and every call nxd_sandbox lets a daemon add, plus fork (a clone without
+ * namespace flags) and `extra`, init's own calls.
+ */
+void nxd_sandbox_parent(const int *extra, size_t n);
 
 /*
  * REGISTER this daemon's name with samgrd; each connection samgrd then
@@ -113,7 +134,15 @@ void nxd_handle_stop(struct nxd_conn *c, struct nx_msg *m, void *arg);
 
 /* Print "<name>: ready", then tell init (that order keeps the ladder stable). */
 void nxd_ready(struct nxd *d);
+/* The same, printing "<name>: ready (<note>)". */
+void nxd_ready_note(struct nxd *d, const char *note);
 
+/*
+ * The slot this boot runs, from a daemon's argument list ("a" or "b",
+ * which init passes to the daemons that serve a slot): 0 or 1. Anything
+ * else is fatal.
+ */
+int nxd_slot_arg(int argc, char **argv);
 /* Serve until init sends STOP or goes away; returns the exit status. */
 int nxd_serve(struct nxd *d);
 
@@ -146,6 +175,24 @@ long nxd_kcall_sock(int sock, unsigned nr, const uint64_t a[6], const void *in, 
 
 /* A kernel caller (daemons/lib/kcall.h) making nxd_kcall()s for d, for elf_spawn. */
 void nxd_kcaller(struct nxd *d, struct nx_kcaller *k);
+
+/*
+ * A signature check through keystored, in the shape formats/ and the
+ * daemons take (struct bm_sigcheck, struct nx_nxs_sigcheck): ctx is a
+ * struct nxd_peer for keystored; sig is a struct nx_sig (formats/sig.h).
+ * A message over NX_KEY_INLINE_MAX travels as a sealed memfd. 0 when the
+ * signature holds under a trusted key; else -NX_E* with a reason in why.
+ */
+struct nx_sig;
+int nxd_key_verify(void *ctx, const struct nx_sig *sig, const void *msg, size_t len, char *why,
+		   size_t cap);
+
+/*
+ * A formats/ refusal code (fmt_err.h) as the -NX_E* a reply carries:
+ * signatures -NX_EPERM, sizes over a cap -NX_EMSGSIZE, a version not
+ * above the floor -NX_EEXIST, I/O -NX_ENOSPC, the rest -NX_EINVAL.
+ */
+int nxd_fmt_errno(int code);
 
 /* A structured log record to logd (nexus/svc.h NX_LOG_RECORD). */
 struct nxd_field {

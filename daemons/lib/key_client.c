@@ -1,5 +1,6 @@
 /*
- * Signature checks through keystored: bundlemgrd holds no key. A message
+ * Signature checks through keystored (nxd.h nxd_key_verify): bundlemgrd
+ * and updated hold no key. A message
  * that fits a frame travels inline; a bigger one (a manifest may reach
  * NX_MANIFEST_MAX) as a sealed memfd, so keystored reads exactly what
  * was sent.
@@ -14,7 +15,7 @@
 
 #include "nxd.h"
 #include "nexus/svc_key.h"
-#include "bm_keys.h"
+#include "sig.h"
 
 static int sealed_copy(const void *msg, size_t len)
 {
@@ -37,7 +38,7 @@ static int sealed_copy(const void *msg, size_t len)
 	return fd;
 }
 
-int bm_keys_verify(void *ctx, const struct nx_sig *sig, const void *msg, size_t len, char *why,
+int nxd_key_verify(void *ctx, const struct nx_sig *sig, const void *msg, size_t len, char *why,
 		   size_t cap)
 {
 	struct nxd_peer *keystored = ctx;

@@ -24,6 +24,8 @@ enum nxk_stop_kind {
 	NXK_STOP_ECALL,	     /* the ecall handler asked to stop */
 	NXK_STOP_FAULT,	     /* the task faulted; see cause/access/pc/addr */
 	NXK_STOP_INTERRUPT,  /* nxk_cpu_interrupt: the task must not run again */
+	NXK_STOP_BREAK,	     /* the pc reached a breakpoint (nxk_cpu_break): not executed */
+	NXK_STOP_STEP,	     /* nxk_cpu_step executed its one instruction */
 };
 
 struct nxk_stop {
@@ -79,6 +81,27 @@ int nxk_cpu_regs(struct nxk_cpu *cpu, uint64_t regs[32], uint64_t *pc);
  * the ecall fast path reads a7 first, then only what the call uses.
  */
 int nxk_cpu_syscall_args(struct nxk_cpu *cpu, unsigned n, uint64_t a[6]);
+
+/*
+ * For a debugger (kernel/debug.h): nothing calls these unless one is
+ * attached, and a backend without one returns -NX_ENOSYS.
+ * f0..f31 as their raw 64-bit patterns; NXK_CPU_FCSR names fcsr.
+ */
+#define NXK_CPU_FCSR 32
+int nxk_cpu_freg(struct nxk_cpu *cpu, unsigned r, uint64_t *v);
+int nxk_cpu_set_freg(struct nxk_cpu *cpu, unsigned r, uint64_t v);
+int nxk_cpu_set_pc(struct nxk_cpu *cpu, uint64_t pc);
+/*
+ * set non-zero: runs stop with NXK_STOP_BREAK before the instruction at
+ * va executes; 0: no longer. -NX_ENOSPC past the backend's capacity.
+ */
+int nxk_cpu_break(struct nxk_cpu *cpu, uint64_t va, int set);
+/*
+ * Execute exactly one instruction (a breakpoint at the pc does not stop
+ * it; an ecall is served as in a run): NXK_STOP_STEP, or what ended it
+ * first (a fault, an ecall handler's stop).
+ */
+int nxk_cpu_step(struct nxk_cpu *cpu, struct nxk_stop *out);
 
 /* The last failure's message, for the kernel's log; never NULL. */
 const char *nxk_cpu_error(void);

@@ -27,6 +27,7 @@ void nxk_free(struct nxk *k)
 		else
 			nxk_task_reap(t);
 	}
+	nxk_dbg_free(k);
 	nxk_kfree(k);
 }
 

@@ -95,6 +95,7 @@ struct nxk {
 	unsigned nready;
 	struct nxk_task *current;
 	int alone; /* current runs with no budget: trap.c stops it when others could run */
+	struct nxk_dbg *dbg; /* debug.c: a debugger and its task, or NULL */
 	struct nxk_caller *hosts;
 	struct nxk_caller *wake_head; /* callers whose wait can now complete */
 	uint64_t mem_used;	      /* bytes of VMOs, against o.mem_limit */
@@ -157,6 +158,18 @@ void nxk_wake_waiters(struct nxk *k, uint32_t pid);
 void nxk_wake(struct nxk *k, struct nxk_caller *c);
 void nxk_wake_remove(struct nxk *k, struct nxk_caller *c);
 void nxk_run_wakes(struct nxk *k);
+
+/* debug.c: what the scheduler and task.c ask of an attached debugger (debug.h) */
+void nxk_dbg_free(struct nxk *k);
+void nxk_dbg_spawned(struct nxk_task *t);
+void nxk_dbg_ended(struct nxk_task *t);
+int nxk_dbg_attached(const struct nxk_task *t);
+/* The task's next run is a single step. */
+int nxk_dbg_stepping(const struct nxk_task *t);
+/* Taken from the queue: 1 if it is held instead of run. */
+int nxk_dbg_take(struct nxk_task *t);
+/* After its run (nxk_cpu_run's result r, stop st): 1 if the stop held it. */
+int nxk_dbg_after(struct nxk_task *t, int r, const struct nxk_stop *st);
 
 /* syscall.c */
 long nxk_dispatch(struct nxk_caller *c, unsigned nr, const uint64_t a[6]);

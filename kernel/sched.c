@@ -75,17 +75,26 @@ int nxk_run_slice(struct nxk *k)
 	struct nxk_task *t = rq_pop(k);
 	if (t == NULL)
 		return 0;
+	if (nxk_dbg_take(t))
+		return 1;
 	struct nxk_stop st;
 	t->state = NXK_TASK_RUNNING;
 	k->current = t;
-	k->alone = k->nready == 0;
+	/* A debugged task stays budgeted: a debugger's stop takes effect within a slice. */
+	int debugged = nxk_dbg_attached(t), r;
+	k->alone = k->nready == 0 && !debugged;
 	if (k->alone && k->o.alone != NULL)
 		k->o.alone(k->o.alone_arg, t->cpu);
-	int r = nxk_cpu_run(t->cpu, k->alone ? 0 : NX_SCHED_QUANTUM_BLOCKS, &st);
+	if (nxk_dbg_stepping(t))
+		r = nxk_cpu_step(t->cpu, &st);
+	else
+		r = nxk_cpu_run(t->cpu, k->alone ? 0 : NX_SCHED_QUANTUM_BLOCKS, &st);
 	if (k->alone && k->o.alone != NULL)
 		k->o.alone(k->o.alone_arg, NULL);
 	k->alone = 0;
-	if (t->state == NXK_TASK_RUNNING) {
+	if (debugged && nxk_dbg_after(t, r, &st)) {
+		/* Held for the debugger. */
+	} else if (t->state == NXK_TASK_RUNNING) {
 		if (r != 0) {
 			nxk_engine_failed(t);
 		} else if (st.kind == NXK_STOP_FAULT) {

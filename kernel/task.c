@@ -70,6 +70,7 @@ int nxk_task_spawn(struct nxk_caller *spawner, struct nxk_as *as, uint64_t entry
 	t->spawner = spawner;
 	k->tasks[slot] = t;
 	nxk_rq_push(k, t);
+	nxk_dbg_spawned(t);
 	*pid = t->pid;
 	return 0;
 }
@@ -113,6 +114,7 @@ void nxk_task_end(struct nxk_task *t, uint64_t status, const struct nx_crash *cr
 	nxk_handles_close_all(&t->caller);
 	nxk_orphan_children(k, &t->caller);
 	nxk_wake_waiters(k, t->pid);
+	nxk_dbg_ended(t);
 	if (t != k->current)
 		task_release(t);
 }

@@ -16,3 +16,12 @@ $(BUILD)/tests/test_sim_sandbox: LIBS := -lseccomp -lcmocka
 HOST_PROGS += $(BUILD)/tests/test_sim_sandbox
 TEST_BINS += $(BUILD)/tests/test_sim_sandbox
 UNIT_TESTS += $(BUILD)/tests/test_sim_sandbox
+
+# The gdb stub's packet framing.
+$(BUILD)/tests/test_gdb_pkt: $(BUILD)/tests/unit/test_gdb_pkt.o $(BUILD)/sim/gdb_pkt.o
+$(BUILD)/tests/test_gdb_pkt: LIBS := -lcmocka
+HOST_PROGS += $(BUILD)/tests/test_gdb_pkt
+TEST_BINS += $(BUILD)/tests/test_gdb_pkt
+UNIT_TESTS += $(BUILD)/tests/test_gdb_pkt
+
+E2E_TESTS += tests/e2e/gdb_stub.sh

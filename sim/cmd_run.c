@@ -11,7 +11,7 @@ static void run_usage(FILE *f)
 	fprintf(f,
 		"usage: nexus-sim run [-v] [--state DIR] [--wait-state] [--trust DIR]\n"
 		"                     [--env K=V]... [--mem-limit SIZE] [--timeout SECONDS]\n"
-		"                     BUNDLE [-- ARGS...]\n"
+		"                     [--gdb HOST:PORT] BUNDLE [-- ARGS...]\n"
 		"\n"
 		"Boot the system, install BUNDLE through bundlemgrd (signature checked\n"
 		"against the trust directory), run its payload through execd with ARGS,\n"
@@ -38,6 +38,9 @@ static void run_usage(FILE *f)
 		"                      default 1G); past it vmo_create returns -ENOMEM\n"
 		"  --timeout SECONDS   end the run after SECONDS (decimals allowed): the\n"
 		"                      payload's crash report says timeout, exit 124\n"
+		"  --gdb HOST:PORT     serve the GDB remote protocol there (PORT 0: any free\n"
+		"                      port; HOST empty: 127.0.0.1); the payload waits before\n"
+		"                      its first instruction for gdb (docs/tools.md)\n"
 		"  -h, --help          this text\n");
 }
 
@@ -70,7 +73,7 @@ int cmd_run(int argc, char **argv)
 	struct sim_opts o = {0};
 	int err = sim_opts_parse(&o, argc, argv,
 				 OPT_VERBOSE | OPT_STATE | OPT_TRUST | OPT_ENV | OPT_MEM_LIMIT |
-				     OPT_TIMEOUT | OPT_WAIT_STATE,
+				     OPT_TIMEOUT | OPT_WAIT_STATE | OPT_GDB,
 				 1);
 
 	if (err == 0 && o.help) {

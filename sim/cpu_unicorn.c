@@ -25,6 +25,14 @@
  *   executable mappings); deleting it takes effect at once.
  * - An asynchronous uc_emu_stop (nxk_cpu_interrupt) replays part of a
  *   block on resume, so it is only used to end a task.
+ * - A debugger's breakpoints are Unicorn exits: a CODE hook, even one
+ *   bounded to an address never run, makes budget stops leave a stale pc.
+ *   A single step is a CODE hook all the same, present for that one run
+ *   only: it stops on its second call and deletes itself there, so its
+ *   deletion (which Unicorn completes at the end of a run) is done when
+ *   the step returns. A step that ends otherwise leaves it to an empty
+ *   run (one block of budget, stopped before the block executes) before
+ *   the next real one.
  * - The softmmu TLB starts at 256 entries and only resizes when it is
  *   flushed (to twice its size when over 70% of it was used). Nothing
  *   flushes it in a normal run, so a task with a working set over 1 MiB
@@ -95,6 +103,13 @@ struct nxk_cpu {
 	atomic_int interrupted;
 	pthread_mutex_t lock;
 	int in_emu;
+	/* A debugger's: breakpoints (as exits), the single step's hook. */
+	uint64_t breaks[NXK_CPU_BREAKS_MAX];
+	unsigned nbreaks;
+	int exits_on;
+	uc_hook h_step;
+	int stepping, step_calls;
+	int step_hooked; /* deleted, but Unicorn has not let go of it yet */
 };
 
 #if defined(__has_feature)
@@ -589,36 +604,34 @@ static uc_err run_engine(struct nxk_cpu *cpu)
 		/* The resumed rest of the block starts a block of its own: not counted twice. */
 		if (cpu->hooked)
 			cpu->left++;
+		/* A step's instruction did not run: it is hooked again on resume. */
+		if (cpu->stepping)
+			cpu->step_calls = 0;
 		if (atomic_load(&cpu->interrupted))
 			return UC_ERR_OK;
 	}
 }
 
-int nxk_cpu_run(struct nxk_cpu *cpu, uint64_t budget, struct nxk_stop *out)
+/* 1 if a breakpoint is set at va. */
+static int is_break(const struct nxk_cpu *cpu, uint64_t va)
 {
-	memset(out, 0, sizeof(*out));
-	if (atomic_load(&cpu->interrupted)) {
-		out->kind = NXK_STOP_INTERRUPT;
-		return 0;
-	}
-	int r = set_hooked(cpu, budget != 0);
-	if (r != 0)
-		return r;
-	cpu->slice = cpu->left = budget;
-	cpu->stop_ecall = cpu->stop_budget = cpu->failed = cpu->faulted = cpu->refused = 0;
-	uc_err e = run_engine(cpu);
-	if (cpu->hooked)
-		cpu->clock = blocks_run(cpu);
+	for (unsigned i = 0; i < cpu->nbreaks; i++)
+		if (cpu->breaks[i] == va)
+			return 1;
+	return 0;
+}
+
+/* What ended the engine's run, as a stop. */
+static int classify(struct nxk_cpu *cpu, uc_err e, struct nxk_stop *out)
+{
+	uint64_t pc;
 	if (cpu->failed)
 		return -NX_EINVAL;
+	UC_TRY(uc_reg_read(cpu->uc, UC_RISCV_REG_PC, &pc));
 	if (e == UC_ERR_EXCEPTION && cpu->refused) {
-		uint64_t pc;
-		UC_TRY(uc_reg_read(cpu->uc, UC_RISCV_REG_PC, &pc));
 		refused_fault(cpu, pc);
 	} else if (e == UC_ERR_INSN_INVALID) {
 		/* ebreak, at its own pc */
-		uint64_t pc;
-		UC_TRY(uc_reg_read(cpu->uc, UC_RISCV_REG_PC, &pc));
 		set_fault(cpu, NX_CRASH_BREAKPOINT, NX_ACCESS_EXEC, pc, 0);
 	} else if (e != UC_ERR_OK) {
 		fail("uc_emu_start", e);
@@ -632,12 +645,181 @@ int nxk_cpu_run(struct nxk_cpu *cpu, uint64_t budget, struct nxk_stop *out)
 		out->kind = NXK_STOP_INTERRUPT;
 	else if (cpu->stop_budget)
 		out->kind = NXK_STOP_BUDGET;
+	else if (cpu->stepping)
+		/* Its second hook call, or an exit at the next instruction. */
+		out->kind = NXK_STOP_STEP;
+	else if (is_break(cpu, pc))
+		out->kind = NXK_STOP_BREAK;
 	else {
-		uint64_t pc = 0;
-		(void)uc_reg_read(cpu->uc, UC_RISCV_REG_PC, &pc);
 		snprintf(cpu_err, sizeof(cpu_err), "unicorn: engine stopped at pc 0x%llx unasked",
 			 (unsigned long long)pc);
 		return -NX_EINVAL;
 	}
 	return 0;
+}
+
+static void run_reset(struct nxk_cpu *cpu, uint64_t budget)
+{
+	cpu->slice = cpu->left = budget;
+	cpu->stop_ecall = cpu->stop_budget = cpu->failed = cpu->faulted = cpu->refused = 0;
+}
+
+/*
+ * A step's hook, deleted outside its run, is only let go of at the end of
+ * the next one: an empty run (stopped at its first block, before the block
+ * executes) does that without running anything or counting a block.
+ */
+static int settle_step_hook(struct nxk_cpu *cpu)
+{
+	if (!cpu->step_hooked)
+		return 0;
+	int r = set_hooked(cpu, 1);
+	if (r != 0)
+		return r;
+	run_reset(cpu, 1);
+	uc_err e = emu_start(cpu);
+	if (e != UC_ERR_OK && !(e == UC_ERR_EXCEPTION && (cpu->refused || cpu->grow))) {
+		fail("uc_emu_start", e);
+		return -NX_EINVAL;
+	}
+	cpu->grow = 0;
+	cpu->step_hooked = 0;
+	return 0;
+}
+
+int nxk_cpu_run(struct nxk_cpu *cpu, uint64_t budget, struct nxk_stop *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (atomic_load(&cpu->interrupted)) {
+		out->kind = NXK_STOP_INTERRUPT;
+		return 0;
+	}
+	int r = settle_step_hook(cpu);
+	if (r == 0)
+		r = set_hooked(cpu, budget != 0);
+	if (r != 0)
+		return r;
+	run_reset(cpu, budget);
+	uc_err e = run_engine(cpu);
+	if (cpu->hooked)
+		cpu->clock = blocks_run(cpu);
+	return classify(cpu, e, out);
+}
+
+int nxk_cpu_freg(struct nxk_cpu *cpu, unsigned r, uint64_t *v)
+{
+	if (r > NXK_CPU_FCSR)
+		return -NX_EINVAL;
+	/* fcsr reads right only with mstatus.FS on, which nxk_cpu_start sets. */
+	UC_TRY(uc_reg_read(cpu->uc,
+			   r == NXK_CPU_FCSR ? UC_RISCV_REG_FCSR : UC_RISCV_REG_F0 + (int)r, v));
+	return 0;
+}
+
+int nxk_cpu_set_freg(struct nxk_cpu *cpu, unsigned r, uint64_t v)
+{
+	if (r > NXK_CPU_FCSR)
+		return -NX_EINVAL;
+	UC_TRY(uc_reg_write(cpu->uc,
+			    r == NXK_CPU_FCSR ? UC_RISCV_REG_FCSR : UC_RISCV_REG_F0 + (int)r, &v));
+	return 0;
+}
+
+int nxk_cpu_set_pc(struct nxk_cpu *cpu, uint64_t pc)
+{
+	UC_TRY(uc_reg_write(cpu->uc, UC_RISCV_REG_PC, &pc));
+	return 0;
+}
+
+/* Tell the engine the breakpoints, without `skip` (0: none), and drop code translated at va. */
+static int exits_set(struct nxk_cpu *cpu, uint64_t skip, uint64_t va)
+{
+	uint64_t exits[NXK_CPU_BREAKS_MAX];
+	unsigned n = 0;
+	for (unsigned i = 0; i < cpu->nbreaks; i++)
+		if (cpu->breaks[i] != skip)
+			exits[n++] = cpu->breaks[i];
+	if (!cpu->exits_on) {
+		UC_TRY(uc_ctl_exits_enable(cpu->uc));
+		cpu->exits_on = 1;
+	}
+	UC_TRY(uc_ctl_set_exits(cpu->uc, exits, n));
+	/* An exit only takes effect in code translated after it. */
+	UC_TRY(uc_ctl_remove_cache(cpu->uc, va, va + 1));
+	return 0;
+}
+
+int nxk_cpu_break(struct nxk_cpu *cpu, uint64_t va, int set)
+{
+	unsigned i = 0;
+	while (i < cpu->nbreaks && cpu->breaks[i] != va)
+		i++;
+	if (set && i == cpu->nbreaks) {
+		if (cpu->nbreaks == NXK_CPU_BREAKS_MAX)
+			return -NX_ENOSPC;
+		cpu->breaks[cpu->nbreaks++] = va;
+	} else if (!set && i < cpu->nbreaks) {
+		cpu->breaks[i] = cpu->breaks[--cpu->nbreaks];
+	} else {
+		return 0;
+	}
+	return exits_set(cpu, 0, va);
+}
+
+static void on_step(uc_engine *uc, uint64_t addr, uint32_t size, void *arg)
+{
+	struct nxk_cpu *cpu = arg;
+	(void)addr;
+	(void)size;
+	/* The first call is the instruction to run; the second, the one after it. */
+	if (++cpu->step_calls < 2)
+		return;
+	if (!UC_OK(uc_hook_del(uc, cpu->h_step)) || !UC_OK(uc_emu_stop(uc))) {
+		cpu->failed = 1;
+		return;
+	}
+	cpu->step_hooked = 0;
+}
+
+/* Drop the code translated with or without the step hook, all of it. */
+static int drop_code(struct nxk_cpu *cpu)
+{
+	for (unsigned i = 0; i < cpu->nmaps; i++)
+		if (cpu->maps[i].perms & UC_PROT_EXEC)
+			UC_TRY(uc_ctl_remove_cache(cpu->uc, cpu->maps[i].va, cpu->maps[i].end));
+	return 0;
+}
+
+int nxk_cpu_step(struct nxk_cpu *cpu, struct nxk_stop *out)
+{
+	uint64_t pc;
+	memset(out, 0, sizeof(*out));
+	if (atomic_load(&cpu->interrupted)) {
+		out->kind = NXK_STOP_INTERRUPT;
+		return 0;
+	}
+	int r = settle_step_hook(cpu);
+	if (r != 0)
+		return r;
+	UC_TRY(uc_reg_read(cpu->uc, UC_RISCV_REG_PC, &pc));
+	int lifted = is_break(cpu, pc);
+	if (lifted && (r = exits_set(cpu, pc, pc)) != 0)
+		return r;
+	UC_TRY(uc_hook_add(cpu->uc, &cpu->h_step, UC_HOOK_CODE, (void *)on_step, cpu, 1, 0));
+	cpu->step_hooked = 1;
+	if ((r = drop_code(cpu)) != 0)
+		return r;
+	/* Budgeted or not, the block hook counts nothing here. */
+	run_reset(cpu, 0);
+	cpu->stepping = 1;
+	cpu->step_calls = 0;
+	uc_err e = run_engine(cpu);
+	if (cpu->step_hooked)
+		UC_TRY(uc_hook_del(cpu->uc, cpu->h_step));
+	r = classify(cpu, e, out);
+	cpu->stepping = 0;
+	int r2 = drop_code(cpu);
+	if (r2 == 0 && lifted)
+		r2 = exits_set(cpu, 0, pc);
+	return r != 0 ? r : r2;
 }

@@ -35,4 +35,7 @@
  */
 #define NXK_CPU_TLB_GROW_FILLS 512
 
+/* Breakpoints one engine holds at once (a debugger's; Unicorn exits). */
+#define NXK_CPU_BREAKS_MAX 64
+
 #endif

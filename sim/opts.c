@@ -24,7 +24,8 @@ enum {
 	O_TIMEOUT,
 	O_WAIT_STATE,
 	O_TRIES,
-	O_JSON
+	O_JSON,
+	O_GDB
 };
 
 static const struct option long_opts[] = {
@@ -39,6 +40,7 @@ static const struct option long_opts[] = {
     {"wait-state", no_argument, NULL, O_WAIT_STATE},
     {"tries", required_argument, NULL, O_TRIES},
     {"json", no_argument, NULL, O_JSON},
+    {"gdb", required_argument, NULL, O_GDB},
     {NULL, 0, NULL, 0},
 };
 
@@ -66,6 +68,8 @@ static unsigned opt_bit(int c)
 		return OPT_TRIES;
 	case O_JSON:
 		return OPT_JSON;
+	case O_GDB:
+		return OPT_GDB;
 	default:
 		return 0;
 	}
@@ -108,6 +112,19 @@ static int parse_size(const char *s, uint64_t *out)
 		return -1;
 	*out = v * unit;
 	return 0;
+}
+
+/* HOST:PORT, HOST possibly empty (the loopback address), PORT a decimal 0..65535. */
+static int gdb_addr_ok(const char *s)
+{
+	const char *colon = strrchr(s, ':'), *p;
+	unsigned long port = 0;
+
+	if (colon == NULL || colon[1] == 0)
+		return 0;
+	for (p = colon + 1; *p >= '0' && *p <= '9' && port <= SIM_PORT_MAX; p++)
+		port = port * 10 + (unsigned long)(*p - '0');
+	return *p == 0 && port <= SIM_PORT_MAX;
 }
 
 /* SECONDS: a positive decimal with at most three decimals (ms). */
@@ -192,6 +209,16 @@ static int opt_one(struct sim_opts *o, int c, const char *arg, const char *cmd)
 		return 0;
 	case O_JSON:
 		o->json = 1;
+		return 0;
+	case O_GDB:
+		if (!gdb_addr_ok(arg)) {
+			fprintf(stderr,
+				"nexus-sim %s: --gdb '%s': expected HOST:PORT, such as "
+				"localhost:1234 or :0 (port 0: any free one)\n",
+				cmd, arg);
+			return NX_EXIT_USAGE;
+		}
+		o->gdb = arg;
 		return 0;
 	default:
 		return NX_EXIT_USAGE;

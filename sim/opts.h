@@ -22,11 +22,13 @@
 #define OPT_WAIT_STATE (1u << 7)
 #define OPT_TRIES (1u << 8)
 #define OPT_JSON (1u << 9)
+#define OPT_GDB (1u << 10)
 
 #define SIM_PKG_PREFIX "pkg:/"	       /* run pkg:/NAME: a bundle installed in the booted slot */
 #define SIM_ENV_MAX NX_ENVC_MAX	       /* --env options of one run: the stack builder's cap */
 #define SIM_MEM_LIMIT_MAX (1ULL << 40) /* bytes: the largest --mem-limit taken (1 TiB) */
 #define SIM_TIMEOUT_MAX_S 86400	       /* seconds: the largest --timeout taken (a day) */
+#define SIM_PORT_MAX 65535	       /* --gdb's TCP port */
 
 struct sim_opts {
 	int verbose;	       /* console to stderr, else <state>/console.log */
@@ -47,6 +49,7 @@ struct sim_opts {
 	uint64_t mem_limit;  /* bytes all VMOs may hold (default NX_MEM_LIMIT_DEFAULT) */
 	uint64_t timeout_ms; /* --timeout: the run ends after this; 0 for none */
 	int wait_state;	     /* --wait-state: wait for a state dir in use, not exit 75 */
+	const char *gdb;     /* --gdb HOST:PORT: serve gdb there (sim/gdb.h); NULL: no */
 };
 
 /*

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 
 #include "cli.h"
@@ -83,7 +84,7 @@ static struct scmp_arg_cmp sim_arg_eq(unsigned arg, int v)
 	    .arg = arg, .op = SCMP_CMP_MASKED_EQ, .datum_a = UINT32_MAX, .datum_b = (uint32_t)v};
 }
 
-static int sim_rules(scmp_filter_ctx ctx, pid_t init_pid)
+static int sim_rules(scmp_filter_ctx ctx, pid_t init_pid, int gdb_fd)
 {
 	int err;
 
@@ -120,6 +121,15 @@ static int sim_rules(scmp_filter_ctx ctx, pid_t init_pid)
 	if ((err = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, __NR_prctl, 1,
 				    sim_arg_eq(0, PR_SET_THP_DISABLE))) != 0)
 		return err;
+	/*
+	 * --gdb only: gdb connects to the socket the stub listens on, made
+	 * before the sandbox (sim/gdb.h). The connection's I/O is sendmsg and
+	 * recvmsg, allowed above; nothing else about sockets is.
+	 */
+	if (gdb_fd >= 0 &&
+	    (err = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, __NR_accept4, 2, sim_arg_eq(0, gdb_fd),
+				    sim_arg_eq(3, SOCK_CLOEXEC))) != 0)
+		return err;
 	/* stdio asks whether a stream is a terminal before its first write. */
 	return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, __NR_ioctl, 1, sim_arg_eq(1, TCGETS));
 }
@@ -130,7 +140,7 @@ static int sim_fail(const char *what, int err)
 	return NX_EXIT_INTERNAL;
 }
 
-int sim_sandbox(int verbose, pid_t init_pid)
+int sim_sandbox(int verbose, pid_t init_pid, int gdb_fd)
 {
 	scmp_filter_ctx ctx;
 	int err, abi;
@@ -150,7 +160,7 @@ int sim_sandbox(int verbose, pid_t init_pid)
 	ctx = seccomp_init(SCMP_ACT_KILL_PROCESS);
 	if (ctx == NULL)
 		return sim_fail("seccomp_init", -ENOMEM);
-	err = sim_rules(ctx, init_pid);
+	err = sim_rules(ctx, init_pid, gdb_fd);
 	if (err == 0)
 		err = seccomp_load(ctx);
 	seccomp_release(ctx);

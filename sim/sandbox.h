@@ -13,9 +13,11 @@
 
 /*
  * Confine this process; init_pid is the one process it may still signal.
- * With `verbose`, says once on stderr when the kernel has no Landlock.
- * 0, or NX_EXIT_INTERNAL after saying why.
+ * gdb_fd is --gdb's listening socket (sim/gdb.h), the one fd it may still
+ * accept connections on; -1 without --gdb. With `verbose`, says once on
+ * stderr when the kernel has no Landlock. 0, or NX_EXIT_INTERNAL after
+ * saying why.
  */
-int sim_sandbox(int verbose, pid_t init_pid);
+int sim_sandbox(int verbose, pid_t init_pid, int gdb_fd);
 
 #endif

@@ -19,6 +19,7 @@
 
 #include "bundle_path.h"
 #include "cli.h"
+#include "gdb.h"
 #include "init_launch.h"
 #include "ksim.h"
 #include "nexus/state.h"
@@ -396,10 +397,14 @@ int session_run(const struct sim_opts *o)
 		goto out;
 	}
 	nx_msg_init(s.msg);
+	if (o->gdb != NULL && (err = gdb_stub_open(s.ks, o->gdb, &s.gdb)) != 0) {
+		s.code = err;
+		goto out;
+	}
 	err = session_start(&s);
 	if (err != 0) {
 		s.code = err;
-	} else if ((err = sim_sandbox(o->verbose, s.init_pid)) != 0) {
+	} else if ((err = sim_sandbox(o->verbose, s.init_pid, gdb_stub_listen_fd(s.gdb))) != 0) {
 		s.code = err;
 	} else {
 		ksim_run(s.ks);
@@ -413,6 +418,7 @@ out:
 	session_reap_init(&s);
 	if (s.next_ksock >= 0)
 		close(s.next_ksock);
+	gdb_stub_close(s.gdb);
 	if (s.ks != NULL)
 		ksim_free(s.ks);
 	if (s.msg != NULL) {

@@ -20,6 +20,7 @@
 #include "wire.h"
 
 struct ksim;
+struct gdb_stub;
 struct state_dir;
 struct update;
 
@@ -46,6 +47,7 @@ struct session {
 	uint64_t reboot_ns; /* CLOCK_MONOTONIC when the last soft reboot began */
 	uint64_t down_ns;   /* ... and when init said its daemons were down */
 	struct nx_msg *msg;
+	struct gdb_stub *gdb; /* --gdb, or NULL */
 };
 
 /* Run a whole session; returns nexus-sim's exit status (cli.h). */

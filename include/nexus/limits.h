@@ -102,8 +102,10 @@
  *   formats/bootctrl.h NX_BOOTCTRL_TRIES_MAX, NX_BOOTCTRL_PRIORITY_MAX
  *   loader/loader.h    NXL_MAP_MAX, NXL_COPY_MAX (derived from NX_ELF_LOAD_MAX)
  *   sim/ksim.h         KSIM_CLIENTS_MAX, KSIM_WATCH_MAX
- *   sim/cpu_unicorn.h  NXK_CPU_TCG_BUFFER, NXK_CPU_RDTIME_STEP, NXK_CPU_TLB_GROW_FILLS
- *   sim/opts.h         SIM_ENV_MAX
+ *   sim/cpu_unicorn.h  NXK_CPU_TCG_BUFFER, NXK_CPU_RDTIME_STEP, NXK_CPU_TLB_GROW_FILLS,
+ *                      NXK_CPU_BREAKS_MAX
+ *   kernel/debug.h     NXK_DBG_BREAKS_MAX
+ *   sim/opts.h         SIM_ENV_MAX, SIM_PORT_MAX
  *   daemons/lib/include/nxd_loop.h  NXD_LOOP_CONNS_MAX, NXD_CALLS_MAX
  *   daemons/init/      INIT_STOP_GRACE_MS, INIT_RESTART_GAP_MS, INIT_DEATHS_MAX
  *   daemons/samgrd/    REGISTRY_MAX        daemons/logd/ JOURNAL_LINE_MAX

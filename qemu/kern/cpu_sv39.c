@@ -344,3 +344,37 @@ int nxk_cpu_run(struct nxk_cpu *cpu, uint64_t budget, struct nxk_stop *out)
 	running = NULL;
 	return r;
 }
+
+/*
+ * The debugger's calls (kernel/debug.h): the QEMU target has no debugger
+ * stub, so nothing attaches one and these are never reached.
+ */
+int nxk_cpu_freg(struct nxk_cpu *cpu, unsigned r, uint64_t *v)
+{
+	(void)cpu, (void)r, (void)v;
+	return -NX_ENOSYS;
+}
+
+int nxk_cpu_set_freg(struct nxk_cpu *cpu, unsigned r, uint64_t v)
+{
+	(void)cpu, (void)r, (void)v;
+	return -NX_ENOSYS;
+}
+
+int nxk_cpu_set_pc(struct nxk_cpu *cpu, uint64_t pc)
+{
+	(void)cpu, (void)pc;
+	return -NX_ENOSYS;
+}
+
+int nxk_cpu_break(struct nxk_cpu *cpu, uint64_t va, int set)
+{
+	(void)cpu, (void)va, (void)set;
+	return -NX_ENOSYS;
+}
+
+int nxk_cpu_step(struct nxk_cpu *cpu, struct nxk_stop *out)
+{
+	(void)cpu, (void)out;
+	return -NX_ENOSYS;
+}

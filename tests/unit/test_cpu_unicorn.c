@@ -3,7 +3,8 @@
  * exact pc of a faulting compressed store in a later block, rdtime
  * emulation in alone and budgeted runs, translated code dropped after
  * vmo_write, preemption by the block budget, the same interleaving on
- * every run, and a task that spawns another leaving its alone run.
+ * every run, a task that spawns another leaving its alone run, and a
+ * debugger's hold, steps and breakpoints.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,6 +18,7 @@
 #include "nexus/rights.h"
 #include "nexus/syscall.h"
 #include "cpu_unicorn.h"
+#include "debug.h"
 #include "rvcode.h"
 #include "tinytask.h"
 
@@ -317,6 +319,104 @@ static void test_spawn_ends_the_alone_run(void **state)
 	env_free(b);
 }
 
+/* What a debugger attached through kernel/debug.h was told. */
+struct dbg_log {
+	unsigned n;
+	struct nxk_dbg_event last;
+};
+
+static void dbg_event(void *arg, const struct nxk_dbg_event *ev)
+{
+	struct dbg_log *l = arg;
+	l->n++;
+	l->last = *ev;
+}
+
+/* Slices until the debugger hears of it again. */
+static void run_until_event(struct tiny_env *e, struct dbg_log *l)
+{
+	unsigned n = l->n;
+	while (l->n == n && nxk_run_slice(e->k))
+		;
+	assert_int_equal(l->n, n + 1);
+}
+
+/*
+ * A task of four increments of a0 then exit(a0), debugged: held at its
+ * first instruction, one step runs exactly one instruction, a breakpoint
+ * stops before its instruction, memory is the task's with its rights, f
+ * registers round-trip, and the end is reported.
+ */
+static void test_debugger_steps_and_breaks(void **state)
+{
+	(void)state;
+	struct tiny_env *e = env_new();
+	struct dbg_log l = {0};
+	const struct nxk_dbg_ops ops = {dbg_event, &l};
+	uint32_t code[] = {rv_addi(RV_A0, RV_ZERO, 1),
+			   rv_addi(RV_A0, RV_A0, 1),
+			   rv_addi(RV_A0, RV_A0, 1),
+			   rv_addi(RV_A0, RV_A0, 1),
+			   rv_addi(RV_A7, RV_ZERO, NX_SYS_EXIT),
+			   RV_ECALL};
+	uint64_t v;
+	uint32_t word = 0;
+
+	assert_int_equal(nxk_dbg_attach_next(e->k, &ops), 0);
+	assert_int_equal(nxk_dbg_attach_next(e->k, &ops), -NX_EEXIST);
+	long pid = tiny_spawn(&e->d, code, sizeof(code), "dbg");
+	run_until_event(e, &l);
+	assert_int_equal(l.last.why, NXK_DBG_ENTRY);
+	assert_int_equal(l.last.pc, TINY_CODE_VA);
+	assert_int_equal(l.last.pid, pid);
+	/* Held: nothing runs it. */
+	assert_int_equal(nxk_run_slice(e->k), 0);
+
+	assert_int_equal(nxk_dbg_resume(e->k, 1), 0);
+	run_until_event(e, &l);
+	assert_int_equal(l.last.why, NXK_DBG_STEP);
+	assert_int_equal(l.last.pc, TINY_CODE_VA + 4);
+	assert_int_equal(nxk_dbg_reg(e->k, RV_A0, &v), 0);
+	assert_int_equal(v, 1);
+
+	assert_int_equal(nxk_dbg_break(e->k, TINY_CODE_VA + 12, 1), 0);
+	assert_int_equal(nxk_dbg_resume(e->k, 0), 0);
+	run_until_event(e, &l);
+	assert_int_equal(l.last.why, NXK_DBG_BREAK);
+	assert_int_equal(l.last.pc, TINY_CODE_VA + 12);
+	assert_int_equal(nxk_dbg_reg(e->k, RV_A0, &v), 0);
+	assert_int_equal(v, 3);
+
+	/* NXK_DBG_BREAKS_MAX at once, not one more; setting one again takes no place. */
+	for (unsigned i = 1; i < NXK_DBG_BREAKS_MAX; i++)
+		assert_int_equal(nxk_dbg_break(e->k, TINY_CODE_VA + 0x100 + 4 * i, 1), 0);
+	assert_int_equal(nxk_dbg_break(e->k, TINY_CODE_VA + 0x100, 1), -NX_ENOSPC);
+	assert_int_equal(nxk_dbg_break(e->k, TINY_CODE_VA + 0x104, 1), 0);
+	for (unsigned i = 1; i < NXK_DBG_BREAKS_MAX; i++)
+		assert_int_equal(nxk_dbg_break(e->k, TINY_CODE_VA + 0x100 + 4 * i, 0), 0);
+
+	/* The code page reads, but is not written; the data page is. */
+	assert_int_equal(nxk_dbg_mem(e->k, TINY_CODE_VA, &word, 4, 0), 4);
+	assert_int_equal(word, code[0]);
+	assert_int_equal(nxk_dbg_mem(e->k, TINY_CODE_VA, &word, 4, 1), 0);
+	assert_int_equal(nxk_dbg_mem(e->k, TINY_DATA_VA, &word, 4, 1), 4);
+	assert_int_equal(nxk_dbg_mem(e->k, TINY_DATA_VA + NX_PAGE_SIZE - 2, &word, 4, 0), 2);
+	assert_int_equal(nxk_dbg_set_reg(e->k, NXK_DBG_F0 + 1, 0x4004000000000000ULL), 0);
+	assert_int_equal(nxk_dbg_reg(e->k, NXK_DBG_F0 + 1, &v), 0);
+	assert_int_equal(v, 0x4004000000000000ULL);
+
+	/* Stepping from the breakpoint runs its instruction: a0 4, then exit(4). */
+	assert_int_equal(nxk_dbg_resume(e->k, 1), 0);
+	run_until_event(e, &l);
+	assert_int_equal(l.last.why, NXK_DBG_STEP);
+	assert_int_equal(nxk_dbg_resume(e->k, 0), 0);
+	run_until_event(e, &l);
+	assert_int_equal(l.last.why, NXK_DBG_EXITED);
+	assert_int_equal(l.last.status, 4);
+	assert_int_equal(tiny_wait(&e->d, pid, NULL), 4);
+	env_free(e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -327,6 +427,7 @@ int main(void)
 	    cmocka_unit_test(test_vmo_write_drops_translated_code),
 	    cmocka_unit_test(test_budget_preempts_deterministically),
 	    cmocka_unit_test(test_spawn_ends_the_alone_run),
+	    cmocka_unit_test(test_debugger_steps_and_breaks),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -3,7 +3,8 @@
  * child that confines itself with sim_sandbox and reports by its exit
  * status (or the signal that ended it). The argument rules are what the
  * end-to-end tests cannot reach: a read-only VMO export still reopens its
- * memfd, any other open is refused or kills, and kill reaches init only.
+ * memfd, any other open is refused or kills, kill reaches init only, and
+ * accept4 takes connections on --gdb's socket only, with its one flag.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,7 +15,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/landlock.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -39,8 +42,13 @@
 
 /* The child's parent: its "init", the one process it may kill (getppid is not allowed after). */
 static pid_t parent;
+/* The child's --gdb socket (-1: none), and a listening socket that is not it. */
+static int gdb_fd = -1, other_fd = -1;
 
-/* Run fn in a child confined with sim_sandbox (init_pid: this process); its wait status. */
+/*
+ * Run fn in a child confined with sim_sandbox (init_pid: this process,
+ * gdb_fd as set); its wait status.
+ */
 static int in_child(int (*fn)(void))
 {
 	int status = 0;
@@ -50,7 +58,7 @@ static int in_child(int (*fn)(void))
 	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0)
-		_exit(sim_sandbox(0, parent) != 0 ? CHILD_BAD : fn());
+		_exit(sim_sandbox(0, parent, gdb_fd) != 0 ? CHILD_BAD : fn());
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	return status;
 }
@@ -124,12 +132,88 @@ static void test_other_calls_kill(void **state)
 	assert_int_equal(WTERMSIG(st), SIGSYS);
 }
 
+/* A loopback listening socket with one connection waiting to be accepted; the client's fd. */
+static int listener(int *client)
+{
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	socklen_t len = sizeof(a);
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	assert_true(fd >= 0);
+	assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	assert_int_equal(listen(fd, 1), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+	*client = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	assert_true(*client >= 0);
+	assert_int_equal(connect(*client, (struct sockaddr *)&a, sizeof(a)), 0);
+	return fd;
+}
+
+/* What the stub does: accept gdb, answer it with sendmsg. */
+static int accept_gdb(void)
+{
+	int c = accept4(gdb_fd, NULL, NULL, SOCK_CLOEXEC);
+	struct iovec iov = {"+", 1};
+	struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1};
+
+	return c >= 0 && sendmsg(c, &m, MSG_NOSIGNAL) == 1 ? CHILD_OK : CHILD_BAD;
+}
+
+static int accept_other_fd(void)
+{
+	accept4(other_fd, NULL, NULL, SOCK_CLOEXEC);
+	return CHILD_BAD;
+}
+
+static int accept_other_flags(void)
+{
+	accept4(gdb_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+	return CHILD_BAD;
+}
+
+static void test_accept_gdb_socket_only(void **state)
+{
+	int c1, c2, st, lfd;
+	char b = 0;
+
+	(void)state;
+	gdb_fd = lfd = listener(&c1);
+	other_fd = listener(&c2);
+	st = in_child(accept_gdb);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), CHILD_OK);
+	assert_int_equal(read(c1, &b, 1), 1);
+	assert_int_equal(b, '+');
+	if (!TEST_FILTER_WIDENED) {
+		st = in_child(accept_other_fd);
+		assert_true(WIFSIGNALED(st));
+		assert_int_equal(WTERMSIG(st), SIGSYS);
+		st = in_child(accept_other_flags);
+		assert_true(WIFSIGNALED(st));
+		assert_int_equal(WTERMSIG(st), SIGSYS);
+		/* Without --gdb, not even that socket (a connection still waits on it). */
+		close(other_fd);
+		other_fd = lfd;
+		gdb_fd = -1;
+		st = in_child(accept_other_fd);
+		assert_true(WIFSIGNALED(st));
+		assert_int_equal(WTERMSIG(st), SIGSYS);
+	}
+	close(lfd);
+	if (other_fd != lfd)
+		close(other_fd);
+	close(c1);
+	close(c2);
+	gdb_fd = other_fd = -1;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_read_only_export_still_works),
 	    cmocka_unit_test(test_path_refused_by_landlock),
 	    cmocka_unit_test(test_other_calls_kill),
+	    cmocka_unit_test(test_accept_gdb_socket_only),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

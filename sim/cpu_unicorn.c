@@ -54,6 +54,7 @@
 #include "nexus/rights.h"
 #include "nexus/task.h"
 #include "cpu_unicorn.h"
+#include "debug.h"
 #include "rv_access.h"
 
 /* RISC-V exception causes as Unicorn's INTR hook reports them. */
@@ -79,6 +80,9 @@ struct cpu_map {
 	uint64_t va, end;
 	uint32_t perms; /* UC_PROT_* */
 };
+
+/* The debugger (kernel/debug.c) keeps to its own limit, which the engine must hold. */
+_Static_assert(NXK_DBG_BREAKS_MAX <= NXK_CPU_BREAKS_MAX, "a debugger's breakpoints fit");
 
 struct nxk_cpu {
 	uc_engine *uc;

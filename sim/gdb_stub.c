@@ -199,11 +199,17 @@ static int listen_on(const char *addr, char *where, size_t cap)
 
 	if (hlen >= sizeof(host))
 		hlen = sizeof(host) - 1;
-	memcpy(host, addr, hlen);
+	/* [v6]:PORT, as the address is said back. */
+	const char *h0 = addr;
+	if (hlen >= 2 && h0[0] == '[' && h0[hlen - 1] == ']') {
+		h0++;
+		hlen -= 2;
+	}
+	memcpy(host, h0, hlen);
 	host[hlen] = 0;
 	/* No host: the loopback address, not every interface. */
 	if ((e = getaddrinfo(hlen > 0 ? host : "127.0.0.1", colon + 1, &hints, &res)) != 0) {
-		fprintf(stderr, "nexus-sim: --gdb %s: %s\n", addr, gai_strerror(e));
+		fprintf(stderr, "nexus-sim run: --gdb '%s': %s\n", addr, gai_strerror(e));
 		return -1;
 	}
 	for (ai = res; ai != NULL && fd < 0; ai = ai->ai_next) {
@@ -221,7 +227,7 @@ static int listen_on(const char *addr, char *where, size_t cap)
 	}
 	freeaddrinfo(res);
 	if (fd < 0) {
-		fprintf(stderr, "nexus-sim: --gdb %s: cannot listen there: %s\n", addr,
+		fprintf(stderr, "nexus-sim run: --gdb '%s': cannot listen there: %s\n", addr,
 			strerror(errno));
 		return -1;
 	}

@@ -106,6 +106,7 @@
  *                      NXK_CPU_BREAKS_MAX
  *   kernel/debug.h     NXK_DBG_BREAKS_MAX
  *   sim/opts.h         SIM_ENV_MAX, SIM_PORT_MAX
+ *   sim/gdb_pkt.h      GDB_PKT_MAX
  *   daemons/lib/include/nxd_loop.h  NXD_LOOP_CONNS_MAX, NXD_CALLS_MAX
  *   daemons/init/      INIT_STOP_GRACE_MS, INIT_RESTART_GAP_MS, INIT_DEATHS_MAX
  *   daemons/samgrd/    REGISTRY_MAX        daemons/logd/ JOURNAL_LINE_MAX

@@ -118,7 +118,7 @@ EOF
 ended 137
 
 # Waiting for gdb, the run still ends: its --timeout, a signal.
-"$sim" run --gdb 127.0.0.1:0 --timeout 0.5 test.gdb.nxb >"$work/run.out" 2>"$work/run.err"
+"$sim" run --gdb 127.0.0.1:0 --timeout 3 test.gdb.nxb >"$work/run.out" 2>"$work/run.err"
 rc=$?
 [ "$rc" -eq 124 ] || fail "--timeout while waiting for gdb: exit $rc: $(cat "$work/run.err")"
 grep -q 'waiting for gdb' "$work/run.err" && grep -q 'crashed: timeout pc=' "$work/run.err" ||
@@ -129,7 +129,29 @@ ended 143
 
 expect 64 "--gdb 'nonsense': expected HOST:PORT" -- "$sim" run --gdb nonsense test.gdb.nxb
 expect 64 "--gdb ':65536': expected HOST:PORT" -- "$sim" run --gdb :65536 test.gdb.nxb
-expect 64 "--gdb no.such.host.invalid:0: " -- "$sim" run --gdb no.such.host.invalid:0 test.gdb.nxb
+expect 64 "--gdb 'no.such.host.invalid:0': " -- "$sim" run --gdb no.such.host.invalid:0 test.gdb.nxb
+# SIM_PORT_MAX itself is a port: listened on, or in use by someone else.
+"$sim" run --gdb 127.0.0.1:65535 --timeout 0.3 test.gdb.nxb >/dev/null 2>"$work/run.err"
+rc=$?
+if [ "$rc" -eq 124 ]; then
+	grep -q 'listening on 127.0.0.1:65535$' "$work/run.err" || fail "port 65535: $(cat "$work/run.err")"
+else
+	[ "$rc" -eq 64 ] && grep -q "cannot listen there" "$work/run.err" ||
+		fail "port 65535: exit $rc: $(cat "$work/run.err")"
+fi
+# A port in use: said, exit 64.
+python3 -c 'import socket,sys,time; s=socket.socket(); s.bind(("127.0.0.1",0)); s.listen(1); print(s.getsockname()[1], flush=True); time.sleep(30)' >"$work/busy.port" &
+holder=$!
+n=0
+while [ ! -s "$work/busy.port" ] && [ "$n" -lt 500 ]; do
+	sleep 0.02
+	n=$((n + 1))
+done
+busy=$(cat "$work/busy.port")
+expect 64 "--gdb '127.0.0.1:$busy': cannot listen there: Address already in use" -- \
+	"$sim" run --gdb "127.0.0.1:$busy" test.gdb.nxb
+kill "$holder"
+wait "$holder" 2>/dev/null
 expect 64 "--gdb is not an option of boot" -- "$sim" boot --gdb :0
 
 left=$(ours)

@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 
 #include "cli.h"
+#include "gdb.h"
 #include "ksim.h"
 #include "nexus/svc.h"
 #include "nexus/svc_update.h"
@@ -83,7 +84,12 @@ static void on_ready(struct session *s, struct nx_msg *m)
 		update_on_ready(s->update);
 	} else if (s->o->bundle != NULL) {
 		ksim_console_switch(s->ks);
-		if (ctl_send_run(s) != 0) {
+		/* --gdb: the task spawned next is the payload's. */
+		if (s->gdb != NULL && gdb_stub_arm(s->gdb) != 0) {
+			fprintf(stderr, "nexus-sim: gdb: cannot attach to the run\n");
+			s->code = NX_EXIT_INTERNAL;
+			session_shutdown(s);
+		} else if (ctl_send_run(s) != 0) {
 			fprintf(stderr, "nexus-sim: cannot send the run request to init\n");
 			s->code = NX_EXIT_INTERNAL;
 			session_shutdown(s);

@@ -135,7 +135,7 @@ static enum gdb_cmd_result read_regs(struct gdb_stub *g, char *reply, size_t *rl
 	size_t n = 0;
 	for (unsigned r = 0; r < GDB_REGS_G; r++) {
 		uint64_t v;
-		if (gdb_reg_get(g->k, r, &v) != 0)
+		if (gdb_reg_get(gdb_kernel(g), r, &v) != 0)
 			return ERR(reply, rlen);
 		n += reg_encode(v, 8, reply + n);
 	}
@@ -150,7 +150,7 @@ static enum gdb_cmd_result write_regs(struct gdb_stub *g, const char *s, size_t 
 		return ERR(reply, rlen);
 	for (unsigned r = 1; r < GDB_REGS_G; r++) {
 		uint64_t v;
-		if (reg_decode(s + 16 * r, 8, &v) != 0 || gdb_reg_set(g->k, r, v) != 0)
+		if (reg_decode(s + 16 * r, 8, &v) != 0 || gdb_reg_set(gdb_kernel(g), r, v) != 0)
 			return ERR(reply, rlen);
 	}
 	return text(reply, rlen, "OK");
@@ -166,11 +166,11 @@ static enum gdb_cmd_result one_reg(struct gdb_stub *g, const char *s, int write,
 	unsigned size = gdb_reg_size((unsigned)n);
 	if (write) {
 		if (strlen(s) < 2 * size || reg_decode(s, size, &v) != 0 ||
-		    gdb_reg_set(g->k, (unsigned)n, v) != 0)
+		    gdb_reg_set(gdb_kernel(g), (unsigned)n, v) != 0)
 			return ERR(reply, rlen);
 		return text(reply, rlen, "OK");
 	}
-	if (gdb_reg_get(g->k, (unsigned)n, &v) != 0)
+	if (gdb_reg_get(gdb_kernel(g), (unsigned)n, &v) != 0)
 		return ERR(reply, rlen);
 	*rlen = reg_encode(v, size, reply);
 	return GDB_REPLY;
@@ -187,14 +187,14 @@ static enum gdb_cmd_result memory(struct gdb_stub *g, const char *s, int write, 
 	if (write) {
 		if (*s++ != ':' || len > sizeof(buf) || strlen(s) < 2 * len ||
 		    hex_decode(s, buf, len) != 0 ||
-		    nxk_dbg_mem(g->k, addr, buf, len, 1) != (long)len)
+		    nxk_dbg_mem(gdb_kernel(g), addr, buf, len, 1) != (long)len)
 			return ERR(reply, rlen);
 		return text(reply, rlen, "OK");
 	}
 	if (len > GDB_MEM_MAX)
 		len = GDB_MEM_MAX;
 	/* As much as is readable from addr on: gdb asks again from there if it must. */
-	long got = nxk_dbg_mem(g->k, addr, buf, len, 0);
+	long got = nxk_dbg_mem(gdb_kernel(g), addr, buf, len, 0);
 	if (got <= 0 && len > 0)
 		return ERR(reply, rlen);
 	*rlen = hex_encode(buf, (size_t)got, reply);
@@ -211,7 +211,8 @@ static enum gdb_cmd_result breakpoint(struct gdb_stub *g, const char *s, int set
 	s++;
 	if (*s++ != ',' || hexnum(&s, &addr) != 0)
 		return ERR(reply, rlen);
-	return nxk_dbg_break(g->k, addr, set) == 0 ? text(reply, rlen, "OK") : ERR(reply, rlen);
+	return nxk_dbg_break(gdb_kernel(g), addr, set) == 0 ? text(reply, rlen, "OK")
+							    : ERR(reply, rlen);
 }
 
 /* c, s, C sig, S sig, each with an optional ;addr (C/S) or addr (c/s) to go on from. */
@@ -227,11 +228,11 @@ static enum gdb_cmd_result resume(struct gdb_stub *g, const char *s, int step, i
 		return need_task(g);
 	if (sig && (hexnum(&s, &v) != 0 || (*s != 0 && *s++ != ';')))
 		return ERR(reply, rlen);
-	if (*s != 0 && (hexnum(&s, &v) != 0 || gdb_reg_set(g->k, GDB_REG_PC, v) != 0))
+	if (*s != 0 && (hexnum(&s, &v) != 0 || gdb_reg_set(gdb_kernel(g), GDB_REG_PC, v) != 0))
 		return ERR(reply, rlen);
 	g->held = 0;
 	g->running = 1;
-	if (nxk_dbg_resume(g->k, step) != 0) {
+	if (nxk_dbg_resume(gdb_kernel(g), step) != 0) {
 		g->running = 0;
 		return ERR(reply, rlen);
 	}
@@ -308,7 +309,7 @@ enum gdb_cmd_result gdb_cmd(struct gdb_stub *g, const char *pkt, size_t len, cha
 		if (strncmp(pkt, "vCont;", 6) == 0)
 			return vcont(g, pkt + 6, reply, rlen);
 		if (strncmp(pkt, "vKill", 5) == 0) {
-			(void)nxk_dbg_kill(g->k);
+			(void)nxk_dbg_kill(gdb_kernel(g));
 			return text(reply, rlen, "OK");
 		}
 		return text(reply, rlen, "");
@@ -324,12 +325,12 @@ enum gdb_cmd_result gdb_cmd(struct gdb_stub *g, const char *pkt, size_t len, cha
 	case 'S':
 		return resume(g, pkt + 1, pkt[0] == 'S', 1, reply, rlen);
 	case 'D':
-		nxk_dbg_detach(g->k);
+		nxk_dbg_detach(gdb_kernel(g));
 		g->held = 0;
 		text(reply, rlen, "OK");
 		return GDB_DETACHED;
 	case 'k':
-		(void)nxk_dbg_kill(g->k);
+		(void)nxk_dbg_kill(gdb_kernel(g));
 		return GDB_NO_REPLY;
 	default:
 		break;

@@ -10,7 +10,6 @@
 
 struct gdb_stub {
 	struct ksim *ks;
-	struct nxk *k;
 	int lfd;	/* listening socket */
 	int cfd;	/* gdb's connection, or -1 */
 	int kick;	/* eventfd: the loop calls us back after a kernel event */
@@ -23,6 +22,12 @@ struct gdb_stub {
 	int gone;		       /* it ended (last says how) */
 	struct nxk_dbg_event last;
 };
+
+/*
+ * The kernel of the moment: a soft reboot during the boot makes a new one
+ * (sim/ksim.h ksim_reset), so it is never kept.
+ */
+struct nxk *gdb_kernel(const struct gdb_stub *g);
 
 /* What gdb_cmd did with a packet. */
 enum gdb_cmd_result {

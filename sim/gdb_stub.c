@@ -115,7 +115,7 @@ static void serve(struct gdb_stub *g)
 		if (it == GDB_NONE)
 			return;
 		if (it == GDB_BREAK && g->running)
-			nxk_dbg_stop(g->k);
+			nxk_dbg_stop(gdb_kernel(g));
 		/* Acked at once, even a packet that must wait: gdb would send it again. */
 		if ((it == GDB_BAD || it == GDB_PACKET) &&
 		    send_bytes(g->cfd, it == GDB_BAD ? "-" : "+", 1) != 1) {
@@ -141,7 +141,7 @@ static void on_client(void *arg, int fd, short revents)
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return;
 	/* gdb went away without detaching: the task goes on without it. */
-	nxk_dbg_detach(g->k);
+	nxk_dbg_detach(gdb_kernel(g));
 	g->held = 0;
 	disconnect(g);
 }
@@ -250,11 +250,9 @@ int gdb_stub_open(struct ksim *ks, const char *addr, struct gdb_stub **out)
 	if (g == NULL)
 		return NX_EXIT_INTERNAL;
 	g->ks = ks;
-	g->k = ksim_kernel(ks);
 	g->cfd = -1;
 	g->kick = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	g->lfd = listen_on(addr, g->where, sizeof(g->where));
-	struct nxk_dbg_ops ops = {on_event, g};
 	if (g->lfd < 0 || g->kick < 0) {
 		int code = g->lfd < 0 ? NX_EXIT_USAGE : NX_EXIT_INTERNAL;
 		if (g->lfd >= 0)
@@ -264,14 +262,24 @@ int gdb_stub_open(struct ksim *ks, const char *addr, struct gdb_stub **out)
 		free(g);
 		return code;
 	}
-	if (ksim_watch(ks, g->lfd, on_listen, g) != 0 || ksim_watch(ks, g->kick, on_kick, g) != 0 ||
-	    nxk_dbg_attach_next(g->k, &ops) != 0) {
+	if (ksim_watch(ks, g->lfd, on_listen, g) != 0 || ksim_watch(ks, g->kick, on_kick, g) != 0) {
 		gdb_stub_close(g);
 		return NX_EXIT_INTERNAL;
 	}
 	fprintf(stderr, "nexus-sim: gdb: listening on %s\n", g->where);
 	*out = g;
 	return 0;
+}
+
+struct nxk *gdb_kernel(const struct gdb_stub *g)
+{
+	return ksim_kernel(g->ks);
+}
+
+int gdb_stub_arm(struct gdb_stub *g)
+{
+	struct nxk_dbg_ops ops = {on_event, g};
+	return nxk_dbg_attach_next(gdb_kernel(g), &ops) == 0 ? 0 : NX_EXIT_INTERNAL;
 }
 
 int gdb_stub_listen_fd(const struct gdb_stub *g)
@@ -284,7 +292,7 @@ void gdb_stub_close(struct gdb_stub *g)
 	if (g == NULL)
 		return;
 	/* No more events into g: the kernel outlives it. */
-	nxk_dbg_detach(g->k);
+	nxk_dbg_detach(gdb_kernel(g));
 	disconnect(g);
 	ksim_unwatch(g->ks, g->kick);
 	close(g->kick);

@@ -4,7 +4,8 @@
 # stepi, x/4i, continue to a normal exit (the run exits 0 and prints what
 # the payload prints); a faulting payload stops with SIGSEGV at the
 # instruction nexus-sim's crash report names without gdb; a protocol
-# client interrupts a running task (SIGINT stop) and kills it; bad --gdb
+# client interrupts a running task (SIGINT stop) and kills it; a boot that
+# runs a health check first still gives gdb the payload; bad --gdb
 # addresses are usage errors; a run waiting for gdb still ends by its
 # --timeout or a signal.
 . tests/e2e/lib.sh
@@ -15,12 +16,10 @@ GDB=gdb-multiarch
 need "$P/gdbprobe.elf" "$P/fault_null_load.elf"
 command -v "$GDB" >/dev/null || { echo "missing: $GDB (scripts/install-deps)"; exit 1; }
 
-# start BUNDLE [ARGS...]: nexus-sim run --gdb on a free port, in the
-# background (pid), once its task waits for gdb (port).
+# start RUN-ARGS...: nexus-sim run --gdb on a free port with RUN-ARGS, in
+# the background (pid), once its task waits for gdb (port).
 start() {
-	b=$1
-	shift
-	"$sim" run --gdb 127.0.0.1:0 "$b" -- "$@" >"$work/run.out" 2>"$work/run.err" &
+	"$sim" run --gdb 127.0.0.1:0 "$@" >"$work/run.out" 2>"$work/run.err" &
 	pid=$!
 	n=0
 	while ! grep -q 'waiting for gdb' "$work/run.err" 2>/dev/null && [ "$n" -lt 1500 ]; do
@@ -28,7 +27,7 @@ start() {
 		n=$((n + 1))
 	done
 	port=$(sed -n 's/^nexus-sim: gdb: listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$work/run.err")
-	[ -n "$port" ] || fail "$b: no port said: $(cat "$work/run.err")"
+	[ -n "$port" ] || fail "$*: no port said: $(cat "$work/run.err")"
 }
 
 # debug ELF GDB-ARGS...: gdb in batch mode against the run; its output in $work/gdb.out.
@@ -84,7 +83,7 @@ has "^\\\$1 = $want\$"
 grep -q "crashed: read_unmapped pc=$want " "$work/run.err" || fail "crash after detach: $(cat "$work/run.err")"
 
 # A client of the protocol itself: ^C (0x03) stops a task that runs on, k kills it.
-start test.busy.nxb 1000000000000
+start test.busy.nxb -- 1000000000000
 timeout -s KILL 120 python3 - "$port" >"$work/rsp.out" 2>&1 <<'EOF' || fail "rsp: $(cat "$work/rsp.out")"
 import socket, sys, time
 
@@ -117,8 +116,22 @@ send(b"k")
 EOF
 ended 137
 
+# A boot that runs a health check first (a slot on trial: 2.0.0 after a
+# damaged BootCtrl): gdb gets the run's payload, not the health check.
+st=$work/trial
+for v in 1.0.0 2.0.0; do
+	"$sim" update --state "$st" "$BUILD/systems/sys-$v.nxs" >/dev/null 2>&1 || fail "update to $v: exit $?"
+done
+truncate -s 83 "$st/bootctrl"
+start -v --state "$st" test.gdb.nxb
+debug "$P/gdbprobe.elf" -ex 'break square' -ex continue -ex finish -ex continue
+ended 0
+grep -q 'init: health ok' "$work/run.err" || fail "no health check ran: $(cat "$work/run.err")"
+has '^Value returned is \$1 = 49$'
+has 'exited normally'
+
 # Waiting for gdb, the run still ends: its --timeout, a signal.
-"$sim" run --gdb 127.0.0.1:0 --timeout 3 test.gdb.nxb >"$work/run.out" 2>"$work/run.err"
+"$sim" run --gdb 127.0.0.1:0 --timeout 5 test.gdb.nxb >"$work/run.out" 2>"$work/run.err"
 rc=$?
 [ "$rc" -eq 124 ] || fail "--timeout while waiting for gdb: exit $rc: $(cat "$work/run.err")"
 grep -q 'waiting for gdb' "$work/run.err" && grep -q 'crashed: timeout pc=' "$work/run.err" ||

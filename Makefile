@@ -76,6 +76,16 @@ DAEMON_DIR := $(BIN)/daemons
 # every run, and each dynamic library costs start-up.
 DAEMON_SYSLIBS := -Wl,-Bstatic -lsodium -lseccomp -Wl,-Bdynamic
 
+# The payload SDK (sdk/build.mk): bin/nexus-cc and, beside it in bin/sdk/,
+# the payload runtime it builds against (headers, crt0.o, libnxrt.a,
+# link.ld). NEXUS_SDK is every file of it, so a payload rule may depend on
+# the whole SDK whatever order the build.mk files are read in.
+NEXUS_CC := $(BIN)/nexus-cc
+SDK_DIR := $(BIN)/sdk
+NEXUS_SDK := $(NEXUS_CC) $(addprefix $(SDK_DIR)/lib/,crt0.o libnxrt.a link.ld) \
+	$(patsubst fixtures/rt/%,$(SDK_DIR)/include/%,$(wildcard fixtures/rt/*.h)) \
+	$(patsubst include/%,$(SDK_DIR)/include/%,$(wildcard include/nexus/*.h))
+
 # What the build.mk files add to.
 PRODUCT :=	  # bin/ and the fixture bundles: what `make demo` needs
 TEST_BINS :=	  # unit tests, harnesses, generators: what `make test` runs

@@ -132,6 +132,12 @@ cp -R "$work/moved/sdk/include" "$work/lonely/sdk/include"
 refuse 66 "^nexus-cc: runtime file $work/lonely/sdk/lib/crt0.o missing" -- \
 	"$work/lonely/nexus-cc" -o "$work/lonely/a.elf" "$work/lonely/sum.o"
 [ ! -e "$work/lonely/a.elf" ] || fail "a link without the runtime left an ELF"
+# Without clang on PATH (the shell tools it uses still there): one line, exit 69.
+mkdir "$work/path"
+for t in dirname readlink; do ln -s "$(command -v $t)" "$work/path/$t"; done
+refuse 69 '^nexus-cc: clang not found on PATH' -- \
+	env PATH="$work/path" "$cc" -c -o "$work/noclang.o" "$work/src/sum.c"
+[ ! -e "$work/noclang.o" ] || fail "a run without clang wrote its output"
 
 # nexus-cc's own refusals.
 src=$work/src

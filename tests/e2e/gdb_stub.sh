@@ -19,6 +19,8 @@ command -v "$GDB" >/dev/null || { echo "missing: $GDB (scripts/install-deps)"; e
 # start RUN-ARGS...: nexus-sim run --gdb on a free port with RUN-ARGS, in
 # the background (pid), once its task waits for gdb (port).
 start() {
+	# Not the last run's lines: the background shell truncates it only later.
+	rm -f "$work/run.err"
 	"$sim" run --gdb 127.0.0.1:0 "$@" >"$work/run.out" 2>"$work/run.err" &
 	pid=$!
 	n=0
@@ -27,7 +29,10 @@ start() {
 		n=$((n + 1))
 	done
 	port=$(sed -n 's/^nexus-sim: gdb: listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$work/run.err")
-	[ -n "$port" ] || fail "$*: no port said: $(cat "$work/run.err")"
+	[ -n "$port" ] || {
+		fail "$*: no port said: $(cat "$work/run.err")"
+		kill "$pid"
+	}
 }
 
 # debug ELF GDB-ARGS...: gdb in batch mode against the run; its output in $work/gdb.out.

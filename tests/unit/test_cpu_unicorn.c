@@ -19,6 +19,7 @@
 #include "nexus/syscall.h"
 #include "cpu_unicorn.h"
 #include "debug.h"
+#include "kobj.h"
 #include "rvcode.h"
 #include "tinytask.h"
 
@@ -386,6 +387,14 @@ static void test_debugger_steps_and_breaks(void **state)
 	assert_int_equal(l.last.pc, TINY_CODE_VA + 12);
 	assert_int_equal(nxk_dbg_reg(e->k, RV_A0, &v), 0);
 	assert_int_equal(v, 3);
+
+	/* The engine's own limit, NXK_CPU_BREAKS_MAX beside the one set, not one more. */
+	struct nxk_cpu *cpu = nxk_task_find(e->k, (uint32_t)pid)->cpu;
+	for (unsigned i = 1; i < NXK_CPU_BREAKS_MAX; i++)
+		assert_int_equal(nxk_cpu_break(cpu, TINY_CODE_VA + 0x100 + 4 * i, 1), 0);
+	assert_int_equal(nxk_cpu_break(cpu, TINY_CODE_VA + 0x100, 1), -NX_ENOSPC);
+	for (unsigned i = 1; i < NXK_CPU_BREAKS_MAX; i++)
+		assert_int_equal(nxk_cpu_break(cpu, TINY_CODE_VA + 0x100 + 4 * i, 0), 0);
 
 	/* NXK_DBG_BREAKS_MAX at once, not one more; setting one again takes no place. */
 	for (unsigned i = 1; i < NXK_DBG_BREAKS_MAX; i++)

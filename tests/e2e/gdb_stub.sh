@@ -1,7 +1,8 @@
 #!/bin/sh
 # nexus-sim run --gdb: Debian's gdb-multiarch against the stub. A
 # breakpoint on a function, its argument, finish and the value returned,
-# stepi, x/4i, continue to a normal exit (the run exits 0 and prints what
+# stepi, x/4i, memory and f registers, the architecture from the stub's
+# target description, continue to a normal exit (the run exits 0 and prints what
 # the payload prints); a faulting payload stops with SIGSEGV at the
 # instruction nexus-sim's crash report names without gdb; a protocol
 # client interrupts a running task (SIGINT stop) and kills it; a boot that
@@ -39,9 +40,9 @@ start() {
 debug() {
 	elf=$1
 	shift
-	timeout -s KILL 120 "$GDB" -batch -nx -ex 'set architecture riscv:rv64' \
-		-ex 'set remotetimeout 30' -ex "target remote 127.0.0.1:$port" "$@" "$elf" \
-		>"$work/gdb.out" 2>&1
+	# No `set architecture`: the stub's target description says riscv:rv64.
+	timeout -s KILL 120 "$GDB" -batch -nx -ex 'set remotetimeout 30' \
+		-ex "target remote 127.0.0.1:$port" "$@" "$elf" >"$work/gdb.out" 2>&1
 }
 
 # ended WANT: the run exited WANT.
@@ -61,7 +62,10 @@ has() {
 
 start test.gdb.nxb
 debug "$P/gdbprobe.elf" -ex 'break square' -ex continue -ex 'p $a0' -ex finish \
-	-ex 'p $a0' -ex 'p/x $pc' -ex stepi -ex 'p/x $pc' -ex 'x/4i $pc' -ex continue
+	-ex 'p $a0' -ex 'p/x $pc' -ex stepi -ex 'p/x $pc' -ex 'x/4i $pc' -ex 'show architecture' \
+	-ex 'x/x 0' -ex 'set var *(int *)$pc = 0' -ex 'set var *(long *)($sp - 64) = 0x1234abcd' \
+	-ex 'x/gx $sp - 64' -ex 'set var $ft0 = 2.5' -ex 'p $ft0' -ex 'set var $frm = 2' \
+	-ex 'p/x $fcsr' -ex continue
 ended 0
 has '^Breakpoint 1, square \(n=7\)'
 has '^\$1 = 7$'
@@ -69,10 +73,19 @@ has '^Value returned is \$2 = 49$'
 has '^\$3 = 49$'
 before=$(sed -n 's/^\$4 = \(0x[0-9a-f]*\)$/\1/p' "$work/gdb.out")
 after=$(sed -n 's/^\$5 = \(0x[0-9a-f]*\)$/\1/p' "$work/gdb.out")
-[ -n "$before" ] && [ -n "$after" ] && [ "$after" != "$before" ] ||
+# One instruction: 2 bytes (compressed) or 4 on.
+[ -n "$before" ] && [ -n "$after" ] && { [ $((after - before)) -eq 2 ] || [ $((after - before)) -eq 4 ]; } ||
 	fail "stepi: pc $before -> $after"
 [ "$(grep -Ec '^(=>|  ) 0x[0-9a-f]+ <main\+[0-9]+>:' "$work/gdb.out")" -eq 4 ] ||
 	fail "x/4i: $(cat "$work/gdb.out")"
+has 'currently "riscv:rv64"'
+# Memory with the task's rights: nothing at 0, code not writable, the stack is.
+has '^0x0:[[:space:]]+Cannot access memory at address 0x0$'
+has "^Cannot access memory at address $after\$"
+has ':[[:space:]]+0x000000001234abcd$'
+# f registers and fcsr (frm is its bits 5-7).
+has '^\$6 = \{float = .*, double = 2.5\}$'
+has '^\$7 = 0x40$'
 has 'exited normally'
 grep -qx 'gdbprobe: square = 49' "$work/run.out" || fail "payload output: $(cat "$work/run.out")"
 

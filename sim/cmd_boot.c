@@ -34,8 +34,10 @@ static void boot_usage(FILE *f)
 int cmd_boot(int argc, char **argv)
 {
 	struct sim_opts o = {.console_stdout = 1};
-	int err = sim_opts_parse(
-	    &o, argc, argv, OPT_VERBOSE | OPT_STATE | OPT_TRUST | OPT_SELFTEST | OPT_WAIT_STATE, 0);
+	int err = sim_opts_parse(&o, argc, argv,
+				 OPT_VERBOSE | OPT_STATE | OPT_TRUST | OPT_SELFTEST |
+				     OPT_WAIT_STATE | OPT_TRACE | OPT_TIMELINE,
+				 0);
 
 	if (err == 0 && o.help) {
 		boot_usage(stdout);

@@ -70,7 +70,7 @@ int cmd_run(int argc, char **argv)
 	struct sim_opts o = {0};
 	int err = sim_opts_parse(&o, argc, argv,
 				 OPT_VERBOSE | OPT_STATE | OPT_TRUST | OPT_ENV | OPT_MEM_LIMIT |
-				     OPT_TIMEOUT | OPT_WAIT_STATE,
+				     OPT_TIMEOUT | OPT_WAIT_STATE | OPT_TRACE | OPT_TIMELINE,
 				 1);
 
 	if (err == 0 && o.help) {

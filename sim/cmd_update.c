@@ -41,8 +41,10 @@ static void update_usage(FILE *f)
 int cmd_update(int argc, char **argv)
 {
 	struct sim_opts o = {0};
-	int err = sim_opts_parse(
-	    &o, argc, argv, OPT_VERBOSE | OPT_STATE | OPT_TRUST | OPT_WAIT_STATE | OPT_TRIES, 1);
+	int err = sim_opts_parse(&o, argc, argv,
+				 OPT_VERBOSE | OPT_STATE | OPT_TRUST | OPT_WAIT_STATE | OPT_TRIES |
+				     OPT_TRACE | OPT_TIMELINE,
+				 1);
 
 	if (err == 0 && o.help) {
 		update_usage(stdout);

@@ -16,3 +16,6 @@ $(BUILD)/tests/test_sim_sandbox: LIBS := -lseccomp -lcmocka
 HOST_PROGS += $(BUILD)/tests/test_sim_sandbox
 TEST_BINS += $(BUILD)/tests/test_sim_sandbox
 UNIT_TESTS += $(BUILD)/tests/test_sim_sandbox
+
+# --trace and --timeline, end to end.
+E2E_TESTS += tests/e2e/trace.sh tests/e2e/timeline.py

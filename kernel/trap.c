@@ -45,12 +45,16 @@ static int alone_must_stop(struct nxk *k)
 {
 	if (!k->alone)
 		return 0;
+	/* why is written only on the way out: a run that goes on pays nothing for it. */
 	if (k->nready > 0 || k->wake_head != NULL) {
 		k->why = NXK_WHY_SWITCH;
 		return 1;
 	}
-	k->why = NXK_WHY_PREEMPT;
-	return k->o.preempt != NULL && k->o.preempt(k->o.alone_arg);
+	if (k->o.preempt != NULL && k->o.preempt(k->o.alone_arg)) {
+		k->why = NXK_WHY_PREEMPT;
+		return 1;
+	}
+	return 0;
 }
 
 /* Only called when tracing is on (the callers test k->o.trace). */

@@ -13,7 +13,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define TIMELINE_EVENTS_MAX (1u << 18) /* events kept; past it X, i and flows are dropped */
+#define TIMELINE_EVENTS_MAX (1u << 17) /* events kept; past it X, i and flows are dropped */
 #define TIMELINE_TRACKS_MAX 128	       /* tracks (daemons, tasks); past it events are dropped */
 #define TIMELINE_NAME_MAX 64	       /* bytes of an event's or track's name, NUL included */
 #define TIMELINE_ARGS_MAX 128	       /* bytes of an event's args object, NUL included */

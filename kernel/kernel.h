@@ -45,7 +45,11 @@ struct nxk_trace_ops {
 	/* A slice of task `pid` ended (`alone`: it ran with no budget). */
 	void (*slice)(void *arg, uint32_t pid, const char *name, int alone, enum nxk_trace_why why,
 		      uint64_t status);
-	/* Task `pid` was spawned (ended 0), or ended (status; crash or NULL). */
+	/*
+	 * Task `pid` was spawned (ended 0), or ended (status; crash or NULL):
+	 * in its own run (ended 1: exit, a fault; its slice is reported next)
+	 * or from outside it (ended 2: task_kill, nxk_end_all).
+	 */
 	void (*task)(void *arg, uint32_t pid, const char *name, int ended, uint64_t status,
 		     const struct nx_crash *crash);
 	void *arg;

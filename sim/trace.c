@@ -98,6 +98,16 @@ static void on_task(void *arg, uint32_t pid, const char *name, int ended, uint64
 	uint64_t now = trace_now();
 	char args[TIMELINE_ARGS_MAX];
 
+	/* Killed between its slices: no slice says how it ended, so this line does. */
+	if (ended == 2 && (t->classes & SIM_TRACE_SCHED)) {
+		if (t->preempted_pid == pid)
+			fprintf(t->out, "[%s:%" PRIu32 "] sched: ran alone, stopped: %s\n", name,
+				pid, "preempted (host work)");
+		t->preempted_pid = 0;
+		fprintf(t->out, "[%s:%" PRIu32 "] sched: ended between slices: ", name, pid);
+		why_name(t->out, NX_WAIT_IS_CRASH(status) ? NXK_WHY_CRASH : NXK_WHY_EXIT, status);
+		fputc('\n', t->out);
+	}
 	if (t->tl == NULL)
 		return;
 	if (!ended) {

@@ -2,8 +2,8 @@
  * The kernel's trace hooks (nxk_opts.trace): two budgeted tasks report
  * the same syscalls, slices (quantum, then exit) and task ends on every
  * run; a bad syscall number is reported as not returning and its slice
- * as a crash; nxk_trace_peek reads a task's readable memory and nothing
- * else.
+ * as a crash, a task killed from outside as ended there; nxk_trace_peek
+ * reads a task's readable memory and nothing else.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -169,6 +169,10 @@ static void test_bad_syscall_does_not_return(void **state)
 	assert_non_null(strstr(t->log, want));
 	assert_non_null(strstr(t->log, "task bad:1 ended=1"));
 	assert_non_null(strstr(t->log, " crash=1\n"));
+	/* Killed before it ever ran: it ended from outside any run of its own. */
+	long k = tiny_spawn(&t->e.d, code, sizeof(code), "killed");
+	assert_int_equal(tiny_call(&t->e.d, NX_SYS_TASK_KILL, (uint64_t)k, 0, 0, 0, 0, 0), 0);
+	assert_non_null(strstr(t->log, "task killed:2 ended=2 "));
 	env_free(t);
 }
 

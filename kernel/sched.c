@@ -94,7 +94,6 @@ int nxk_run_slice(struct nxk *k)
 	t->state = NXK_TASK_RUNNING;
 	k->current = t;
 	k->alone = k->nready == 0;
-	k->why = NXK_WHY_YIELD;
 	if (k->alone && k->o.alone != NULL)
 		k->o.alone(k->o.alone_arg, t->cpu);
 	int r = nxk_cpu_run(t->cpu, k->alone ? 0 : NX_SCHED_QUANTUM_BLOCKS, &st);

@@ -55,6 +55,7 @@ struct init {
 	int trust_fd, state_fd;
 	int lock_fd;   /* the state directory's lock: held open until init exits */
 	int bundle_fd; /* a run's bundle directory (NX_CTL_CFG_BUNDLE_DIR), or -1 */
+	int trace_fd;  /* the trace pipe (NX_CTL_CFG_TRACE), or -1 */
 	struct nx_landlock_rule confine[INIT_CONFINE_MAX]; /* sandbox.c, until BOOT */
 	size_t nconfine;
 	char exe_dir[4096];

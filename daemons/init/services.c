@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "init.h"
+#include "nexus/trace.h"
 #include "nxhost.h"
 #include "nexus/syscall.h"
 
@@ -137,11 +138,14 @@ static int svc_attach_init(struct init *in, struct svc *samgrd)
 	return in->registry != NULL ? 0 : -1;
 }
 
+/* nx_exec_fds places src[5] at fd 3 + 5. */
+_Static_assert(NXD_FD_KERNEL + 5 == NX_TRACE_FD, "the trace pipe is the sixth fd placed");
+
 int svc_start(struct init *in, struct svc *s)
 {
 	const char *name = s->def->name;
 	char path[sizeof(in->exe_dir) + NX_SVC_NAME_MAX + 1];
-	int src[5] = {-1, -1, -1, -1, -1};
+	int src[6] = {-1, -1, -1, -1, -1, -1};
 	int chan[2] = {-1, -1}, reg[2] = {-1, -1};
 	struct svc *samgrd = svc_by_name(in, "samgrd");
 	pid_t pid;
@@ -170,6 +174,8 @@ int svc_start(struct init *in, struct svc *s)
 						: -1;
 	src[3] = reg[1];
 	src[4] = s->def->bundle ? in->bundle_fd : -1;
+	/* fd 8 (NX_TRACE_FD), whatever fds 5-7 are: the trace pipe when the session traces. */
+	src[5] = in->trace_fd;
 	pid = fork();
 	if (pid < 0) {
 		nxd_say("init: cannot start %s: fork: %s", name, strerror(errno));
@@ -189,7 +195,7 @@ int svc_start(struct init *in, struct svc *s)
 		}
 		if (fault != NULL)
 			snprintf(env0, sizeof(env0), "NEXUS_FAULT=%s", fault);
-		nx_exec_fds(path, argv, fault != NULL ? envp : envp + 1, NXD_FD_KERNEL, src, 5);
+		nx_exec_fds(path, argv, fault != NULL ? envp : envp + 1, NXD_FD_KERNEL, src, 6);
 	}
 	/* The fault is injected once: the restarted daemon must come up. */
 	s->fault = 0;

@@ -16,3 +16,10 @@ $(BUILD)/tests/test_sim_sandbox: LIBS := -lseccomp -lcmocka
 HOST_PROGS += $(BUILD)/tests/test_sim_sandbox
 TEST_BINS += $(BUILD)/tests/test_sim_sandbox
 UNIT_TESTS += $(BUILD)/tests/test_sim_sandbox
+
+# --wrap's word splitting (sim/wrap.c).
+$(BUILD)/tests/test_sim_wrap: $(BUILD)/tests/unit/test_sim_wrap.o $(BUILD)/sim/wrap.o
+$(BUILD)/tests/test_sim_wrap: LIBS := -lcmocka
+HOST_PROGS += $(BUILD)/tests/test_sim_wrap
+TEST_BINS += $(BUILD)/tests/test_sim_wrap
+UNIT_TESTS += $(BUILD)/tests/test_sim_wrap

@@ -11,6 +11,7 @@ static void run_usage(FILE *f)
 	fprintf(f,
 		"usage: nexus-sim run [-v] [--state DIR] [--wait-state] [--trust DIR]\n"
 		"                     [--env K=V]... [--mem-limit SIZE] [--timeout SECONDS]\n"
+		"                     [--wrap DAEMON=CMD]...\n"
 		"                     BUNDLE [-- ARGS...]\n"
 		"\n"
 		"Boot the system, install BUNDLE through bundlemgrd (signature checked\n"
@@ -38,6 +39,9 @@ static void run_usage(FILE *f)
 		"                      default 1G); past it vmo_create returns -ENOMEM\n"
 		"  --timeout SECONDS   end the run after SECONDS (decimals allowed): the\n"
 		"                      payload's crash report says timeout, exit 124\n"
+		"  --wrap DAEMON=CMD   start DAEMON under CMD, split into words as a shell\n"
+		"                      would (no shell): e.g. execd='strace -f -o execd.trace'\n"
+		"                      (repeatable, once per daemon; docs/tools.md)\n"
 		"  -h, --help          this text\n");
 }
 
@@ -70,7 +74,7 @@ int cmd_run(int argc, char **argv)
 	struct sim_opts o = {0};
 	int err = sim_opts_parse(&o, argc, argv,
 				 OPT_VERBOSE | OPT_STATE | OPT_TRUST | OPT_ENV | OPT_MEM_LIMIT |
-				     OPT_TIMEOUT | OPT_WAIT_STATE,
+				     OPT_TIMEOUT | OPT_WAIT_STATE | OPT_WRAP,
 				 1);
 
 	if (err == 0 && o.help) {

@@ -24,7 +24,8 @@ enum {
 	O_TIMEOUT,
 	O_WAIT_STATE,
 	O_TRIES,
-	O_JSON
+	O_JSON,
+	O_WRAP
 };
 
 static const struct option long_opts[] = {
@@ -39,6 +40,7 @@ static const struct option long_opts[] = {
     {"wait-state", no_argument, NULL, O_WAIT_STATE},
     {"tries", required_argument, NULL, O_TRIES},
     {"json", no_argument, NULL, O_JSON},
+    {"wrap", required_argument, NULL, O_WRAP},
     {NULL, 0, NULL, 0},
 };
 
@@ -66,6 +68,8 @@ static unsigned opt_bit(int c)
 		return OPT_TRIES;
 	case O_JSON:
 		return OPT_JSON;
+	case O_WRAP:
+		return OPT_WRAP;
 	default:
 		return 0;
 	}
@@ -193,6 +197,19 @@ static int opt_one(struct sim_opts *o, int c, const char *arg, const char *cmd)
 	case O_JSON:
 		o->json = 1;
 		return 0;
+	case O_WRAP: {
+		static struct sim_wrap w;
+		int err = wrap_parse(&w, arg, o->wrap, o->nwrap, cmd);
+
+		/* Each daemon once: a ninth --wrap names one twice, which wrap_parse refused. */
+		if (err != 0)
+			return err;
+		o->wrap[o->nwrap] = w;
+		for (size_t i = 0; i < w.nwords; i++)
+			o->wrap[o->nwrap].words[i] = o->wrap[o->nwrap].buf + (w.words[i] - w.buf);
+		o->nwrap++;
+		return 0;
+	}
 	default:
 		return NX_EXIT_USAGE;
 	}

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "nexus/limits.h"
+#include "wrap.h"
 
 /* Which options a command takes. */
 #define OPT_VERBOSE (1u << 0)
@@ -22,6 +23,7 @@
 #define OPT_WAIT_STATE (1u << 7)
 #define OPT_TRIES (1u << 8)
 #define OPT_JSON (1u << 9)
+#define OPT_WRAP (1u << 10) /* --wrap DAEMON=CMD, repeatable (wrap.h) */
 
 #define SIM_PKG_PREFIX "pkg:/"	       /* run pkg:/NAME: a bundle installed in the booted slot */
 #define SIM_ENV_MAX NX_ENVC_MAX	       /* --env options of one run: the stack builder's cap */
@@ -47,6 +49,8 @@ struct sim_opts {
 	uint64_t mem_limit;  /* bytes all VMOs may hold (default NX_MEM_LIMIT_DEFAULT) */
 	uint64_t timeout_ms; /* --timeout: the run ends after this; 0 for none */
 	int wait_state;	     /* --wait-state: wait for a state dir in use, not exit 75 */
+	struct sim_wrap wrap[SIM_WRAP_MAX]; /* --wrap, in order */
+	size_t nwrap;
 };
 
 /*

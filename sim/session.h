@@ -46,6 +46,10 @@ struct session {
 	uint64_t reboot_ns; /* CLOCK_MONOTONIC when the last soft reboot began */
 	uint64_t down_ns;   /* ... and when init said its daemons were down */
 	struct nx_msg *msg;
+	/* --wrap: each wrapper's executable (O_PATH), opened at the first boot, before the
+	 * sandbox, and handed to init again at every boot. */
+	int wrap_fd[SIM_WRAP_MAX];
+	size_t nwrap_fd;
 };
 
 /* Run a whole session; returns nexus-sim's exit status (cli.h). */

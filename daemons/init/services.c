@@ -177,9 +177,11 @@ int svc_start(struct init *in, struct svc *s)
 	}
 	if (pid == 0) {
 		const char *fault = s->fault ? in->fault : NULL;
-		char env0[64], slot[2] = {(char)('a' + in->slot), 0};
+		char env0[64], env1[64], slot[2] = {(char)('a' + in->slot), 0};
+		char *wargv[NX_WRAP_WORDS_MAX + 4];
 		char *argv[] = {(char *)name, NULL, NULL, NULL};
-		char *envp[] = {env0, NULL};
+		char *envp[] = {env1, env0, NULL};
+		size_t w = s->wrap_argc;
 
 		if (s->def->args == SVC_ARGS_SLOT) {
 			argv[1] = slot;
@@ -189,7 +191,16 @@ int svc_start(struct init *in, struct svc *s)
 		}
 		if (fault != NULL)
 			snprintf(env0, sizeof(env0), "NEXUS_FAULT=%s", fault);
-		nx_exec_fds(path, argv, fault != NULL ? envp : envp + 1, NXD_FD_KERNEL, src, 5);
+		else
+			envp[1] = NULL;
+		if (s->wrap_path == NULL)
+			nx_exec_fds(path, argv, envp + 1, NXD_FD_KERNEL, src, 5);
+		/* --wrap: the tool's words, then the daemon's path and its usual arguments. */
+		memcpy(wargv, s->wrap_argv, w * sizeof(wargv[0]));
+		wargv[w] = path;
+		memcpy(wargv + w + 1, argv + 1, sizeof(argv) - sizeof(argv[0]));
+		snprintf(env1, sizeof(env1), "%s=%s", NXD_WRAP_ENV, name);
+		nx_exec_fds(s->wrap_path, wargv, envp, NXD_FD_KERNEL, src, 5);
 	}
 	/* The fault is injected once: the restarted daemon must come up. */
 	s->fault = 0;

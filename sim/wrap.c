@@ -113,7 +113,11 @@ static int wrap_join(char *out, size_t cap, const char *dir, int len, const char
 	return (size_t)snprintf(out, cap, "%.*s/%s", len, dir, prog) < cap ? 0 : -1;
 }
 
-/* The program as execvp would find it: a path with a '/', else the first in $PATH. */
+/*
+ * The program as execvp would find it: a path with a '/', else the first
+ * in $PATH. A candidate of NX_WRAP_PATH_MAX bytes or more is skipped, as
+ * execvp skips one over PATH_MAX.
+ */
 static int wrap_lookup(const char *prog, char *out, size_t cap)
 {
 	const char *path = getenv("PATH");

@@ -85,7 +85,8 @@ static const int sandbox_start[] = {
  * running a daemon in its own process (its start-up reads /proc and its
  * files with the old open/readlink calls, makes its vgdb FIFOs in /tmp,
  * and signals threads), perf record (perf_event_open and its ioctls,
- * its output file, its threads' CPU affinity and memory policy, eventfd).
+ * its output file, its threads' CPU affinity and memory policy, eventfd),
+ * and a shell's vfork (`sh -c '"$@"; ...' sh`).
  * clone3 and bpf answer ENOSYS (glibc then forks and makes threads with
  * clone, which the namespace rule below checks; perf goes on without
  * BPF), unshare is allowed without a namespace flag (perf's CLONE_FS).
@@ -141,6 +142,7 @@ static const int sandbox_wrap[] = {
     __NR_times,
     __NR_pause,
     __NR_chdir,
+    __NR_vfork,
 };
 
 /*

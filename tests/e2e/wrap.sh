@@ -60,6 +60,15 @@ else
 	sed 's/^/     /' "$work/probe.err"
 fi
 
+# A wrapper's own exit status at shutdown is reported (valgrind --error-exitcode's way).
+wrapped sh7 0 run -v --wrap vfsd="sh -c '\"\$@\"; exit 7' sh" demo.hello.nxb
+grep -q '^init: vfsd exited code=7$' "$work/sh7/err" || fail "a wrapper's exit 7 at shutdown is not reported"
+cmp -s "$work/sh7/out" "$work/plain.out" || fail "sh -c wrapper: output differs"
+
+# --wrap does not allow namespaces: unshare(CLONE_NEWNET) kills the tool, init says so.
+wrapped ns 70 run -v --wrap vfsd='unshare -n' demo.hello.nxb
+grep -q '^init: vfsd died signal=SIGSYS$' "$work/ns/err" || fail "unshare -n as a wrapper was not killed"
+
 # boot: samgrd under strace, the ladder as without.
 wrapped bt 0 boot --wrap samgrd='strace -o samgrd.trace'
 grep -q 'init: ready' "$work/bt/out" || fail "boot --wrap: no ready marker"

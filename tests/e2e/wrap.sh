@@ -33,15 +33,20 @@ grep -q 'execve(".*/daemons/execd"' "$work/st/execd.trace" 2>/dev/null ||
 grep -q 'recvmsg(' "$work/st/execd.trace" 2>/dev/null || fail "strace: no recvmsg in execd.trace"
 grep -q 'sendmsg(' "$work/st/execd.trace" 2>/dev/null || fail "strace: no sendmsg in execd.trace"
 
-# valgrind: keystored verifies the bundle's signature under memcheck.
-wrapped vg 0 run -v --wrap keystored='valgrind --error-exitcode=99' demo.hello.nxb
-grep -q 'Hello from demo.hello' "$work/vg/out" || fail "valgrind: no payload output"
-grep -Eq '^==[0-9]+== Command: .*/daemons/keystored$' "$work/vg/err" ||
-	fail "valgrind: memcheck did not run keystored"
-grep -Eq '^==[0-9]+== ERROR SUMMARY: 0 errors' "$work/vg/err" ||
-	fail "valgrind: no clean ERROR SUMMARY for keystored"
-grep -q '^init: up keystored' "$work/vg/err" || fail "valgrind: keystored never came up"
-grep -q 'keystored exited code=99' "$work/vg/err" && fail "valgrind: memcheck found errors"
+# valgrind: keystored verifies the bundle's signature under memcheck. An ASan build
+# (make asan) cannot run under valgrind at all: that case says so instead.
+if grep -q __asan_init "$BIN/daemons/keystored"; then
+	echo "NOTE an ASan build: valgrind cannot run its daemons, so --wrap with valgrind is NOT tested"
+else
+	wrapped vg 0 run -v --wrap keystored='valgrind --error-exitcode=99' demo.hello.nxb
+	grep -q 'Hello from demo.hello' "$work/vg/out" || fail "valgrind: no payload output"
+	grep -Eq '^==[0-9]+== Command: .*/daemons/keystored$' "$work/vg/err" ||
+		fail "valgrind: memcheck did not run keystored"
+	grep -Eq '^==[0-9]+== ERROR SUMMARY: 0 errors' "$work/vg/err" ||
+		fail "valgrind: no clean ERROR SUMMARY for keystored"
+	grep -q '^init: up keystored' "$work/vg/err" || fail "valgrind: keystored never came up"
+	grep -q 'keystored exited code=99' "$work/vg/err" && fail "valgrind: memcheck found errors"
+fi
 
 # perf: a profile of bundlemgrd, if this machine lets an unprivileged process use perf at all.
 # As the user types it: perf picks its default event (cpu-clock where there is no PMU).
@@ -132,4 +137,4 @@ expect 64 '--wrap needs a value' -- "$SIM" run demo.hello.nxb --wrap
 expect 66 'nx-no-such-tool: not found in \$PATH' -- "$SIM" run --wrap execd=nx-no-such-tool demo.hello.nxb
 expect 66 '/nonexistent/tool: not an executable file' -- "$SIM" run --wrap execd=/nonexistent/tool demo.hello.nxb
 
-finish "--wrap: strace, valgrind$([ -e "$work/pf/bm.data" ] && echo ', perf'), soft reboot, limits and refusals ok"
+finish "--wrap: strace$([ -e "$work/vg/err" ] && echo ', valgrind')$([ -e "$work/pf/bm.data" ] && echo ', perf'), soft reboot, limits and refusals ok"

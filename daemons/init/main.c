@@ -1,10 +1,11 @@
 /*
  * init: fd 0 /dev/null, fd 1/2 the console, fd 3 its kernel socket,
  * fd 4 the control channel with nexus-sim; argv[1] "wrap" when nexus-sim
- * has --wrap options (sandbox.c). It waits for CONFIG and BOOT there, then brings the daemons up
- * (docs/daemons.md). A soft reboot (NX_CTL_REBOOT) ends with init executing itself afresh, argv[1]
- * "reboot" and argv[2] its directory (its filter allows no readlink), on
- * the next boot's kernel socket.
+ * has --wrap options (sandbox.c). It waits for CONFIG and BOOT there,
+ * then brings the daemons up (docs/daemons.md). A soft reboot
+ * (NX_CTL_REBOOT) ends with init executing itself afresh, argv[1]
+ * "reboot" and argv[2] its directory (its filter allows no readlink),
+ * then "wrap" again if it was, on the next boot's kernel socket.
  */
 #include <fcntl.h>
 #include <signal.h>

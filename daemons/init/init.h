@@ -53,6 +53,7 @@ struct svc {
 	const char *wrap_path;
 	char *wrap_argv[NX_WRAP_WORDS_MAX];
 	size_t wrap_argc;
+	char *wrap_buf; /* the item's strings, which wrap_path and wrap_argv point into */
 };
 
 struct init {

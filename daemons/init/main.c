@@ -99,6 +99,8 @@ int main(int argc, char **argv)
 	if (in.reexec_fd >= 0 && in.ctl != NULL)
 		init_reexec(&in);
 	nxd_loop_free(in.loop);
+	for (size_t i = 0; i < in.nsvc; i++)
+		free(in.svc[i].wrap_buf);
 	free(in.svc);
 	return code;
 }

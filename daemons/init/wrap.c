@@ -40,7 +40,8 @@ const char *wrap_config(struct init *in, struct nx_msg *m)
 	if (copy == NULL)
 		return "out of memory";
 	memcpy(copy, m->body, m->len);
-	/* The words keep pointing into the copy for init's lifetime. */
+	/* The words keep pointing into the copy until init exits (main frees it). */
+	s->wrap_buf = copy;
 	s->wrap_path = copy + (strs[1] - (char *)m->body);
 	s->wrap_argc = n - 2;
 	for (size_t i = 2; i < n; i++)

@@ -26,3 +26,10 @@ $(BUILD)/tests/test_timeline: LIBS := -lcmocka
 HOST_PROGS += $(BUILD)/tests/test_timeline
 TEST_BINS += $(BUILD)/tests/test_timeline
 UNIT_TESTS += $(BUILD)/tests/test_timeline
+
+# --wrap's word splitting (sim/wrap.c).
+$(BUILD)/tests/test_sim_wrap: $(BUILD)/tests/unit/test_sim_wrap.o $(BUILD)/sim/wrap.o
+$(BUILD)/tests/test_sim_wrap: LIBS := -lcmocka
+HOST_PROGS += $(BUILD)/tests/test_sim_wrap
+TEST_BINS += $(BUILD)/tests/test_sim_wrap
+UNIT_TESTS += $(BUILD)/tests/test_sim_wrap

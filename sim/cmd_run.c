@@ -12,6 +12,7 @@ static void run_usage(FILE *f)
 		"usage: nexus-sim run [-v] [--state DIR] [--wait-state] [--trust DIR]\n"
 		"                     [--env K=V]... [--mem-limit SIZE] [--timeout SECONDS]\n"
 		"                     [--trace=CLASSES [--trace-out FILE]] [--timeline FILE]\n"
+		"                     [--wrap DAEMON=CMD]...\n"
 		"                     BUNDLE [-- ARGS...]\n"
 		"\n"
 		"Boot the system, install BUNDLE through bundlemgrd (signature checked\n"
@@ -44,6 +45,9 @@ static void run_usage(FILE *f)
 		"  --trace-out FILE    ... in FILE instead\n"
 		"  --timeline FILE     the session in the Chrome trace event format, for\n"
 		"                      ui.perfetto.dev or chrome://tracing (docs/tools.md)\n"
+		"  --wrap DAEMON=CMD   start DAEMON under CMD, split into words as a shell\n"
+		"                      would (no shell): e.g. execd='strace -f -o execd.trace'\n"
+		"                      (repeatable, once per daemon; docs/tools.md)\n"
 		"  -h, --help          this text\n");
 }
 
@@ -74,10 +78,11 @@ static int run_check_args(const struct sim_opts *o)
 int cmd_run(int argc, char **argv)
 {
 	struct sim_opts o = {0};
-	int err = sim_opts_parse(&o, argc, argv,
-				 OPT_VERBOSE | OPT_STATE | OPT_TRUST | OPT_ENV | OPT_MEM_LIMIT |
-				     OPT_TIMEOUT | OPT_WAIT_STATE | OPT_TRACE | OPT_TIMELINE,
-				 1);
+	int err =
+	    sim_opts_parse(&o, argc, argv,
+			   OPT_VERBOSE | OPT_STATE | OPT_TRUST | OPT_ENV | OPT_MEM_LIMIT |
+			       OPT_TIMEOUT | OPT_WAIT_STATE | OPT_TRACE | OPT_TIMELINE | OPT_WRAP,
+			   1);
 
 	if (err == 0 && o.help) {
 		run_usage(stdout);

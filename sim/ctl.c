@@ -4,6 +4,8 @@
  * table like the daemons': a frame of the wrong shape ends the session
  * as an internal error, never as a crash.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -210,6 +212,38 @@ void ctl_on_frame(void *arg, int fd, short revents)
 	nx_msg_release(m);
 }
 
+/* CONFIG WRAP for each --wrap: the daemon, the wrapper's path and words; fd the wrapper. */
+static int ctl_send_wraps(struct session *s)
+{
+	static uint8_t body[NX_CTL_WRAP_BODY_MAX];
+
+	for (size_t i = 0; i < s->o->nwrap; i++) {
+		const struct sim_wrap *w = &s->o->wrap[i];
+		size_t off = 0;
+		int fd, err;
+
+		off += (size_t)sprintf((char *)body + off, "%s", w->daemon) + 1;
+		off += (size_t)sprintf((char *)body + off, "%s", w->path) + 1;
+		for (size_t k = 0; k < w->nwords; k++)
+			off += (size_t)sprintf((char *)body + off, "%s", w->words[k]) + 1;
+		/* The first boot runs before nexus-sim's sandbox, which opens no path. */
+		if (i == s->nwrap_fd) {
+			fd = open(w->path, O_PATH | O_CLOEXEC);
+			if (fd < 0) {
+				fprintf(stderr, "nexus-sim: --wrap %s: %s: %s\n", w->daemon,
+					w->path, strerror(errno));
+				return -1;
+			}
+			s->wrap_fd[s->nwrap_fd++] = fd;
+		}
+		err = nx_wire_send(s->ctl, NX_CTL_CONFIG, NX_CTL_CFG_WRAP, NULL, body, off,
+				   s->wrap_fd[i]);
+		if (err != 0)
+			return -1;
+	}
+	return 0;
+}
+
 int ctl_boot(struct session *s)
 {
 	uint64_t flags = s->o->state_dir != NULL ? NX_CTL_BOOT_STATEFS : 0;
@@ -229,6 +263,7 @@ int ctl_boot(struct session *s)
 			 s->st->lock) != 0 ||
 	    (s->bundle_fd >= 0 && nx_wire_send(s->ctl, NX_CTL_CONFIG, NX_CTL_CFG_BUNDLE_DIR, NULL,
 					       NULL, 0, s->bundle_fd) != 0) ||
+	    ctl_send_wraps(s) != 0 ||
 	    nx_wire_send(s->ctl, NX_CTL_BOOT, flags, NULL, NULL, 0, -1) != 0)
 		return -1;
 	return 0;

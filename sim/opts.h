@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "nexus/limits.h"
+#include "wrap.h"
 
 /* Which options a command takes. */
 #define OPT_VERBOSE (1u << 0)
@@ -24,6 +25,7 @@
 #define OPT_JSON (1u << 9)
 #define OPT_TRACE (1u << 10)	/* --trace=CLASSES and --trace-out FILE */
 #define OPT_TIMELINE (1u << 11) /* --timeline FILE.json */
+#define OPT_WRAP (1u << 12)	/* --wrap DAEMON=CMD, repeatable (wrap.h) */
 
 /* --trace classes (sim_opts.trace). */
 #define SIM_TRACE_SYSCALLS (1u << 0) /* payload syscalls, decoded */
@@ -57,6 +59,8 @@ struct sim_opts {
 	unsigned trace;	       /* --trace: SIM_TRACE_* classes, 0 for none */
 	const char *trace_out; /* --trace-out: the trace's file, NULL for stderr */
 	const char *timeline;  /* --timeline: the Chrome trace file, or NULL */
+	struct sim_wrap wrap[SIM_WRAP_MAX]; /* --wrap, in order */
+	size_t nwrap;
 };
 
 /*

@@ -193,7 +193,7 @@ static int session_start(struct session *s)
 		close(ks[1]);
 		return NX_EXIT_INTERNAL;
 	}
-	s->init_pid = init_launch(s->console, ks[1], ctl[1]);
+	s->init_pid = init_launch(s->console, ks[1], ctl[1], s->o->nwrap > 0);
 	close(ks[1]);
 	close(ctl[1]);
 	s->ctl = ctl[0];
@@ -439,6 +439,8 @@ out:
 		close(s.trust);
 	if (s.timer >= 0)
 		close(s.timer);
+	for (size_t i = 0; i < s.nwrap_fd; i++)
+		close(s.wrap_fd[i]);
 	state_dir_close(&st);
 	close(s.sig);
 	return session_code(&s);

@@ -48,6 +48,10 @@ struct session {
 	uint64_t down_ns;   /* ... and when init said its daemons were down */
 	struct nx_msg *msg;
 	struct sim_trace *trace; /* --trace, --timeline; else NULL */
+	/* --wrap: each wrapper's executable (O_PATH), opened at the first boot, before the
+	 * sandbox, and handed to init again at every boot. */
+	int wrap_fd[SIM_WRAP_MAX];
+	size_t nwrap_fd;
 };
 
 /* Run a whole session; returns nexus-sim's exit status (cli.h). */

@@ -21,12 +21,20 @@ static void ctl_config(struct nxd_conn *c, struct nx_msg *m, void *arg)
 		    : m->hdr.arg == NX_CTL_CFG_TRACE	  ? &in->trace_fd
 							  : NULL;
 	int want_dir = m->hdr.arg != NX_CTL_CFG_STATE_LOCK && m->hdr.arg != NX_CTL_CFG_TRACE;
+	int wrap = m->hdr.arg == NX_CTL_CFG_WRAP;
+	const char *why = NULL;
 	struct stat st;
 
-	if (slot == NULL || in->booting || in->booted) {
-		(void)nxd_reply_err(c, &m->hdr, -NX_EINVAL,
-				    slot == NULL ? "unknown configuration item"
-						 : "configuration after boot");
+	if ((slot == NULL && !wrap) || in->booting || in->booted)
+		why = slot == NULL && !wrap ? "unknown configuration item"
+					    : "configuration after boot";
+	else if (wrap)
+		why = wrap_config(in, m);
+	else if (m->len != 0)
+		why = "configuration item with a body";
+	if (why != NULL || wrap) {
+		if (why != NULL)
+			(void)nxd_reply_err(c, &m->hdr, -NX_EINVAL, "%s", why);
 		return;
 	}
 	if (m->hdr.arg == NX_CTL_CFG_TRACE) {
@@ -160,7 +168,7 @@ static void ctl_shutdown(struct nxd_conn *c, struct nx_msg *m, void *arg)
 }
 
 const struct nxd_handler init_ctl_table[] = {
-    {{NX_CTL_CONFIG, 0, 0, NX_FD_REQUIRED}, ctl_config},
+    {{NX_CTL_CONFIG, 0, NX_CTL_WRAP_BODY_MAX, NX_FD_REQUIRED}, ctl_config},
     {{NX_CTL_BOOT, 0, 0, NX_FD_NONE}, ctl_boot},
     {{NX_CTL_RUN, sizeof(struct nx_ctl_run) + 1, NX_FRAME_BODY_MAX, NX_FD_OPTIONAL}, ctl_run},
     {{NX_CTL_SHUTDOWN, 0, 0, NX_FD_NONE}, ctl_shutdown},

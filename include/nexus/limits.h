@@ -89,7 +89,8 @@
  * Limits named where they live (the module that enforces them), listed
  * here so this file is the index of every limit. Each is tested at the
  * limit and one past it.
- *   nexus/svc.h        NX_ERRMSG_MAX, NX_LOG_RECORD_MAX, NX_LOG_FIELDS_MAX, NX_LOG_KEY_MAX
+ *   nexus/svc.h        NX_ERRMSG_MAX, NX_LOG_RECORD_MAX, NX_LOG_FIELDS_MAX, NX_LOG_KEY_MAX,
+ *                      NX_WRAP_WORDS_MAX, NX_WRAP_CMD_MAX, NX_WRAP_PATH_MAX (--wrap)
  *   nexus/svc_key.h    NX_KEY_FILE_MAX, NX_KEY_TRUSTED_MAX, NX_KEY_MSG_MAX, NX_KEY_INLINE_MAX
  *   nexus/svc_bundle.h NX_BUNDLE_INSTALLED_MAX
  *   nexus/svc_vfs.h    NX_VFS_READ_MAX, NX_VFS_FILE_MAX
@@ -103,7 +104,7 @@
  *   loader/loader.h    NXL_MAP_MAX, NXL_COPY_MAX (derived from NX_ELF_LOAD_MAX)
  *   sim/ksim.h         KSIM_CLIENTS_MAX, KSIM_WATCH_MAX
  *   sim/cpu_unicorn.h  NXK_CPU_TCG_BUFFER, NXK_CPU_RDTIME_STEP, NXK_CPU_TLB_GROW_FILLS
- *   sim/opts.h         SIM_ENV_MAX
+ *   sim/opts.h         SIM_ENV_MAX         sim/wrap.h SIM_WRAP_MAX
  *   daemons/lib/include/nxd_loop.h  NXD_LOOP_CONNS_MAX, NXD_CALLS_MAX
  *   daemons/init/      INIT_STOP_GRACE_MS, INIT_RESTART_GAP_MS, INIT_DEATHS_MAX
  *   daemons/samgrd/    REGISTRY_MAX        daemons/logd/ JOURNAL_LINE_MAX

@@ -98,3 +98,12 @@ void nx_seccomp_symbolizer_start(void)
 	__sanitizer_symbolize_pc(__builtin_return_address(0), "%f", name, sizeof(name));
 #endif
 }
+
+const char *nx_seccomp_san_traced_env(void)
+{
+#ifdef SAN_LSAN
+	return "ASAN_OPTIONS=detect_leaks=0";
+#else
+	return NULL;
+#endif
+}

@@ -37,4 +37,12 @@ void nx_seccomp_leak_check_now(void);
  */
 void nx_seccomp_symbolizer_start(void);
 
+/*
+ * The ASan build: the environment string that turns the leak checker off
+ * in a process started under a tracer (nexus-sim --wrap execd='strace
+ * ...'): LeakSanitizer stops the world with ptrace, which fails in a
+ * process that is traced already. NULL in other builds.
+ */
+const char *nx_seccomp_san_traced_env(void);
+
 #endif

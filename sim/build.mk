@@ -17,6 +17,23 @@ HOST_PROGS += $(BUILD)/tests/test_sim_sandbox
 TEST_BINS += $(BUILD)/tests/test_sim_sandbox
 UNIT_TESTS += $(BUILD)/tests/test_sim_sandbox
 
+# --trace and --timeline, end to end.
+E2E_TESTS += tests/e2e/trace.sh tests/e2e/timeline.py
+
+# The timeline's limits and JSON (sim/timeline.c).
+$(BUILD)/tests/test_timeline: $(BUILD)/tests/unit/test_timeline.o $(BUILD)/sim/timeline.o
+$(BUILD)/tests/test_timeline: LIBS := -lcmocka
+HOST_PROGS += $(BUILD)/tests/test_timeline
+TEST_BINS += $(BUILD)/tests/test_timeline
+UNIT_TESTS += $(BUILD)/tests/test_timeline
+
+# --wrap's word splitting (sim/wrap.c).
+$(BUILD)/tests/test_sim_wrap: $(BUILD)/tests/unit/test_sim_wrap.o $(BUILD)/sim/wrap.o
+$(BUILD)/tests/test_sim_wrap: LIBS := -lcmocka
+HOST_PROGS += $(BUILD)/tests/test_sim_wrap
+TEST_BINS += $(BUILD)/tests/test_sim_wrap
+UNIT_TESTS += $(BUILD)/tests/test_sim_wrap
+
 # The gdb stub's packet framing.
 $(BUILD)/tests/test_gdb_pkt: $(BUILD)/tests/unit/test_gdb_pkt.o $(BUILD)/sim/gdb_pkt.o
 $(BUILD)/tests/test_gdb_pkt: LIBS := -lcmocka

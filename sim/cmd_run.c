@@ -11,7 +11,9 @@ static void run_usage(FILE *f)
 	fprintf(f,
 		"usage: nexus-sim run [-v] [--state DIR] [--wait-state] [--trust DIR]\n"
 		"                     [--env K=V]... [--mem-limit SIZE] [--timeout SECONDS]\n"
-		"                     [--gdb HOST:PORT] BUNDLE [-- ARGS...]\n"
+		"                     [--trace=CLASSES [--trace-out FILE]] [--timeline FILE]\n"
+		"                     [--wrap DAEMON=CMD]... [--gdb HOST:PORT]\n"
+		"                     BUNDLE [-- ARGS...]\n"
 		"\n"
 		"Boot the system, install BUNDLE through bundlemgrd (signature checked\n"
 		"against the trust directory), run its payload through execd with ARGS,\n"
@@ -38,6 +40,14 @@ static void run_usage(FILE *f)
 		"                      default 1G); past it vmo_create returns -ENOMEM\n"
 		"  --timeout SECONDS   end the run after SECONDS (decimals allowed): the\n"
 		"                      payload's crash report says timeout, exit 124\n"
+		"  --trace=CLASSES     one line per event of the classes named (syscalls,\n"
+		"                      ipc, sched, comma-separated) on stderr\n"
+		"  --trace-out FILE    ... in FILE instead\n"
+		"  --timeline FILE     the session in the Chrome trace event format, for\n"
+		"                      ui.perfetto.dev or chrome://tracing (docs/tools.md)\n"
+		"  --wrap DAEMON=CMD   start DAEMON under CMD, split into words as a shell\n"
+		"                      would (no shell): e.g. execd='strace -f -o execd.trace'\n"
+		"                      (repeatable, once per daemon; docs/tools.md)\n"
 		"  --gdb HOST:PORT     serve the GDB remote protocol there (PORT 0: any free\n"
 		"                      port; HOST empty: 127.0.0.1); the payload waits before\n"
 		"                      its first instruction for gdb (docs/tools.md)\n"
@@ -73,7 +83,8 @@ int cmd_run(int argc, char **argv)
 	struct sim_opts o = {0};
 	int err = sim_opts_parse(&o, argc, argv,
 				 OPT_VERBOSE | OPT_STATE | OPT_TRUST | OPT_ENV | OPT_MEM_LIMIT |
-				     OPT_TIMEOUT | OPT_WAIT_STATE | OPT_GDB,
+				     OPT_TIMEOUT | OPT_WAIT_STATE | OPT_TRACE | OPT_TIMELINE |
+				     OPT_WRAP | OPT_GDB,
 				 1);
 
 	if (err == 0 && o.help) {

@@ -4,6 +4,8 @@
  * table like the daemons': a frame of the wrong shape ends the session
  * as an internal error, never as a crash.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +18,7 @@
 #include "nexus/svc_update.h"
 #include "session.h"
 #include "state_dir.h"
+#include "trace.h"
 #include "update.h"
 
 struct ctl_handler {
@@ -65,6 +68,7 @@ static int ctl_send_run(struct session *s)
 		memcpy(body + off, o->env[i], strlen(o->env[i]) + 1);
 		off += strlen(o->env[i]) + 1;
 	}
+	sim_trace_step(s->trace, "run", 1);
 	err = nx_wire_send(s->ctl, NX_CTL_RUN, 0, NULL, body, len, s->bundle_fd);
 	free(body);
 	return err == 0 ? 0 : -1;
@@ -72,6 +76,7 @@ static int ctl_send_run(struct session *s)
 
 static void on_ready(struct session *s, struct nx_msg *m)
 {
+	sim_trace_step(s->trace, "boot", 0);
 	session_say_reboot(s);
 	if (nx_msg_result(m) < 0) {
 		ctl_fail(s, NX_EXIT_INTERNAL, "boot failed", m);
@@ -105,6 +110,7 @@ static void on_result(struct session *s, struct nx_msg *m)
 	struct nx_ctl_result r;
 	int64_t res = nx_msg_result(m);
 
+	sim_trace_step(s->trace, "run", 0);
 	session_shutdown(s);
 	if (res < 0) {
 		const char *label = strrchr(s->o->bundle, '/');
@@ -143,6 +149,7 @@ static void on_result(struct session *s, struct nx_msg *m)
 static void on_down(struct session *s, struct nx_msg *m)
 {
 	s->down = 1;
+	sim_trace_step(s->trace, "shutdown", 0);
 	if (m->hdr.arg != 0)
 		fprintf(stderr, "nexus-sim: %llu daemon(s) had to be killed at shutdown\n",
 			(unsigned long long)m->hdr.arg);
@@ -157,6 +164,7 @@ static void on_updated(struct session *s, struct nx_msg *m)
 		ctl_fail(s, NX_EXIT_INTERNAL, "init sent an unasked update reply", m);
 		return;
 	}
+	sim_trace_step(s->trace, "update", 0);
 	update_on_reply(s->update, m);
 }
 
@@ -210,10 +218,48 @@ void ctl_on_frame(void *arg, int fd, short revents)
 	nx_msg_release(m);
 }
 
+/* CONFIG WRAP for each --wrap: the daemon, the wrapper's path and words; fd the wrapper. */
+static int ctl_send_wraps(struct session *s)
+{
+	static uint8_t body[NX_CTL_WRAP_BODY_MAX];
+
+	for (size_t i = 0; i < s->o->nwrap; i++) {
+		const struct sim_wrap *w = &s->o->wrap[i];
+		size_t off = 0;
+		int fd, err;
+
+		off += (size_t)sprintf((char *)body + off, "%s", w->daemon) + 1;
+		off += (size_t)sprintf((char *)body + off, "%s", w->path) + 1;
+		for (size_t k = 0; k < w->nwords; k++)
+			off += (size_t)sprintf((char *)body + off, "%s", w->words[k]) + 1;
+		/* The first boot runs before nexus-sim's sandbox, which opens no path. */
+		if (i == s->nwrap_fd) {
+			fd = open(w->path, O_PATH | O_CLOEXEC);
+			if (fd < 0) {
+				fprintf(stderr, "nexus-sim: --wrap %s: %s: %s\n", w->daemon,
+					w->path, strerror(errno));
+				return -1;
+			}
+			s->wrap_fd[s->nwrap_fd++] = fd;
+		}
+		err = nx_wire_send(s->ctl, NX_CTL_CONFIG, NX_CTL_CFG_WRAP, NULL, body, off,
+				   s->wrap_fd[i]);
+		if (err != 0)
+			return -1;
+	}
+	return 0;
+}
+
 int ctl_boot(struct session *s)
 {
 	uint64_t flags = s->o->state_dir != NULL ? NX_CTL_BOOT_STATEFS : 0;
+	int trace = sim_trace_pipe(s->trace);
 
+	sim_trace_step(s->trace, "boot", 1);
+	/* First, so that init records every frame after it. */
+	if (trace >= 0 &&
+	    nx_wire_send(s->ctl, NX_CTL_CONFIG, NX_CTL_CFG_TRACE, NULL, NULL, 0, trace) != 0)
+		return -1;
 	/* The bundle too, before BOOT: init's Landlock domain and bundlemgrd's must hold it. */
 	if (nx_wire_send(s->ctl, NX_CTL_CONFIG, NX_CTL_CFG_TRUST_DIR, NULL, NULL, 0, s->trust) !=
 		0 ||
@@ -223,6 +269,7 @@ int ctl_boot(struct session *s)
 			 s->st->lock) != 0 ||
 	    (s->bundle_fd >= 0 && nx_wire_send(s->ctl, NX_CTL_CONFIG, NX_CTL_CFG_BUNDLE_DIR, NULL,
 					       NULL, 0, s->bundle_fd) != 0) ||
+	    ctl_send_wraps(s) != 0 ||
 	    nx_wire_send(s->ctl, NX_CTL_BOOT, flags, NULL, NULL, 0, -1) != 0)
 		return -1;
 	return 0;
@@ -235,6 +282,7 @@ int ctl_update(struct session *s, uint32_t op, uint32_t arg, const char *label, 
 	size_t n = label != NULL ? strnlen(label, NX_PATH_MAX - 1) : 0;
 
 	memcpy(body, &u, sizeof(u));
+	sim_trace_step(s->trace, "update", 1);
 	if (n > 0)
 		memcpy(body + sizeof(u), label, n);
 	return nx_wire_send(s->ctl, NX_CTL_UPDATE, 0, NULL, body, sizeof(u) + n, fd) == 0 ? 0 : -1;

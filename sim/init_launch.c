@@ -10,11 +10,11 @@
 #include "init_launch.h"
 #include "nxhost.h"
 
-pid_t init_launch(int console, int ksock, int ctl)
+pid_t init_launch(int console, int ksock, int ctl, int wrap)
 {
 	char dir[PATH_MAX], path[PATH_MAX + 16], env0[128];
 	const char *fault = getenv("NEXUS_FAULT");
-	char *argv[] = {"init", NULL};
+	char *argv[] = {"init", wrap ? "wrap" : NULL, NULL};
 	char *envp[] = {env0, NULL};
 	pid_t pid;
 	int devnull;

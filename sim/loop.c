@@ -104,7 +104,8 @@ struct ksim *ksim_new(const struct ksim_opts *opts)
 				      .kconnect_arg = ks,
 				      .alone = run_alone,
 				      .preempt = preempt,
-				      .alone_arg = ks};
+				      .alone_arg = ks,
+				      .trace = opts->trace};
 	ks->payload_con = console_new(opts->console_fd);
 	if (ks->payload_con != NULL)
 		console_set_quota(ks->payload_con, opts->console_quota);

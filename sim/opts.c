@@ -25,6 +25,10 @@ enum {
 	O_WAIT_STATE,
 	O_TRIES,
 	O_JSON,
+	O_TRACE,
+	O_TRACE_OUT,
+	O_TIMELINE,
+	O_WRAP,
 	O_GDB
 };
 
@@ -40,6 +44,10 @@ static const struct option long_opts[] = {
     {"wait-state", no_argument, NULL, O_WAIT_STATE},
     {"tries", required_argument, NULL, O_TRIES},
     {"json", no_argument, NULL, O_JSON},
+    {"trace", required_argument, NULL, O_TRACE},
+    {"trace-out", required_argument, NULL, O_TRACE_OUT},
+    {"timeline", required_argument, NULL, O_TIMELINE},
+    {"wrap", required_argument, NULL, O_WRAP},
     {"gdb", required_argument, NULL, O_GDB},
     {NULL, 0, NULL, 0},
 };
@@ -68,6 +76,13 @@ static unsigned opt_bit(int c)
 		return OPT_TRIES;
 	case O_JSON:
 		return OPT_JSON;
+	case O_TRACE:
+	case O_TRACE_OUT:
+		return OPT_TRACE;
+	case O_TIMELINE:
+		return OPT_TIMELINE;
+	case O_WRAP:
+		return OPT_WRAP;
 	case O_GDB:
 		return OPT_GDB;
 	default:
@@ -144,6 +159,34 @@ static int parse_seconds(const char *s, uint64_t *ms)
 	return *p == 0 && *ms > 0 && whole <= SIM_TIMEOUT_MAX_S ? 0 : -1;
 }
 
+/* CLASSES: a comma-separated non-empty subset of syscalls, ipc, sched. */
+static int parse_trace(const char *s, unsigned *out)
+{
+	static const struct {
+		const char *name;
+		unsigned bit;
+	} classes[] = {
+	    {"syscalls", SIM_TRACE_SYSCALLS}, {"ipc", SIM_TRACE_IPC}, {"sched", SIM_TRACE_SCHED}};
+	unsigned v = 0;
+
+	for (const char *p = s;; p++) {
+		size_t n = strcspn(p, ",");
+		size_t i = 0;
+
+		while (i < sizeof(classes) / sizeof(classes[0]) &&
+		       (strlen(classes[i].name) != n || strncmp(classes[i].name, p, n) != 0))
+			i++;
+		if (i == sizeof(classes) / sizeof(classes[0]))
+			return -1;
+		v |= classes[i].bit;
+		p += n;
+		if (*p == 0)
+			break;
+	}
+	*out = v;
+	return 0;
+}
+
 static int opt_one(struct sim_opts *o, int c, const char *arg, const char *cmd)
 {
 	switch (c) {
@@ -210,6 +253,37 @@ static int opt_one(struct sim_opts *o, int c, const char *arg, const char *cmd)
 	case O_JSON:
 		o->json = 1;
 		return 0;
+	case O_TRACE:
+		if (parse_trace(arg, &o->trace) != 0) {
+			fprintf(stderr,
+				"nexus-sim %s: --trace '%s': expected classes from syscalls, ipc, "
+				"sched, separated by commas\n",
+				cmd, arg);
+			return NX_EXIT_USAGE;
+		}
+		return 0;
+	case O_TRACE_OUT:
+	case O_TIMELINE:
+		if (arg[0] == 0) {
+			fprintf(stderr, "nexus-sim %s: --%s needs a file\n", cmd,
+				c == O_TRACE_OUT ? "trace-out" : "timeline");
+			return NX_EXIT_USAGE;
+		}
+		*(c == O_TRACE_OUT ? &o->trace_out : &o->timeline) = arg;
+		return 0;
+	case O_WRAP: {
+		static struct sim_wrap w;
+		int err = wrap_parse(&w, arg, o->wrap, o->nwrap, cmd);
+
+		/* Each daemon once: a ninth --wrap names one twice, which wrap_parse refused. */
+		if (err != 0)
+			return err;
+		o->wrap[o->nwrap] = w;
+		for (size_t i = 0; i < w.nwords; i++)
+			o->wrap[o->nwrap].words[i] = o->wrap[o->nwrap].buf + (w.words[i] - w.buf);
+		o->nwrap++;
+		return 0;
+	}
 	case O_GDB:
 		if (!gdb_addr_ok(arg)) {
 			fprintf(stderr,
@@ -256,6 +330,10 @@ int sim_opts_parse(struct sim_opts *o, int argc, char **argv, unsigned allowed, 
 	}
 	if (o->help)
 		return 0;
+	if (o->trace_out != NULL && o->trace == 0) {
+		fprintf(stderr, "nexus-sim %s: --trace-out without --trace\n", cmd);
+		return NX_EXIT_USAGE;
+	}
 	for (int i = optind; i < end; i++, nops++)
 		if (nops < operands)
 			o->operand = argv[i];

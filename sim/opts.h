@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "nexus/limits.h"
+#include "wrap.h"
 
 /* Which options a command takes. */
 #define OPT_VERBOSE (1u << 0)
@@ -22,7 +23,15 @@
 #define OPT_WAIT_STATE (1u << 7)
 #define OPT_TRIES (1u << 8)
 #define OPT_JSON (1u << 9)
-#define OPT_GDB (1u << 10)
+#define OPT_TRACE (1u << 10)	/* --trace=CLASSES and --trace-out FILE */
+#define OPT_TIMELINE (1u << 11) /* --timeline FILE.json */
+#define OPT_WRAP (1u << 12)	/* --wrap DAEMON=CMD, repeatable (wrap.h) */
+#define OPT_GDB (1u << 13)	/* --gdb HOST:PORT (gdb.h) */
+
+/* --trace classes (sim_opts.trace). */
+#define SIM_TRACE_SYSCALLS (1u << 0) /* payload syscalls, decoded */
+#define SIM_TRACE_IPC (1u << 1)	     /* frames between processes */
+#define SIM_TRACE_SCHED (1u << 2)    /* scheduler slices */
 
 #define SIM_PKG_PREFIX "pkg:/"	       /* run pkg:/NAME: a bundle installed in the booted slot */
 #define SIM_ENV_MAX NX_ENVC_MAX	       /* --env options of one run: the stack builder's cap */
@@ -46,10 +55,15 @@ struct sim_opts {
 	size_t nargs;
 	const char *env[SIM_ENV_MAX]; /* run: --env K=V, in order */
 	size_t nenv;
-	uint64_t mem_limit;  /* bytes all VMOs may hold (default NX_MEM_LIMIT_DEFAULT) */
-	uint64_t timeout_ms; /* --timeout: the run ends after this; 0 for none */
-	int wait_state;	     /* --wait-state: wait for a state dir in use, not exit 75 */
-	const char *gdb;     /* --gdb HOST:PORT: serve gdb there (sim/gdb.h); NULL: no */
+	uint64_t mem_limit;    /* bytes all VMOs may hold (default NX_MEM_LIMIT_DEFAULT) */
+	uint64_t timeout_ms;   /* --timeout: the run ends after this; 0 for none */
+	int wait_state;	       /* --wait-state: wait for a state dir in use, not exit 75 */
+	unsigned trace;	       /* --trace: SIM_TRACE_* classes, 0 for none */
+	const char *trace_out; /* --trace-out: the trace's file, NULL for stderr */
+	const char *timeline;  /* --timeline: the Chrome trace file, or NULL */
+	struct sim_wrap wrap[SIM_WRAP_MAX]; /* --wrap, in order */
+	size_t nwrap;
+	const char *gdb; /* --gdb HOST:PORT: serve gdb there (sim/gdb.h); NULL: no */
 };
 
 /*

@@ -13,11 +13,13 @@
 
 /*
  * Confine this process; init_pid is the one process it may still signal.
- * gdb_fd is --gdb's listening socket (sim/gdb.h), the one fd it may still
- * accept connections on; -1 without --gdb. With `verbose`, says once on
- * stderr when the kernel has no Landlock. 0, or NX_EXIT_INTERNAL after
- * saying why.
+ * With `verbose`, says once on stderr when the kernel has no Landlock.
+ * `frame_ids`: the session traces frames (--trace=ipc, --timeline), so
+ * nexus-sim's own frames get request ids, which hold its pid: getpid is
+ * allowed too. gdb_fd is --gdb's listening socket (sim/gdb.h), the one fd
+ * it may still accept connections on; -1 without --gdb. 0, or
+ * NX_EXIT_INTERNAL after saying why.
  */
-int sim_sandbox(int verbose, pid_t init_pid, int gdb_fd);
+int sim_sandbox(int verbose, pid_t init_pid, int frame_ids, int gdb_fd);
 
 #endif

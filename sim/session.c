@@ -30,6 +30,7 @@
 #include "session.h"
 #include "signals.h"
 #include "state_dir.h"
+#include "trace.h"
 #include "update.h"
 
 static uint64_t now_ns(void)
@@ -45,6 +46,7 @@ void session_shutdown(struct session *s)
 	if (s->shutdown_sent)
 		return;
 	s->shutdown_sent = 1;
+	sim_trace_step(s->trace, "shutdown", 1);
 	if (nx_wire_send(s->ctl, NX_CTL_SHUTDOWN, 0, NULL, NULL, 0, -1) != 0)
 		ksim_stop(s->ks, 0);
 }
@@ -74,6 +76,7 @@ void session_reboot(struct session *s)
 		return;
 	}
 	s->shutdown_sent = 1;
+	sim_trace_step(s->trace, "reboot", 1);
 	if (nx_wire_send(s->ctl, NX_CTL_REBOOT, 0, NULL, NULL, 0, ks[1]) != 0) {
 		close(ks[0]);
 		ks[0] = -1;
@@ -191,7 +194,7 @@ static int session_start(struct session *s)
 		close(ks[1]);
 		return NX_EXIT_INTERNAL;
 	}
-	s->init_pid = init_launch(s->console, ks[1], ctl[1]);
+	s->init_pid = init_launch(s->console, ks[1], ctl[1], s->o->nwrap > 0);
 	close(ks[1]);
 	close(ctl[1]);
 	s->ctl = ctl[0];
@@ -233,6 +236,7 @@ int session_relaunch(struct session *s)
 	s->next_ksock = -1;
 	s->down = s->shutdown_sent = s->rebooting = 0;
 	s->reboots++;
+	sim_trace_step(s->trace, "reboot", 0);
 	if (ksim_reset(s->ks) != 0) {
 		fprintf(stderr, "nexus-sim: soft reboot: cannot make a fresh kernel\n");
 		close(ksock);
@@ -372,10 +376,12 @@ int session_run(const struct sim_opts *o)
 	}
 	if ((err = session_inputs(&s)) != 0 ||
 	    (err = state_dir_open(&st, o->state_dir, o->wait_state, s.sig)) != 0 ||
-	    (err = session_state_files(&st)) != 0) {
+	    (err = session_state_files(&st)) != 0 ||
+	    ((s.trace = sim_trace_new(o, &err)) == NULL && err != 0)) {
 		s.code = err;
 		goto out;
 	}
+	ko.trace = sim_trace_kernel_ops(s.trace);
 	s.console = session_console(o, &st);
 	s.msg = malloc(sizeof(*s.msg));
 	s.timer = session_timer(o);
@@ -391,7 +397,8 @@ int session_run(const struct sim_opts *o)
 	if (s.msg == NULL || (s.ks = ksim_new(&ko)) == NULL ||
 	    (o->timeout_ms != 0 && s.timer < 0) ||
 	    ksim_watch_ending(s.ks, s.sig, session_on_signal, &s) != 0 ||
-	    (s.timer >= 0 && ksim_watch_ending(s.ks, s.timer, session_on_timer, &s) != 0)) {
+	    (s.timer >= 0 && ksim_watch_ending(s.ks, s.timer, session_on_timer, &s) != 0) ||
+	    (s.trace != NULL && sim_trace_attach(s.trace, s.ks) != 0)) {
 		fprintf(stderr, "nexus-sim: cannot set up the kernel\n");
 		s.code = NX_EXIT_INTERNAL;
 		goto out;
@@ -404,7 +411,8 @@ int session_run(const struct sim_opts *o)
 	err = session_start(&s);
 	if (err != 0) {
 		s.code = err;
-	} else if ((err = sim_sandbox(o->verbose, s.init_pid, gdb_stub_listen_fd(s.gdb))) != 0) {
+	} else if ((err = sim_sandbox(o->verbose, s.init_pid, sim_trace_pipe(s.trace) >= 0,
+				      gdb_stub_listen_fd(s.gdb))) != 0) {
 		s.code = err;
 	} else {
 		ksim_run(s.ks);
@@ -416,6 +424,9 @@ out:
 	if (s.ctl >= 0)
 		close(s.ctl);
 	session_reap_init(&s);
+	/* Every process that wrote trace records is gone (or going): the rest is read now. */
+	if (s.trace != NULL && (err = sim_trace_finish(s.trace)) != 0 && s.code == 0)
+		s.code = err;
 	if (s.next_ksock >= 0)
 		close(s.next_ksock);
 	gdb_stub_close(s.gdb);
@@ -426,6 +437,7 @@ out:
 		free(s.msg);
 	}
 	update_free(s.update);
+	sim_trace_free(s.trace);
 	if (s.console >= 0)
 		close(s.console);
 	if (s.bundle_fd >= 0)
@@ -434,6 +446,8 @@ out:
 		close(s.trust);
 	if (s.timer >= 0)
 		close(s.timer);
+	for (size_t i = 0; i < s.nwrap_fd; i++)
+		close(s.wrap_fd[i]);
 	state_dir_close(&st);
 	close(s.sig);
 	return session_code(&s);

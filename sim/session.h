@@ -23,6 +23,7 @@ struct ksim;
 struct gdb_stub;
 struct state_dir;
 struct update;
+struct sim_trace;
 
 struct session {
 	const struct sim_opts *o;
@@ -47,6 +48,11 @@ struct session {
 	uint64_t reboot_ns; /* CLOCK_MONOTONIC when the last soft reboot began */
 	uint64_t down_ns;   /* ... and when init said its daemons were down */
 	struct nx_msg *msg;
+	struct sim_trace *trace; /* --trace, --timeline; else NULL */
+	/* --wrap: each wrapper's executable (O_PATH), opened at the first boot, before the
+	 * sandbox, and handed to init again at every boot. */
+	int wrap_fd[SIM_WRAP_MAX];
+	size_t nwrap_fd;
 	struct gdb_stub *gdb; /* --gdb, or NULL */
 };
 

@@ -11,3 +11,4 @@ E2E_TESTS += tests/e2e/boot_ladder.sh tests/e2e/boot_cli.sh tests/e2e/seccomp_fa
 	tests/e2e/run_hello.sh tests/e2e/leak_100.sh \
 	tests/e2e/strace_execd.sh tests/e2e/fault_hang.sh tests/e2e/run_capabilities.sh tests/e2e/run_limits.sh \
 	tests/e2e/state_dir.sh tests/e2e/signals.sh tests/e2e/soak.py
+E2E_TESTS += tests/e2e/wrap.sh

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "init.h"
+#include "nxd_trace.h"
 
 static void ctl_config(struct nxd_conn *c, struct nx_msg *m, void *arg)
 {
@@ -17,14 +18,36 @@ static void ctl_config(struct nxd_conn *c, struct nx_msg *m, void *arg)
 		    : m->hdr.arg == NX_CTL_CFG_STATE_DIR  ? &in->state_fd
 		    : m->hdr.arg == NX_CTL_CFG_STATE_LOCK ? &in->lock_fd
 		    : m->hdr.arg == NX_CTL_CFG_BUNDLE_DIR ? &in->bundle_fd
+		    : m->hdr.arg == NX_CTL_CFG_TRACE	  ? &in->trace_fd
 							  : NULL;
-	int want_dir = m->hdr.arg != NX_CTL_CFG_STATE_LOCK;
+	int want_dir = m->hdr.arg != NX_CTL_CFG_STATE_LOCK && m->hdr.arg != NX_CTL_CFG_TRACE;
+	int wrap = m->hdr.arg == NX_CTL_CFG_WRAP;
+	const char *why = NULL;
 	struct stat st;
 
-	if (slot == NULL || in->booting || in->booted) {
-		(void)nxd_reply_err(c, &m->hdr, -NX_EINVAL,
-				    slot == NULL ? "unknown configuration item"
-						 : "configuration after boot");
+	if ((slot == NULL && !wrap) || in->booting || in->booted)
+		why = slot == NULL && !wrap ? "unknown configuration item"
+					    : "configuration after boot";
+	else if (wrap)
+		why = wrap_config(in, m);
+	else if (m->len != 0)
+		why = "configuration item with a body";
+	if (why != NULL || wrap) {
+		if (why != NULL)
+			(void)nxd_reply_err(c, &m->hdr, -NX_EINVAL, "%s", why);
+		return;
+	}
+	if (m->hdr.arg == NX_CTL_CFG_TRACE) {
+		/* Once per image: a soft reboot executes init afresh. */
+		if (in->trace_fd >= 0 || fstat(m->fd, &st) != 0 || !S_ISFIFO(st.st_mode)) {
+			(void)nxd_reply_err(c, &m->hdr, -NX_EINVAL,
+					    "trace fd is not a pipe, or came twice");
+			return;
+		}
+		in->trace_fd = nx_msg_take_fd(m);
+		nxd_trace_open(in->trace_fd, "init");
+		/* The frame that turned tracing on, recorded now that it is on. */
+		nx_wire_tracer(NX_WIRE_RECEIVED, nxd_conn_fd(c), &m->hdr, in->trace_fd);
 		return;
 	}
 	if (fstat(m->fd, &st) != 0 || (want_dir ? !S_ISDIR(st.st_mode) : !S_ISREG(st.st_mode))) {
@@ -145,7 +168,7 @@ static void ctl_shutdown(struct nxd_conn *c, struct nx_msg *m, void *arg)
 }
 
 const struct nxd_handler init_ctl_table[] = {
-    {{NX_CTL_CONFIG, 0, 0, NX_FD_REQUIRED}, ctl_config},
+    {{NX_CTL_CONFIG, 0, NX_CTL_WRAP_BODY_MAX, NX_FD_REQUIRED}, ctl_config},
     {{NX_CTL_BOOT, 0, 0, NX_FD_NONE}, ctl_boot},
     {{NX_CTL_RUN, sizeof(struct nx_ctl_run) + 1, NX_FRAME_BODY_MAX, NX_FD_OPTIONAL}, ctl_run},
     {{NX_CTL_SHUTDOWN, 0, 0, NX_FD_NONE}, ctl_shutdown},

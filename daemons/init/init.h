@@ -17,8 +17,12 @@
 
 #define INIT_STOP_GRACE_MS 2000 /* a daemon told to stop is killed after this */
 #define INIT_CORE_SERVICES 1	/* logd, the table's first: a reboot stops it last */
-/* Landlock rules init holds from start to BOOT: the daemons dir, the loader, shared objects. */
-#define INIT_CONFINE_MAX 16
+/*
+ * Landlock rules init holds from start to BOOT: the daemons dir, the
+ * loader, shared objects, the directories from nexus-sim, and under
+ * --wrap the wrappers and what they reach (sandbox.c).
+ */
+#define INIT_CONFINE_MAX 32
 
 enum svc_dir { SVC_DIR_NONE, SVC_DIR_TRUST, SVC_DIR_STATE };
 /* What follows argv[0]: nothing, the slot this boot runs, or updated's two words. */
@@ -45,6 +49,11 @@ struct svc {
 	uint64_t restart_at; /* ms, CLOCK_MONOTONIC; 0 = none scheduled */
 	int fault;	     /* pass NEXUS_FAULT to the next start */
 	unsigned starts;     /* in this boot */
+	/* --wrap (wrap.c): exec wrap_path with wrap_argv (the CMD words), then the daemon's. */
+	const char *wrap_path;
+	char *wrap_argv[NX_WRAP_WORDS_MAX];
+	size_t wrap_argc;
+	char *wrap_buf; /* the item's strings, which wrap_path and wrap_argv point into */
 };
 
 struct init {
@@ -55,10 +64,13 @@ struct init {
 	int trust_fd, state_fd;
 	int lock_fd;   /* the state directory's lock: held open until init exits */
 	int bundle_fd; /* a run's bundle directory (NX_CTL_CFG_BUNDLE_DIR), or -1 */
+	int trace_fd;  /* the trace pipe (NX_CTL_CFG_TRACE), or -1 */
 	struct nx_landlock_rule confine[INIT_CONFINE_MAX]; /* sandbox.c, until BOOT */
 	size_t nconfine;
 	char exe_dir[4096];
 	const char *fault; /* NEXUS_FAULT value, or NULL */
+	int wrap_mode;	   /* argv[1] "wrap": the filter allows wrappers; CONFIG WRAP taken */
+	int wrap_reach;	   /* the rules every wrapper needs are in confine[] (sandbox.c) */
 	size_t nsvc;
 	struct svc *svc;
 
@@ -108,6 +120,11 @@ void init_arm_timer(struct init *in);
  */
 void init_sandbox_start(struct init *in);
 void init_sandbox_boot(struct init *in);
+/* CONFIG WRAP: what the domain must add for the wrapper executable `fd` (taken). */
+void init_sandbox_wrap(struct init *in, int fd);
+
+/* wrap.c: NX_CTL_CONFIG NX_CTL_CFG_WRAP. NULL, or why it is refused. */
+const char *wrap_config(struct init *in, struct nx_msg *m);
 
 /* control.c */
 extern const struct nxd_handler init_ctl_table[];

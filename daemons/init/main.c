@@ -1,10 +1,11 @@
 /*
  * init: fd 0 /dev/null, fd 1/2 the console, fd 3 its kernel socket,
- * fd 4 the control channel with nexus-sim. It waits for CONFIG and BOOT
- * there, then brings the daemons up (docs/daemons.md). A soft reboot
+ * fd 4 the control channel with nexus-sim; argv[1] "wrap" when nexus-sim
+ * has --wrap options (sandbox.c). It waits for CONFIG and BOOT there,
+ * then brings the daemons up (docs/daemons.md). A soft reboot
  * (NX_CTL_REBOOT) ends with init executing itself afresh, argv[1]
- * "reboot" and argv[2] its directory (its filter allows no readlink), on
- * the next boot's kernel socket.
+ * "reboot" and argv[2] its directory (its filter allows no readlink),
+ * then "wrap" again if it was, on the next boot's kernel socket.
  */
 #include <fcntl.h>
 #include <signal.h>
@@ -33,7 +34,7 @@ extern char **environ;
 static _Noreturn void init_reexec(struct init *in)
 {
 	char path[sizeof(in->exe_dir) + sizeof("/init")];
-	char *argv[] = {"init", "reboot", in->exe_dir, NULL};
+	char *argv[] = {"init", "reboot", in->exe_dir, in->wrap_mode ? "wrap" : NULL, NULL};
 
 	snprintf(path, sizeof(path), "%s/init", in->exe_dir);
 	if (dup2(in->reexec_fd, NXD_FD_KERNEL) < 0 || fcntl(NXD_FD_INIT, F_SETFD, 0) != 0)
@@ -49,7 +50,9 @@ int main(int argc, char **argv)
 	int sfd, code;
 
 	nxd_set_progname("init");
-	in.rebooted = argc == 3 && strcmp(argv[1], "reboot") == 0;
+	/* "init [wrap]", or a soft reboot's "init reboot DIR [wrap]". */
+	in.rebooted = (argc == 3 || argc == 4) && strcmp(argv[1], "reboot") == 0;
+	in.wrap_mode = strcmp(argv[argc - 1], "wrap") == 0 && argc == (in.rebooted ? 4 : 2);
 	/* Terminal signals are for nexus-sim, which shuts us down over fd 4 (a reboot is one
 	 * already). */
 	if (!in.rebooted)
@@ -61,7 +64,7 @@ int main(int argc, char **argv)
 		snprintf(in.exe_dir, sizeof(in.exe_dir), "%s", argv[2]);
 	else if (nx_exe_dir(in.exe_dir, sizeof(in.exe_dir)) != 0)
 		fatal("cannot find its own executable");
-	in.trust_fd = in.state_fd = in.lock_fd = in.bundle_fd = in.reexec_fd = -1;
+	in.trust_fd = in.state_fd = in.lock_fd = in.bundle_fd = in.reexec_fd = in.trace_fd = -1;
 	in.slot = -1;
 	in.fault = getenv("NEXUS_FAULT");
 	in.nsvc = init_nservices;
@@ -96,6 +99,8 @@ int main(int argc, char **argv)
 	if (in.reexec_fd >= 0 && in.ctl != NULL)
 		init_reexec(&in);
 	nxd_loop_free(in.loop);
+	for (size_t i = 0; i < in.nsvc; i++)
+		free(in.svc[i].wrap_buf);
 	free(in.svc);
 	return code;
 }

@@ -15,7 +15,8 @@
  * compressors it links live beside libc), the
  * trust directory (read), the state directory (read-write: bundlemgrd
  * makes its store, logd its journal) and a run's bundle directory (read).
- * Nothing else: init itself needs no path after BOOT.
+ * Nothing else: init itself needs no path after BOOT. Under --wrap, the
+ * wrappers' executables and what they reach (init_wrap_* below).
  *
  * A soft reboot's fresh image (init executing itself) adds neither: the
  * filter, the dropped capabilities and the domain of the first boot all
@@ -45,6 +46,20 @@
  */
 static const int init_syscalls[] = {__NR_wait4, __NR_kill, __NR_rt_sigprocmask, __NR_dup2,
 				    __NR_signalfd4};
+
+/*
+ * Only under --wrap: what a wrapper reaches beyond the daemons. It runs
+ * programs and reads files beneath /usr (valgrind's tools in
+ * /usr/libexec/valgrind, the libraries of strace and perf; /bin and /lib
+ * are links into it on Debian 12), reads /proc (valgrind's start-up,
+ * strace's and perf's views of the process) and /sys (perf's event
+ * descriptions), and writes its output in the working directory (a
+ * relative -o file) and /tmp (valgrind's vgdb FIFOs). Each daemon still
+ * narrows its own domain to its directory at start.
+ */
+static const char *const init_wrap_exec[] = {"/usr"};
+static const char *const init_wrap_read[] = {"/proc", "/sys"};
+static const char *const init_wrap_write[] = {".", "/tmp"};
 
 static void confine_add(struct init *in, int fd, unsigned access)
 {
@@ -100,7 +115,35 @@ void init_sandbox_start(struct init *in)
 		errno = -err;
 		fatal("dropping capabilities");
 	}
-	nxd_sandbox_parent(init_syscalls, NXD_COUNT(init_syscalls));
+	nxd_sandbox_parent(init_syscalls, NXD_COUNT(init_syscalls), in->wrap_mode);
+}
+
+/* A directory init's domain holds under --wrap; one that does not exist is skipped. */
+static void confine_wrap_dir(struct init *in, const char *dir, unsigned access)
+{
+	int fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd >= 0)
+		confine_add(in, fd, access);
+}
+
+void init_sandbox_wrap(struct init *in, int fd)
+{
+	/* A soft reboot's image keeps the first boot's domain, which holds all this already. */
+	if (in->rebooted) {
+		close(fd);
+		return;
+	}
+	confine_add(in, fd, NX_LANDLOCK_READ | NX_LANDLOCK_EXEC);
+	if (in->wrap_reach)
+		return;
+	in->wrap_reach = 1;
+	for (size_t i = 0; i < NXD_COUNT(init_wrap_exec); i++)
+		confine_wrap_dir(in, init_wrap_exec[i], NX_LANDLOCK_READ | NX_LANDLOCK_EXEC);
+	for (size_t i = 0; i < NXD_COUNT(init_wrap_read); i++)
+		confine_wrap_dir(in, init_wrap_read[i], NX_LANDLOCK_READ);
+	for (size_t i = 0; i < NXD_COUNT(init_wrap_write); i++)
+		confine_wrap_dir(in, init_wrap_write[i], NX_LANDLOCK_READ | NX_LANDLOCK_WRITE);
 }
 
 void init_sandbox_boot(struct init *in)

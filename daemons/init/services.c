@@ -14,7 +14,9 @@
 #include <unistd.h>
 
 #include "init.h"
+#include "nexus/trace.h"
 #include "nxhost.h"
+#include "seccomp_san.h"
 #include "nexus/syscall.h"
 
 /* Start order is table order; stop order is the reverse. */
@@ -137,11 +139,14 @@ static int svc_attach_init(struct init *in, struct svc *samgrd)
 	return in->registry != NULL ? 0 : -1;
 }
 
+/* nx_exec_fds places src[5] at fd 3 + 5. */
+_Static_assert(NXD_FD_KERNEL + 5 == NX_TRACE_FD, "the trace pipe is the sixth fd placed");
+
 int svc_start(struct init *in, struct svc *s)
 {
 	const char *name = s->def->name;
 	char path[sizeof(in->exe_dir) + NX_SVC_NAME_MAX + 1];
-	int src[5] = {-1, -1, -1, -1, -1};
+	int src[6] = {-1, -1, -1, -1, -1, -1};
 	int chan[2] = {-1, -1}, reg[2] = {-1, -1};
 	struct svc *samgrd = svc_by_name(in, "samgrd");
 	pid_t pid;
@@ -170,6 +175,8 @@ int svc_start(struct init *in, struct svc *s)
 						: -1;
 	src[3] = reg[1];
 	src[4] = s->def->bundle ? in->bundle_fd : -1;
+	/* fd 8 (NX_TRACE_FD), whatever fds 5-7 are: the trace pipe when the session traces. */
+	src[5] = in->trace_fd;
 	pid = fork();
 	if (pid < 0) {
 		nxd_say("init: cannot start %s: fork: %s", name, strerror(errno));
@@ -177,9 +184,11 @@ int svc_start(struct init *in, struct svc *s)
 	}
 	if (pid == 0) {
 		const char *fault = s->fault ? in->fault : NULL;
-		char env0[64], slot[2] = {(char)('a' + in->slot), 0};
+		char env_fault[64], env_wrap[64], slot[2] = {(char)('a' + in->slot), 0};
+		char *wargv[NX_WRAP_WORDS_MAX + 4];
 		char *argv[] = {(char *)name, NULL, NULL, NULL};
-		char *envp[] = {env0, NULL};
+		char *envp[4];
+		size_t w = s->wrap_argc, ne = 0;
 
 		if (s->def->args == SVC_ARGS_SLOT) {
 			argv[1] = slot;
@@ -187,9 +196,24 @@ int svc_start(struct init *in, struct svc *s)
 			argv[1] = in->persist ? "statefs" : "non-persistent";
 			argv[2] = s->starts == 0 ? "boot" : "restart";
 		}
-		if (fault != NULL)
-			snprintf(env0, sizeof(env0), "NEXUS_FAULT=%s", fault);
-		nx_exec_fds(path, argv, fault != NULL ? envp : envp + 1, NXD_FD_KERNEL, src, 5);
+		if (s->wrap_path != NULL) {
+			snprintf(env_wrap, sizeof(env_wrap), "%s=%s", NXD_WRAP_ENV, name);
+			envp[ne++] = env_wrap;
+			if (nx_seccomp_san_traced_env() != NULL)
+				envp[ne++] = (char *)nx_seccomp_san_traced_env();
+		}
+		if (fault != NULL) {
+			snprintf(env_fault, sizeof(env_fault), "NEXUS_FAULT=%s", fault);
+			envp[ne++] = env_fault;
+		}
+		envp[ne] = NULL;
+		if (s->wrap_path == NULL)
+			nx_exec_fds(path, argv, envp, NXD_FD_KERNEL, src, 6);
+		/* --wrap: the tool's words, then the daemon's path and its usual arguments. */
+		memcpy(wargv, s->wrap_argv, w * sizeof(wargv[0]));
+		wargv[w] = path;
+		memcpy(wargv + w + 1, argv + 1, sizeof(argv) - sizeof(argv[0]));
+		nx_exec_fds(s->wrap_path, wargv, envp, NXD_FD_KERNEL, src, 6);
 	}
 	/* The fault is injected once: the restarted daemon must come up. */
 	s->fault = 0;

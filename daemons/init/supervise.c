@@ -135,6 +135,9 @@ static void init_on_death(struct init *in, struct svc *s, int status)
 		s->chan = NULL;
 	}
 	if (s->state == SVC_STOPPING) {
+		/* A wrapper's verdict (valgrind --error-exitcode) is the status it stops with. */
+		if (s->wrap_path != NULL && status != 0)
+			init_report_death(s, status);
 		s->state = SVC_DOWN;
 		init_stop_next(in);
 		return;

@@ -17,6 +17,7 @@
 #include "daemon_impl.h"
 #include "loop_impl.h"
 #include "nxd_log.h"
+#include "nxd_trace.h"
 #include "nexus/err.h"
 
 static void start_need_seqpacket(int fd, const char *what)
@@ -92,6 +93,29 @@ static int start_fault_hang(const char *name)
 	return f != NULL && strncmp(f, "hang:", 5) == 0 && strcmp(f + 5, name) == 0;
 }
 
+/* fd NX_TRACE_FD is the session's trace pipe when init passed one (nexus/trace.h). */
+static int start_trace_fd(void)
+{
+	struct stat st;
+
+	return fstat(NX_TRACE_FD, &st) == 0 && S_ISFIFO(st.st_mode);
+}
+
+/* Close every fd above `top` but the trace pipe. */
+static void start_close_rest(int top, int trace)
+{
+	int err = 0;
+
+	if (!trace)
+		err = close_range((unsigned)top + 1, ~0U, 0);
+	else if (top + 1 < NX_TRACE_FD)
+		err = close_range((unsigned)top + 1, NX_TRACE_FD - 1, 0);
+	if (err == 0 && trace)
+		err = close_range(NX_TRACE_FD + 1, ~0U, 0);
+	if (err != 0)
+		fatal("close_range");
+}
+
 static const struct nxd_handler start_init_table[] = {
     {{NX_SVC_STOP, 0, 0, NX_FD_NONE}, start_on_stop},
 };
@@ -99,7 +123,7 @@ static const struct nxd_handler start_init_table[] = {
 struct nxd *nxd_start(const char *name, unsigned flags)
 {
 	struct nxd *d;
-	int top = NXD_FD_INIT, bundle = 0;
+	int top = NXD_FD_INIT, bundle = 0, trace = start_trace_fd();
 
 	nxd_set_progname(name);
 	if (strlen(name) >= NX_SVC_NAME_MAX)
@@ -123,8 +147,11 @@ struct nxd *nxd_start(const char *name, unsigned flags)
 	}
 	if (!(flags & NXD_START_DIR) && top > NXD_FD_DIR && fcntl(NXD_FD_DIR, F_GETFD) >= 0)
 		close(NXD_FD_DIR);
-	if (close_range((unsigned)top + 1, ~0U, 0) != 0)
-		fatal("close_range");
+	start_close_rest(top, trace);
+	if (trace) {
+		nxd_trace_open(NX_TRACE_FD, name);
+		nxd_trace_mark(NX_TRACE_START);
+	}
 	d = calloc(1, sizeof(*d));
 	if (d == NULL || (d->loop = nxd_loop_new()) == NULL)
 		fatalx("out of memory");
@@ -216,6 +243,7 @@ void nxd_ready_note(struct nxd *d, const char *note)
 	err = nx_wire_send(NXD_FD_INIT, NX_SVC_READY, 0, NULL, d->name, strlen(d->name), -1);
 	if (err != 0)
 		fatalx("cannot tell init it is ready: error %d", -err);
+	nxd_trace_mark(NX_TRACE_READY);
 }
 
 int nxd_slot_arg(int argc, char **argv)

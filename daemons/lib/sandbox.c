@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <linux/sched.h>
+#include <linux/seccomp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -42,9 +43,9 @@ static const int sandbox_base[] = {
  * still kill it for.
  */
 static const int sandbox_daemon_max[] = {
-    __NR_openat,   __NR_getdents64, __NR_dup,	__NR_pread64,	   __NR_mkdirat,
-    __NR_unlinkat, __NR_renameat2,  __NR_fsync, __NR_memfd_create, __NR_socketpair,
-    __NR_renameat,
+    __NR_openat,       __NR_getdents64, __NR_dup,	__NR_pread64,
+    __NR_mkdirat,      __NR_unlinkat,	__NR_renameat2, __NR_fsync,
+    __NR_memfd_create, __NR_socketpair, __NR_renameat,
 };
 
 /*
@@ -75,6 +76,73 @@ static const int sandbox_start[] = {
     __NR_landlock_create_ruleset,
     __NR_landlock_add_rule,
     __NR_landlock_restrict_self,
+};
+
+/*
+ * Only under --wrap (nxd_sandbox_parent's `wrap`), what the wrappers the
+ * project tests make beyond the daemons' calls: strace's tracing
+ * (ptrace, process_vm_readv, its pipe and identity checks), valgrind
+ * running a daemon in its own process (its start-up reads /proc and its
+ * files with the old open/readlink calls, makes its vgdb FIFOs in /tmp,
+ * and signals threads), perf record (perf_event_open and its ioctls,
+ * its output file, its threads' CPU affinity and memory policy, eventfd),
+ * and a shell's vfork (`sh -c '"$@"; ...' sh`).
+ * clone3 and bpf answer ENOSYS (glibc then forks and makes threads with
+ * clone, which the namespace rule below checks; perf goes on without
+ * BPF), unshare is allowed without a namespace flag (perf's CLONE_FS).
+ */
+static const int sandbox_wrap[] = {
+    __NR_ptrace,
+    __NR_process_vm_readv,
+    __NR_pipe,
+    __NR_pipe2,
+    __NR_getuid,
+    __NR_geteuid,
+    __NR_getgid,
+    __NR_getegid,
+    __NR_getppid,
+    __NR_gettid,
+    __NR_tgkill,
+    __NR_uname,
+    __NR_open,
+    __NR_readlink,
+    __NR_readlinkat,
+    __NR_statx,
+    __NR_getcwd,
+    __NR_getxattr,
+    __NR_mknod,
+    __NR_mknodat,
+    __NR_unlink,
+    __NR_mkdir,
+    __NR_rename,
+    __NR_symlink,
+    __NR_statfs,
+    __NR_fstatfs,
+    __NR_ioctl,
+    __NR_perf_event_open,
+    __NR_eventfd2,
+    __NR_get_mempolicy,
+    __NR_set_mempolicy,
+    __NR_getcpu,
+    __NR_sched_getaffinity,
+    __NR_sched_setaffinity,
+    __NR_sched_yield,
+    __NR_sigaltstack,
+    __NR_rt_sigtimedwait,
+    __NR_rt_sigsuspend,
+    __NR_nanosleep,
+    __NR_clock_nanosleep,
+    __NR_ftruncate,
+    __NR_pwrite64,
+    __NR_dup3,
+    __NR_setpgid,
+    __NR_getpgid,
+    __NR_getrusage,
+    __NR_sysinfo,
+    __NR_times,
+    __NR_pause,
+    __NR_chdir,
+    __NR_vfork,
 };
 
 /*
@@ -109,6 +177,26 @@ static void sandbox_load(scmp_filter_ctx ctx)
 		errno = -err;
 		fatal("seccomp_load");
 	}
+}
+
+/*
+ * A daemon init started under a --wrap tool (NXD_WRAP_ENV names it)
+ * whose tool runs it in its own process and refuses seccomp (valgrind
+ * answers the seccomp call with ENOSYS). Then, and only then, the daemon
+ * goes on under init's filter alone, and says so.
+ */
+static int sandbox_wrapper_refuses(const struct nxd *d)
+{
+	const char *w = getenv(NXD_WRAP_ENV);
+	uint32_t action = SECCOMP_RET_KILL_PROCESS;
+
+	if (w == NULL || strcmp(w, d->name) != 0 ||
+	    syscall(__NR_seccomp, SECCOMP_GET_ACTION_AVAIL, 0, &action) == 0 || errno != ENOSYS)
+		return 0;
+	nxd_say("%s: the wrapper refuses seccomp: running under init's filter only "
+		"(docs/security.md)",
+		d->name);
+	return 1;
 }
 
 static int sandbox_in(int nr, const int *list, size_t n)
@@ -149,6 +237,10 @@ void nxd_sandbox(struct nxd *d, const int *extra, size_t n)
 		fatal("landlock");
 	}
 	nx_fault_escape(d->name);
+	if (sandbox_wrapper_refuses(d)) {
+		d->sandboxed = 1;
+		return;
+	}
 	ctx = seccomp_init(SCMP_ACT_KILL_PROCESS);
 	if (ctx == NULL)
 		fatalx("seccomp_init failed");
@@ -160,7 +252,22 @@ void nxd_sandbox(struct nxd *d, const int *extra, size_t n)
 	sandbox_fault(d);
 }
 
-void nxd_sandbox_parent(const int *extra, size_t n)
+/* --wrap: the list above, unshare without namespaces, ENOSYS for clone3 and bpf. */
+static void sandbox_allow_wrap(scmp_filter_ctx ctx)
+{
+	int err;
+
+	sandbox_allow(ctx, sandbox_wrap, NXD_COUNT(sandbox_wrap));
+	if ((err = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, __NR_unshare, 1,
+				    SCMP_A0(SCMP_CMP_MASKED_EQ, SANDBOX_CLONE_NS, 0))) != 0 ||
+	    (err = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), __NR_clone3, 0)) != 0 ||
+	    (err = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), __NR_bpf, 0)) != 0) {
+		errno = -err;
+		fatal("seccomp_rule_add(wrap)");
+	}
+}
+
+void nxd_sandbox_parent(const int *extra, size_t n, int wrap)
 {
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_KILL_PROCESS);
 	int err;
@@ -171,6 +278,8 @@ void nxd_sandbox_parent(const int *extra, size_t n)
 	sandbox_allow(ctx, sandbox_start, NXD_COUNT(sandbox_start));
 	sandbox_allow(ctx, sandbox_daemon_max, NXD_COUNT(sandbox_daemon_max));
 	sandbox_allow(ctx, extra, n);
+	if (wrap)
+		sandbox_allow_wrap(ctx);
 	/* fork(): glibc's is clone(SIGCHLD | CLONE_CHILD_*), never with a namespace flag. */
 	err = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, __NR_clone, 1,
 			       SCMP_A0(SCMP_CMP_MASKED_EQ, SANDBOX_CLONE_NS, 0));

@@ -89,7 +89,8 @@
  * Limits named where they live (the module that enforces them), listed
  * here so this file is the index of every limit. Each is tested at the
  * limit and one past it.
- *   nexus/svc.h        NX_ERRMSG_MAX, NX_LOG_RECORD_MAX, NX_LOG_FIELDS_MAX, NX_LOG_KEY_MAX
+ *   nexus/svc.h        NX_ERRMSG_MAX, NX_LOG_RECORD_MAX, NX_LOG_FIELDS_MAX, NX_LOG_KEY_MAX,
+ *                      NX_WRAP_WORDS_MAX, NX_WRAP_CMD_MAX, NX_WRAP_PATH_MAX (--wrap)
  *   nexus/svc_key.h    NX_KEY_FILE_MAX, NX_KEY_TRUSTED_MAX, NX_KEY_MSG_MAX, NX_KEY_INLINE_MAX
  *   nexus/svc_bundle.h NX_BUNDLE_INSTALLED_MAX
  *   nexus/svc_vfs.h    NX_VFS_READ_MAX, NX_VFS_FILE_MAX
@@ -105,7 +106,7 @@
  *   sim/cpu_unicorn.h  NXK_CPU_TCG_BUFFER, NXK_CPU_RDTIME_STEP, NXK_CPU_TLB_GROW_FILLS,
  *                      NXK_CPU_BREAKS_MAX
  *   kernel/debug.h     NXK_DBG_BREAKS_MAX
- *   sim/opts.h         SIM_ENV_MAX, SIM_PORT_MAX
+ *   sim/opts.h         SIM_ENV_MAX, SIM_PORT_MAX   sim/wrap.h SIM_WRAP_MAX
  *   sim/gdb_pkt.h      GDB_PKT_MAX
  *   daemons/lib/include/nxd_loop.h  NXD_LOOP_CONNS_MAX, NXD_CALLS_MAX
  *   daemons/init/      INIT_STOP_GRACE_MS, INIT_RESTART_GAP_MS, INIT_DEATHS_MAX

@@ -129,6 +129,26 @@ static inline int nx_svc_name_ok(const void *s, size_t len)
 #define NX_CTL_CFG_STATE_LOCK 3
 /* run only: the bundle RUN will name, handed to bundlemgrd as its fd 7 (docs/security.md) */
 #define NX_CTL_CFG_BUNDLE_DIR 4
+/*
+ * --trace=ipc or --timeline only: the write end of nexus-sim's trace pipe
+ * (nexus/trace.h). init records its own frames there and hands it to every
+ * daemon as fd NX_TRACE_FD.
+ */
+#define NX_CTL_CFG_TRACE 5
+
+/*
+ * --wrap DAEMON=CMD (docs/tools.md), one item per wrapped daemon: fd =
+ * the wrapper's executable (O_PATH, for init's Landlock domain), body =
+ * NUL-terminated strings: the daemon's name, the executable's absolute
+ * path, then the 1 to NX_WRAP_WORDS_MAX words of CMD. init accepts it
+ * only when it was started with argv[1] "wrap" (its filter then allows
+ * what a wrapper does; docs/security.md). Every other item has no body.
+ */
+#define NX_CTL_CFG_WRAP 6
+#define NX_WRAP_WORDS_MAX 32  /* words of one --wrap CMD */
+#define NX_WRAP_CMD_MAX 1024  /* bytes of one --wrap CMD as typed */
+#define NX_WRAP_PATH_MAX 4096 /* bytes of the wrapper's path, with its NUL */
+#define NX_CTL_WRAP_BODY_MAX (NX_SVC_NAME_MAX + NX_WRAP_PATH_MAX + NX_WRAP_CMD_MAX + 1)
 /* sim -> init: start the daemons. arg = NX_CTL_BOOT_* flags. */
 #define NX_CTL_BOOT 0x0502
 #define NX_CTL_BOOT_STATEFS (1u << 0) /* the state directory outlives the session (--state) */

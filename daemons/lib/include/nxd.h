@@ -74,9 +74,19 @@ void nxd_sandbox(struct nxd *d, const int *extra, size_t n);
  * init's seccomp filter. Every daemon inherits it across execve and stacks
  * its own on it, so it allows what any daemon does before its own filter
  * and every call nxd_sandbox lets a daemon add, plus fork (a clone without
- * namespace flags) and `extra`, init's own calls.
+ * namespace flags) and `extra`, init's own calls. With `wrap` (nexus-sim
+ * --wrap) it also allows what a wrapper (strace, valgrind, perf) does
+ * (sandbox.c sandbox_wrap, docs/security.md).
  */
-void nxd_sandbox_parent(const int *extra, size_t n);
+void nxd_sandbox_parent(const int *extra, size_t n, int wrap);
+
+/*
+ * The environment variable init sets to the daemon's name when it starts
+ * that daemon under a --wrap tool. A wrapper that runs the daemon inside
+ * its own process (valgrind) refuses seccomp filters: nxd_sandbox then
+ * goes on under init's filter alone, and says so.
+ */
+#define NXD_WRAP_ENV "NEXUS_WRAP"
 
 /*
  * REGISTER this daemon's name with samgrd; each connection samgrd then

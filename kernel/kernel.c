@@ -53,6 +53,8 @@ void nxk_host_free(struct nxk_caller *c)
 		}
 	}
 	nxk_wake_remove(k, c);
+	/* Closing its handles may wake callers: never this one again. */
+	c->blocked = 0;
 	nxk_orphan_children(k, c);
 	nxk_handles_close_all(c);
 	nxk_kfree(c);

@@ -10,7 +10,9 @@
  * spares the engine counting blocks, so at its full speed. There is
  * nothing to interleave it with, so determinism is not at stake; the
  * moment it makes another task ready (spawn, a wake) trap.c stops it at
- * that call and the slices that follow are budgeted again.
+ * that call and the slices that follow are budgeted again. Nor does a
+ * task run alone while a blocked call waits for a deadline: the clock
+ * (clock.c) counts budgeted slices.
  */
 
 #include "kobj.h"
@@ -73,12 +75,19 @@ unsigned nxk_task_count(const struct nxk *k)
 int nxk_run_slice(struct nxk *k)
 {
 	struct nxk_task *t = rq_pop(k);
-	if (t == NULL)
-		return 0;
+	if (t == NULL) {
+		/* Only a deadline can end what is blocked now (clock.c). */
+		if (!nxk_clock_skip(k))
+			return 0;
+		nxk_run_wakes(k);
+		return 1;
+	}
 	struct nxk_stop st;
 	t->state = NXK_TASK_RUNNING;
 	k->current = t;
-	k->alone = k->nready == 0;
+	/* A pending deadline needs the clock, and only budgeted slices move it. */
+	k->alone = k->nready == 0 && !nxk_deadline_pending(k);
+	int budgeted = !k->alone;
 	if (k->alone && k->o.alone != NULL)
 		k->o.alone(k->o.alone_arg, t->cpu);
 	int r = nxk_cpu_run(t->cpu, k->alone ? 0 : NX_SCHED_QUANTUM_BLOCKS, &st);
@@ -104,6 +113,10 @@ int nxk_run_slice(struct nxk *k)
 	k->current = NULL;
 	if (t->state == NXK_TASK_ZOMBIE)
 		nxk_task_finish(t);
+	if (budgeted)
+		nxk_clock_tick(k);
 	nxk_run_wakes(k);
+	if (nxk_clock_skip(k))
+		nxk_run_wakes(k);
 	return 1;
 }

@@ -40,13 +40,15 @@ KTEST_OBJS := $(BUILD)/tests/harness/kcall_direct.o $(BUILD)/tests/harness/tinyt
 $(BUILD)/tests/test_kernel_objects: $(BUILD)/tests/unit/test_kernel_objects.o $(KTEST_OBJS) \
 	$(KERNEL_LIB)
 $(BUILD)/tests/test_cpu_unicorn: $(BUILD)/tests/unit/test_cpu_unicorn.o $(KTEST_OBJS) $(KERNEL_LIB)
+# Channels: queues, handles in messages, deadlines, wakes (docs/abi.md).
+$(BUILD)/tests/test_channel: $(BUILD)/tests/unit/test_channel.o $(KTEST_OBJS) $(KERNEL_LIB)
 # The kernel socket and loop (sim/ksock.c, sim/loop.c), driven by a forked
 # client that loads fixtures through elf_spawn over the socket.
 $(BUILD)/tests/test_kernel_ksock: $(BUILD)/tests/unit/test_kernel_ksock.o $(BUILD)/sim/ksock.o \
 	$(BUILD)/sim/console.o \
 	$(BUILD)/sim/loop.o $(BUILD)/sim/watchdog.o $(KERNEL_LINUX) $(KERNEL_LIB) $(NXD_DEPS) \
 	| $(BUILD)/payloads/hello.elf $(BUILD)/payloads/busy.elf $(BUILD)/payloads/exit42.elf
-KERNEL_TESTS := $(addprefix $(BUILD)/tests/test_,kernel_objects cpu_unicorn kernel_ksock)
+KERNEL_TESTS := $(addprefix $(BUILD)/tests/test_,kernel_objects cpu_unicorn kernel_ksock channel)
 $(KERNEL_TESTS): LIBS := $(UNICORN_LIBS) -lsodium -lseccomp -lcmocka
 
 HOST_PROGS += $(HARNESS) $(KERNEL_TESTS)

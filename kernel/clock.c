@@ -22,15 +22,21 @@ int nxk_for_each_blocked(struct nxk *k, int (*fn)(struct nxk_caller *c, void *ar
 	return 0;
 }
 
+static int in_chan_call(struct nxk_caller *c, void *arg)
+{
+	(void)arg;
+	return c->blocked_on == NXK_BLOCK_CHAN;
+}
+
+int nxk_chan_blocked(struct nxk *k)
+{
+	return nxk_for_each_blocked(k, in_chan_call, NULL);
+}
+
 static int has_deadline(struct nxk_caller *c, void *arg)
 {
 	(void)arg;
 	return c->blocked_on == NXK_BLOCK_CHAN && c->deadline != 0 && !c->woken;
-}
-
-int nxk_deadline_pending(struct nxk *k)
-{
-	return nxk_for_each_blocked(k, has_deadline, NULL);
 }
 
 static int wake_expired(struct nxk_caller *c, void *arg)

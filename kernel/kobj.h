@@ -187,8 +187,8 @@ void nxk_rq_remove(struct nxk *k, struct nxk_task *t);
 /* clock.c: the deterministic clock and the deadlines of blocked calls */
 /* Calls every blocked caller (tasks, then hosts) with arg; stops at the first non-zero. */
 int nxk_for_each_blocked(struct nxk *k, int (*fn)(struct nxk_caller *c, void *arg), void *arg);
-/* Is some blocked call waiting for a deadline? (Then no task runs alone.) */
-int nxk_deadline_pending(struct nxk *k);
+/* Is some caller blocked in a channel call? (Then no task runs alone: sched.c.) */
+int nxk_chan_blocked(struct nxk *k);
 /* One tick after a budgeted slice; wakes the calls whose deadline came. */
 void nxk_clock_tick(struct nxk *k);
 /* Nothing can run: move the clock to the earliest deadline and wake those. 1 if it did. */

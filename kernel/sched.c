@@ -11,8 +11,7 @@
  * nothing to interleave it with, so determinism is not at stake; the
  * moment it makes another task ready (spawn, a wake) trap.c stops it at
  * that call and the slices that follow are budgeted again. Nor does a
- * task run alone while a blocked call waits for a deadline: the clock
- * (clock.c) counts budgeted slices.
+ * task run alone while a channel call is blocked (see nxk_run_slice).
  */
 
 #include "kobj.h"
@@ -85,8 +84,13 @@ int nxk_run_slice(struct nxk *k)
 	struct nxk_stop st;
 	t->state = NXK_TASK_RUNNING;
 	k->current = t;
-	/* A pending deadline needs the clock, and only budgeted slices move it. */
-	k->alone = k->nready == 0 && !nxk_deadline_pending(k);
+	/*
+	 * Nor while a channel call is blocked: its deadline needs the clock,
+	 * which only budgeted slices move, and a message exchange would
+	 * otherwise flip every slice between alone and budgeted, and each
+	 * flip drops the task's translated code (docs/kernel.md).
+	 */
+	k->alone = k->nready == 0 && !nxk_chan_blocked(k);
 	int budgeted = !k->alone;
 	if (k->alone && k->o.alone != NULL)
 		k->o.alone(k->o.alone_arg, t->cpu);

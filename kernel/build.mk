@@ -54,4 +54,4 @@ $(KERNEL_TESTS): LIBS := $(UNICORN_LIBS) -lsodium -lseccomp -lcmocka
 HOST_PROGS += $(HARNESS) $(KERNEL_TESTS)
 TEST_BINS += $(HARNESS) $(KERNEL_TESTS)
 UNIT_TESTS += $(KERNEL_TESTS)
-E2E_TESTS += tests/e2e/kernel_harness.sh
+E2E_TESTS += tests/e2e/kernel_harness.sh tests/e2e/chan_payloads.sh

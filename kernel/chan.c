@@ -52,6 +52,12 @@ int nxk_chan_create(struct nxk *k, struct nxk_chan_ep **a, struct nxk_chan_ep **
 	x->k = y->k = k;
 	x->peer = y;
 	y->peer = x;
+	x->next = y;
+	y->prev = x;
+	y->next = k->eps;
+	if (k->eps != NULL)
+		k->eps->prev = y;
+	k->eps = x;
 	/* The creator's references; it drops them once handles hold the ends. */
 	x->refs = y->refs = 1;
 	*a = x;
@@ -111,8 +117,30 @@ void nxk_chan_unref(struct nxk_chan_ep *ep)
 	/* A host caller may still be blocked on it through a handle it closed meanwhile. */
 	nxk_chan_wake(k, ep);
 	/* Dropping a message may drop the last reference of another endpoint: that is fine. */
+	if (ep->prev != NULL)
+		ep->prev->next = ep->next;
+	else
+		k->eps = ep->next;
+	if (ep->next != NULL)
+		ep->next->prev = ep->prev;
 	struct nxk_chan_msg *m;
 	while ((m = nxk_chan_pop(ep)) != NULL)
 		nxk_chan_msg_free(k, m);
 	nxk_kfree(ep);
+}
+
+void nxk_chan_sweep(struct nxk *k)
+{
+	/* Take every queue first: freeing a message may free endpoints, and the list with them. */
+	struct nxk_chan_msg *all = NULL, *m;
+	for (struct nxk_chan_ep *ep = k->eps; ep != NULL; ep = ep->next) {
+		while ((m = nxk_chan_pop(ep)) != NULL) {
+			m->next = all;
+			all = m;
+		}
+	}
+	while ((m = all) != NULL) {
+		all = m->next;
+		nxk_chan_msg_free(k, m);
+	}
 }

@@ -62,6 +62,7 @@ struct nxk_chan_ep {
 	struct nxk *k;
 	int refs;
 	struct nxk_chan_ep *peer;
+	struct nxk_chan_ep *prev, *next; /* every endpoint of k, for nxk_chan_sweep */
 	struct nxk_chan_msg *head, *tail;
 	unsigned n; /* messages queued, at most NX_CHAN_MSGS_MAX */
 };
@@ -124,6 +125,7 @@ struct nxk {
 	struct nxk_caller *wake_head; /* callers whose wait can now complete */
 	uint64_t mem_used;	      /* bytes of VMOs and queued messages, against o.mem_limit */
 	uint64_t clock;		      /* deterministic: budgeted slices run, and idle skips */
+	struct nxk_chan_ep *eps;      /* every live channel endpoint */
 };
 
 /* handle.c */
@@ -153,6 +155,12 @@ int nxk_chan_msg_alloc(struct nxk *k, uint32_t len, struct nxk_chan_msg **out);
 void nxk_chan_msg_free(struct nxk *k, struct nxk_chan_msg *m);
 /* Wake every caller blocked sending on or receiving from ep. */
 void nxk_chan_wake(struct nxk *k, const struct nxk_chan_ep *ep);
+/*
+ * The kernel's end, once no caller is left: drop every queued message.
+ * Endpoints in flight inside each other's queues (a cycle no handle
+ * reaches) live until then.
+ */
+void nxk_chan_sweep(struct nxk *k);
 
 /* as.c */
 struct nxk_as *nxk_as_create(void);

@@ -524,6 +524,25 @@ static void test_queued_bytes_are_charged(void **state)
 	assert_int_equal(nxk_mem_used(e->t.k), 0);
 }
 
+/*
+ * Two ends in flight inside each other's queues: no handle reaches them,
+ * so they live until the kernel ends, which frees them (ASan runs check).
+ */
+static void test_cycle_lives_until_kernel_ends(void **state)
+{
+	struct env *e = *state;
+	uint32_t x[2], y[2];
+	chan(D(e), x);
+	chan(D(e), y);
+	struct nx_ipc_handle it = {x[1], NX_RIGHTS_CHAN_NEW};
+	assert_int_equal(send_msg(D(e), y[0], 1, NX_IPC_CAP_MOVE, NULL, 0, &it, 1, 0), 0);
+	it.handle = y[1];
+	assert_int_equal(send_msg(D(e), x[0], 1, NX_IPC_CAP_MOVE, NULL, 0, &it, 1, 0), 0);
+	assert_int_equal(CALL(D(e), NX_SYS_HANDLE_CLOSE, x[0], 0, 0, 0, 0, 0), 0);
+	assert_int_equal(CALL(D(e), NX_SYS_HANDLE_CLOSE, y[0], 0, 0, 0, 0, 0), 0);
+	assert_true(nxk_mem_used(e->t.k) > 0);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -548,6 +567,7 @@ int main(void)
 	    T(test_deadline_counts_slices),
 	    T(test_cap_transfer_rules),
 	    T(test_queued_bytes_are_charged),
+	    T(test_cycle_lives_until_kernel_ends),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -95,9 +95,13 @@ static int wake_one(struct nxk_caller *c, void *arg)
 	return 0;
 }
 
-void nxk_chan_wake(struct nxk *k, const struct nxk_chan_ep *ep)
+void nxk_chan_wake(struct nxk *k, struct nxk_chan_ep *ep)
 {
-	(void)nxk_for_each_blocked(k, wake_one, (void *)ep);
+	/* Every caller parked on it is woken, so none is left parked. */
+	if (!ep->parked)
+		return;
+	ep->parked = 0;
+	(void)nxk_for_each_blocked(k, wake_one, ep);
 }
 
 /*

@@ -30,7 +30,9 @@ static int in_chan_call(struct nxk_caller *c, void *arg)
 
 int nxk_chan_blocked(struct nxk *k)
 {
-	return nxk_for_each_blocked(k, in_chan_call, NULL);
+	if (k->chan_parked && !nxk_for_each_blocked(k, in_chan_call, NULL))
+		k->chan_parked = 0;
+	return k->chan_parked;
 }
 
 static int has_deadline(struct nxk_caller *c, void *arg)
@@ -39,11 +41,22 @@ static int has_deadline(struct nxk_caller *c, void *arg)
 	return c->blocked_on == NXK_BLOCK_CHAN && c->deadline != 0 && !c->woken;
 }
 
+/* Wakes the expired; k->deadlines stays set only while one is left waiting. */
 static int wake_expired(struct nxk_caller *c, void *arg)
 {
-	if (has_deadline(c, NULL) && c->deadline <= *(uint64_t *)arg)
+	if (!has_deadline(c, NULL))
+		return 0;
+	if (c->deadline <= *(uint64_t *)arg)
 		nxk_wake(c->k, c);
+	else
+		c->k->deadlines = 1;
 	return 0;
+}
+
+static void expire(struct nxk *k)
+{
+	k->deadlines = 0;
+	(void)nxk_for_each_blocked(k, wake_expired, &k->clock);
 }
 
 static int earliest(struct nxk_caller *c, void *arg)
@@ -57,19 +70,20 @@ static int earliest(struct nxk_caller *c, void *arg)
 void nxk_clock_tick(struct nxk *k)
 {
 	k->clock++;
-	(void)nxk_for_each_blocked(k, wake_expired, &k->clock);
+	if (k->deadlines)
+		expire(k);
 }
 
 int nxk_clock_skip(struct nxk *k)
 {
 	uint64_t min = 0;
-	if (k->nready > 0 || k->wake_head != NULL)
+	if (!k->deadlines || k->nready > 0 || k->wake_head != NULL)
 		return 0;
 	(void)nxk_for_each_blocked(k, earliest, &min);
 	if (min == 0)
 		return 0;
 	if (min > k->clock)
 		k->clock = min;
-	(void)nxk_for_each_blocked(k, wake_expired, &k->clock);
+	expire(k);
 	return 1;
 }

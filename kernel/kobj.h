@@ -65,6 +65,7 @@ struct nxk_chan_ep {
 	struct nxk_chan_ep *prev, *next; /* every endpoint of k, for nxk_chan_sweep */
 	struct nxk_chan_msg *head, *tail;
 	unsigned n; /* messages queued, at most NX_CHAN_MSGS_MAX */
+	int parked; /* a caller may be blocked on it: a wake must look */
 };
 
 enum nxk_caller_kind { NXK_CALLER_TASK = 1, NXK_CALLER_HOST };
@@ -125,7 +126,9 @@ struct nxk {
 	struct nxk_caller *wake_head; /* callers whose wait can now complete */
 	uint64_t mem_used;	      /* bytes of VMOs and queued messages, against o.mem_limit */
 	uint64_t clock;		      /* deterministic: budgeted slices run, and idle skips */
-	struct nxk_chan_ep *eps;      /* every live channel endpoint */
+	int deadlines;		      /* a blocked call may have a deadline: clock.c must look */
+	int chan_parked;	 /* a channel call may be blocked: nxk_chan_blocked must look */
+	struct nxk_chan_ep *eps; /* every live channel endpoint */
 };
 
 /* handle.c */
@@ -154,7 +157,7 @@ struct nxk_chan_msg *nxk_chan_pop(struct nxk_chan_ep *ep);
 int nxk_chan_msg_alloc(struct nxk *k, uint32_t len, struct nxk_chan_msg **out);
 void nxk_chan_msg_free(struct nxk *k, struct nxk_chan_msg *m);
 /* Wake every caller blocked sending on or receiving from ep. */
-void nxk_chan_wake(struct nxk *k, const struct nxk_chan_ep *ep);
+void nxk_chan_wake(struct nxk *k, struct nxk_chan_ep *ep);
 /*
  * The kernel's end, once no caller is left: drop every queued message.
  * Endpoints in flight inside each other's queues (a cycle no handle

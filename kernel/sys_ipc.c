@@ -39,7 +39,7 @@ long nxk_sys_channel_create(struct nxk_caller *c, const uint64_t a[6])
  * The call must wait: -NX_EAGAIN with NONBLOCK, -NX_ETIMEDOUT once the
  * deadline has come, otherwise park the caller on ep.
  */
-static long chan_block(struct nxk_caller *c, const struct nxk_chan_ep *ep, uint32_t flags,
+static long chan_block(struct nxk_caller *c, struct nxk_chan_ep *ep, uint32_t flags,
 		       uint64_t deadline)
 {
 	if (flags & NX_IPC_NONBLOCK)
@@ -53,6 +53,10 @@ static long chan_block(struct nxk_caller *c, const struct nxk_chan_ep *ep, uint3
 	c->blocked_on = NXK_BLOCK_CHAN;
 	c->blk_ep = ep;
 	c->deadline = deadline;
+	ep->parked = 1;
+	c->k->chan_parked = 1;
+	if (deadline != 0)
+		c->k->deadlines = 1;
 	return NXK_BLOCKED;
 }
 
@@ -132,12 +136,13 @@ long nxk_sys_ipc_send(struct nxk_caller *c, const uint64_t a[6])
 	return 0;
 }
 
-static unsigned free_handles(const struct nxk_caller *c)
+/* Are there `want` free slots in c's table? Counts no further than it must. */
+static int has_free_handles(const struct nxk_caller *c, unsigned want)
 {
 	unsigned n = 0;
-	for (unsigned i = 0; i < NX_HANDLES_MAX; i++)
+	for (unsigned i = 0; i < NX_HANDLES_MAX && n < want; i++)
 		n += c->h[i].type == NXK_OBJ_NONE;
-	return n;
+	return n >= want;
 }
 
 /*
@@ -172,7 +177,7 @@ long nxk_sys_ipc_recv(struct nxk_caller *c, const uint64_t a[6])
 	if (cut && !trunc)
 		return -NX_EMSGSIZE;
 	uint32_t nh = m->nh < room ? m->nh : room;
-	if (free_handles(c) < nh)
+	if (!has_free_handles(c, nh))
 		return -NX_ENOSPC;
 	uint32_t len = m->hdr.len < in.len ? m->hdr.len : in.len;
 	struct nx_ipc_handle got[NX_CHAN_HANDLES_MAX] = {{0}};

@@ -365,6 +365,35 @@ static void test_create_needs_two_slots(void **state)
 	chan(D(e), h);
 }
 
+/* A receiver with fewer free slots than the message brings is refused; the message waits. */
+static void test_recv_needs_free_slots(void **state)
+{
+	struct env *e = *state;
+	uint32_t h[2];
+	struct got g;
+	chan(&e->d2, h);
+	struct nx_ipc_handle it[2] = {{(uint32_t)vmo(&e->d2), NX_RIGHT_READ},
+				      {(uint32_t)vmo(&e->d2), NX_RIGHT_READ}};
+	assert_int_equal(send_msg(&e->d2, h[0], 1, NX_IPC_CAP_MOVE, NULL, 0, it, 2, 0), 0);
+	/* d2 holds h[0], h[1] and two free slots; fill all but one. */
+	for (unsigned i = 0; i < NX_HANDLES_MAX - 3; i++)
+		(void)vmo(&e->d2);
+	assert_int_equal(recv_msg(&e->d2, h[1], 0, 0, 2, 0, &g), -NX_ENOSPC);
+	assert_int_equal(CALL(&e->d2, NX_SYS_HANDLE_CLOSE, 3, 0, 0, 0, 0, 0), 0);
+	assert_int_equal(recv_msg(&e->d2, h[1], 0, 0, 2, 0, &g), 2);
+	/* cap_transfer into a full table. */
+	uint32_t spin[] = {rv_jal(RV_ZERO, 0)};
+	long pid = tiny_spawn(D(e), spin, sizeof(spin), "spin");
+	long v = vmo(D(e));
+	for (unsigned i = 0; i < NX_HANDLES_MAX; i++)
+		assert_int_equal(CALL(D(e), NX_SYS_CAP_TRANSFER, pid, v, NX_RIGHT_READ, 0, 0, 0),
+				 i + 1);
+	assert_int_equal(CALL(D(e), NX_SYS_CAP_TRANSFER, pid, v, NX_RIGHT_READ, 0, 0, 0),
+			 -NX_ENOSPC);
+	assert_int_equal(CALL(D(e), NX_SYS_TASK_KILL, (uint64_t)pid, 0, 0, 0, 0, 0), 0);
+	(void)tiny_wait(D(e), pid, NULL);
+}
+
 static void test_deadline_host(void **state)
 {
 	struct env *e = *state;
@@ -559,6 +588,7 @@ int main(void)
 	    T(test_handles_per_message_limit),
 	    T(test_bad_items),
 	    T(test_create_needs_two_slots),
+	    T(test_recv_needs_free_slots),
 	    T(test_deadline_host),
 	    T(test_receiver_woken_by_send),
 	    T(test_receiver_woken_by_close),

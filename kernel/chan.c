@@ -88,20 +88,27 @@ struct nxk_chan_msg *nxk_chan_pop(struct nxk_chan_ep *ep)
 	return m;
 }
 
+struct chan_wake {
+	const struct nxk_chan_ep *ep;
+	unsigned what;
+};
+
 static int wake_one(struct nxk_caller *c, void *arg)
 {
-	if (c->blocked_on == NXK_BLOCK_CHAN && c->blk_ep == arg)
+	const struct chan_wake *w = arg;
+	if (c->blocked_on == NXK_BLOCK_CHAN && c->blk_ep == w->ep && (c->blk_chan & w->what))
 		nxk_wake(c->k, c);
 	return 0;
 }
 
-void nxk_chan_wake(struct nxk *k, struct nxk_chan_ep *ep)
+void nxk_chan_wake(struct nxk *k, struct nxk_chan_ep *ep, unsigned what)
 {
-	/* Every caller parked on it is woken, so none is left parked. */
-	if (!ep->parked)
+	/* Every caller parked on it for `what` is woken, so none is left parked for it. */
+	if (!(ep->parked & what))
 		return;
-	ep->parked = 0;
-	(void)nxk_for_each_blocked(k, wake_one, ep);
+	ep->parked &= ~what;
+	struct chan_wake w = {ep, what};
+	(void)nxk_for_each_blocked(k, wake_one, &w);
 }
 
 /*
@@ -116,10 +123,10 @@ void nxk_chan_unref(struct nxk_chan_ep *ep)
 	struct nxk *k = ep->k;
 	if (ep->peer != NULL) {
 		ep->peer->peer = NULL;
-		nxk_chan_wake(k, ep->peer);
+		nxk_chan_wake(k, ep->peer, NXK_CHAN_RECV | NXK_CHAN_SEND);
 	}
 	/* A host caller may still be blocked on it through a handle it closed meanwhile. */
-	nxk_chan_wake(k, ep);
+	nxk_chan_wake(k, ep, NXK_CHAN_RECV | NXK_CHAN_SEND);
 	/* Dropping a message may drop the last reference of another endpoint: that is fine. */
 	if (ep->prev != NULL)
 		ep->prev->next = ep->next;

@@ -64,8 +64,8 @@ struct nxk_chan_ep {
 	struct nxk_chan_ep *peer;
 	struct nxk_chan_ep *prev, *next; /* every endpoint of k, for nxk_chan_sweep */
 	struct nxk_chan_msg *head, *tail;
-	unsigned n; /* messages queued, at most NX_CHAN_MSGS_MAX */
-	int parked; /* a caller may be blocked on it: a wake must look */
+	unsigned n;	 /* messages queued, at most NX_CHAN_MSGS_MAX */
+	unsigned parked; /* NXK_CHAN_*: who may be blocked on it, so a wake must look */
 };
 
 enum nxk_caller_kind { NXK_CALLER_TASK = 1, NXK_CALLER_HOST };
@@ -84,6 +84,7 @@ struct nxk_caller {
 	enum nxk_block blocked_on;
 	uint32_t wait_pid;  /* NXK_BLOCK_WAIT: the child it waits for */
 	const void *blk_ep; /* NXK_BLOCK_CHAN: the endpoint it sends on or receives from */
+	unsigned blk_chan;  /* NXK_BLOCK_CHAN: NXK_CHAN_RECV or NXK_CHAN_SEND */
 	uint64_t deadline;  /* NXK_BLOCK_CHAN: the clock tick it gives up at; 0 none */
 	unsigned blk_nr;
 	uint64_t blk_a[6];
@@ -156,8 +157,11 @@ struct nxk_chan_msg *nxk_chan_pop(struct nxk_chan_ep *ep);
 /* A message of len data bytes, charged to k's memory limit; frees what it carries. */
 int nxk_chan_msg_alloc(struct nxk *k, uint32_t len, struct nxk_chan_msg **out);
 void nxk_chan_msg_free(struct nxk *k, struct nxk_chan_msg *m);
-/* Wake every caller blocked sending on or receiving from ep. */
-void nxk_chan_wake(struct nxk *k, struct nxk_chan_ep *ep);
+/* What a caller blocked on an end waits for: a message in its queue, room in its peer's. */
+#define NXK_CHAN_RECV 1u
+#define NXK_CHAN_SEND 2u
+/* Wake the callers blocked on ep for what `what` (NXK_CHAN_*) says happened. */
+void nxk_chan_wake(struct nxk *k, struct nxk_chan_ep *ep, unsigned what);
 /*
  * The kernel's end, once no caller is left: drop every queued message.
  * Endpoints in flight inside each other's queues (a cycle no handle

@@ -39,7 +39,7 @@ long nxk_sys_channel_create(struct nxk_caller *c, const uint64_t a[6])
  * The call must wait: -NX_EAGAIN with NONBLOCK, -NX_ETIMEDOUT once the
  * deadline has come, otherwise park the caller on ep.
  */
-static long chan_block(struct nxk_caller *c, struct nxk_chan_ep *ep, uint32_t flags,
+static long chan_block(struct nxk_caller *c, struct nxk_chan_ep *ep, unsigned what, uint32_t flags,
 		       uint64_t deadline)
 {
 	if (flags & NX_IPC_NONBLOCK)
@@ -53,7 +53,8 @@ static long chan_block(struct nxk_caller *c, struct nxk_chan_ep *ep, uint32_t fl
 	c->blocked_on = NXK_BLOCK_CHAN;
 	c->blk_ep = ep;
 	c->deadline = deadline;
-	ep->parked = 1;
+	c->blk_chan = what;
+	ep->parked |= what;
 	c->k->chan_parked = 1;
 	if (deadline != 0)
 		c->k->deadlines = 1;
@@ -110,7 +111,7 @@ long nxk_sys_ipc_send(struct nxk_caller *c, const uint64_t a[6])
 	if (ep->peer == NULL)
 		return -NX_EPIPE;
 	if (ep->peer->n >= NX_CHAN_MSGS_MAX)
-		return chan_block(c, ep, hdr.flags, a[5]);
+		return chan_block(c, ep, NXK_CHAN_SEND, hdr.flags, a[5]);
 	struct nxk_chan_msg *m;
 	if ((r = nxk_chan_msg_alloc(c->k, hdr.len, &m)) != 0)
 		return r;
@@ -132,7 +133,7 @@ long nxk_sys_ipc_send(struct nxk_caller *c, const uint64_t a[6])
 		for (uint32_t i = 0; i < n; i++)
 			(void)nxk_handle_close(c, it[i].handle);
 	nxk_chan_push(ep->peer, m);
-	nxk_chan_wake(c->k, ep->peer);
+	nxk_chan_wake(c->k, ep->peer, NXK_CHAN_RECV);
 	return 0;
 }
 
@@ -165,7 +166,8 @@ long nxk_sys_ipc_recv(struct nxk_caller *c, const uint64_t a[6])
 		return -NX_EINVAL;
 	struct nxk_chan_msg *m = ep->head;
 	if (m == NULL)
-		return ep->peer == NULL ? -NX_EPIPE : chan_block(c, ep, in.flags, a[5]);
+		return ep->peer == NULL ? -NX_EPIPE
+					: chan_block(c, ep, NXK_CHAN_RECV, in.flags, a[5]);
 	int trunc = (in.flags & NX_IPC_TRUNCATE) != 0;
 	uint32_t room = (uint32_t)(a[4] < NX_CHAN_HANDLES_MAX ? a[4] : NX_CHAN_HANDLES_MAX);
 	struct nx_msg_hdr out = m->hdr;
@@ -196,7 +198,7 @@ long nxk_sys_ipc_recv(struct nxk_caller *c, const uint64_t a[6])
 	nxk_chan_msg_free(c->k, m);
 	/* Room in the queue: a sender parked on the peer may go on. */
 	if (ep->peer != NULL)
-		nxk_chan_wake(c->k, ep->peer);
+		nxk_chan_wake(c->k, ep->peer, NXK_CHAN_SEND);
 	return (long)nh;
 }
 

@@ -553,6 +553,27 @@ static void test_queued_bytes_are_charged(void **state)
 	assert_int_equal(nxk_mem_used(e->t.k), 0);
 }
 
+/* Past the run's memory limit a send fails with -NX_ENOMEM and the run goes on. */
+static void test_send_past_memory_limit(void **state)
+{
+	(void)state;
+	struct nxk_opts o = {.mem_limit = 3 * NX_PAGE_SIZE};
+	struct nxk *k = nxk_new(&o);
+	struct nxh_direct d;
+	static uint8_t big[NX_CHAN_MSG_BYTES_MAX];
+	assert_non_null(k);
+	assert_int_equal(nxh_direct_init(&d, k), 0);
+	uint32_t h[2];
+	chan(&d, h);
+	assert_true(CALL(&d, NX_SYS_VMO_CREATE, 2 * NX_PAGE_SIZE, 0, 0, 0, 0, 0) > 0);
+	assert_int_equal(send_msg(&d, h[0], 1, 0, big, NX_CHAN_MSG_BYTES_MAX, NULL, 0, 0),
+			 -NX_ENOMEM);
+	assert_int_equal(nxk_mem_used(k), 2 * NX_PAGE_SIZE);
+	assert_int_equal(send_msg(&d, h[0], 1, 0, big, NX_CHAN_MSG_BYTES_MAX / 2, NULL, 0, 0), 0);
+	nxh_direct_fini(&d);
+	nxk_free(k);
+}
+
 /*
  * Two ends in flight inside each other's queues: no handle reaches them,
  * so they live until the kernel ends, which frees them (ASan runs check).
@@ -598,6 +619,7 @@ int main(void)
 	    T(test_cap_transfer_rules),
 	    T(test_queued_bytes_are_charged),
 	    T(test_cycle_lives_until_kernel_ends),
+	    T(test_send_past_memory_limit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

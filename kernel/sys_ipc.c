@@ -104,7 +104,8 @@ long nxk_sys_ipc_send(struct nxk_caller *c, const uint64_t a[6])
 		return -NX_EMSGSIZE;
 	uint32_t n = (uint32_t)a[4];
 	struct nx_ipc_handle it[NX_CHAN_HANDLES_MAX];
-	if ((r = nxk_copyin(c, a[3], it, n * sizeof(it[0]))) != 0)
+	/* An empty list or buffer is never read: its pointer may be anything (NULL). */
+	if (n > 0 && (r = nxk_copyin(c, a[3], it, n * sizeof(it[0]))) != 0)
 		return r;
 	if ((r = (int)check_items(c, ep, it, n)) != 0)
 		return r;
@@ -115,7 +116,7 @@ long nxk_sys_ipc_send(struct nxk_caller *c, const uint64_t a[6])
 	struct nxk_chan_msg *m;
 	if ((r = nxk_chan_msg_alloc(c->k, hdr.len, &m)) != 0)
 		return r;
-	if ((r = nxk_copyin(c, a[2], m->data, hdr.len)) != 0) {
+	if (hdr.len > 0 && (r = nxk_copyin(c, a[2], m->data, hdr.len)) != 0) {
 		nxk_chan_msg_free(c->k, m);
 		return r;
 	}
@@ -184,15 +185,16 @@ long nxk_sys_ipc_recv(struct nxk_caller *c, const uint64_t a[6])
 	uint32_t len = m->hdr.len < in.len ? m->hdr.len : in.len;
 	struct nx_ipc_handle got[NX_CHAN_HANDLES_MAX] = {{0}};
 	/* Every copy is checked before the message is taken: a fault leaves it queued. */
-	if ((r = nxk_copyout(c, a[2], m->data, len)) != 0 ||
-	    (r = nxk_copyout(c, a[3], got, nh * sizeof(got[0]))) != 0)
+	if ((len > 0 && (r = nxk_copyout(c, a[2], m->data, len)) != 0) ||
+	    (nh > 0 && (r = nxk_copyout(c, a[3], got, nh * sizeof(got[0]))) != 0))
 		return r;
 	for (uint32_t i = 0; i < nh; i++) {
 		got[i].handle =
 		    (uint32_t)nxk_handle_add(c, m->h[i].type, m->h[i].rights, m->h[i].obj);
 		got[i].rights = m->h[i].rights;
 	}
-	(void)nxk_copyout(c, a[3], got, nh * sizeof(got[0]));
+	if (nh > 0)
+		(void)nxk_copyout(c, a[3], got, nh * sizeof(got[0]));
 	(void)nxk_chan_pop(ep);
 	/* What did not fit (TRUNCATE) is dropped with the message's own references. */
 	nxk_chan_msg_free(c->k, m);

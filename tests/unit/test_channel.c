@@ -168,6 +168,11 @@ static void test_bad_flags_and_handles(void **state)
 	long v = vmo(D(e));
 	assert_int_equal(send0(D(e), (uint32_t)v, 0, 0), -NX_EBADF);
 	assert_int_equal(recv_msg(D(e), (uint32_t)v, 0, 0, 0, 0, &g), -NX_EBADF);
+	/* An empty data buffer or handle list is not read, whatever its pointer. */
+	const uint64_t far[6] = {h[0], 0, 1u << 20, 1u << 20, 0, 0};
+	struct nx_msg_hdr z = {0};
+	assert_int_equal(
+	    D(e)->kc.call(D(e), NX_SYS_IPC_SEND, far, &z, sizeof(z), NULL, 0, -1, NULL), 0);
 	/* A header outside the request is a bad pointer. */
 	const uint64_t a[6] = {h[0], 4096};
 	assert_int_equal(D(e)->kc.call(D(e), NX_SYS_IPC_SEND, a, NULL, 0, NULL, 0, -1, NULL),

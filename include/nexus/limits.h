@@ -55,6 +55,11 @@
 #define NX_SVC_NAME_MAX 32 /* bytes of a service name including the NUL */
 #define NX_PATH_MAX 256	   /* bytes of a vfs path including the NUL */
 
+/* Channels (nexus/ipc.h; docs/abi.md). */
+#define NX_CHAN_MSGS_MAX 32	   /* messages queued toward one endpoint: a full queue blocks */
+#define NX_CHAN_MSG_BYTES_MAX 4096 /* bytes of data per message; bigger travels as a VMO */
+#define NX_CHAN_HANDLES_MAX 8	   /* handles per message */
+
 /*
  * Deadlines: no process waits on a peer without one (docs/daemons.md).
  * A call that misses its deadline fails with -NX_ETIMEDOUT and the

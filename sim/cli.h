@@ -24,5 +24,6 @@ int cmd_run(int argc, char **argv);
 int cmd_boot(int argc, char **argv);
 int cmd_update(int argc, char **argv);
 int cmd_status(int argc, char **argv);
+int cmd_test(int argc, char **argv);
 
 #endif

@@ -105,7 +105,8 @@ struct ksim *ksim_new(const struct ksim_opts *opts)
 				      .alone = run_alone,
 				      .preempt = preempt,
 				      .alone_arg = ks};
-	ks->payload_con = console_new(opts->console_fd);
+	ks->payload_con =
+	    opts->console_fd >= 0 ? console_new(opts->console_fd) : console_new_capture();
 	if (ks->payload_con != NULL)
 		console_set_quota(ks->payload_con, opts->console_quota);
 	if (opts->boot_console_fd >= 0 &&
@@ -174,6 +175,16 @@ void ksim_console_switch(struct ksim *ks)
 			break;
 	}
 	ks->con = ks->payload_con;
+}
+
+const char *ksim_console_captured(struct ksim *ks, size_t *len)
+{
+	return console_captured(ks->payload_con, len);
+}
+
+void ksim_console_restart(struct ksim *ks)
+{
+	console_restart(ks->payload_con);
 }
 
 uint64_t ksim_first_call_ns(struct ksim *ks, const char *name)

@@ -24,7 +24,8 @@ enum {
 	O_TIMEOUT,
 	O_WAIT_STATE,
 	O_TRIES,
-	O_JSON
+	O_JSON,
+	O_JUNIT
 };
 
 static const struct option long_opts[] = {
@@ -39,6 +40,7 @@ static const struct option long_opts[] = {
     {"wait-state", no_argument, NULL, O_WAIT_STATE},
     {"tries", required_argument, NULL, O_TRIES},
     {"json", no_argument, NULL, O_JSON},
+    {"junit", required_argument, NULL, O_JUNIT},
     {NULL, 0, NULL, 0},
 };
 
@@ -66,6 +68,8 @@ static unsigned opt_bit(int c)
 		return OPT_TRIES;
 	case O_JSON:
 		return OPT_JSON;
+	case O_JUNIT:
+		return OPT_JUNIT;
 	default:
 		return 0;
 	}
@@ -193,6 +197,13 @@ static int opt_one(struct sim_opts *o, int c, const char *arg, const char *cmd)
 	case O_JSON:
 		o->json = 1;
 		return 0;
+	case O_JUNIT:
+		if (arg[0] == 0) {
+			fprintf(stderr, "nexus-sim %s: --junit needs a file\n", cmd);
+			return NX_EXIT_USAGE;
+		}
+		o->junit = arg;
+		return 0;
 	default:
 		return NX_EXIT_USAGE;
 	}
@@ -229,6 +240,15 @@ int sim_opts_parse(struct sim_opts *o, int argc, char **argv, unsigned allowed, 
 	}
 	if (o->help)
 		return 0;
+	if (operands == OPTS_ONE_OR_MORE) {
+		o->operands = argv + optind;
+		o->noperands = (size_t)(end - optind);
+		if (o->noperands == 0)
+			fprintf(stderr, "nexus-sim %s: no bundle named\n", cmd);
+		else if (end < argc)
+			fprintf(stderr, "nexus-sim %s: takes no payload arguments\n", cmd);
+		return o->noperands == 0 || end < argc ? NX_EXIT_USAGE : 0;
+	}
 	for (int i = optind; i < end; i++, nops++)
 		if (nops < operands)
 			o->operand = argv[i];

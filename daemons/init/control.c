@@ -16,15 +16,18 @@ static void ctl_config(struct nxd_conn *c, struct nx_msg *m, void *arg)
 	int *slot = m->hdr.arg == NX_CTL_CFG_TRUST_DIR	  ? &in->trust_fd
 		    : m->hdr.arg == NX_CTL_CFG_STATE_DIR  ? &in->state_fd
 		    : m->hdr.arg == NX_CTL_CFG_STATE_LOCK ? &in->lock_fd
-		    : m->hdr.arg == NX_CTL_CFG_BUNDLE_DIR ? &in->bundle_fd
-							  : NULL;
+		    : m->hdr.arg == NX_CTL_CFG_BUNDLE_DIR && in->nbundles < NX_RUN_BUNDLES_MAX
+			? &in->bundle_fds[in->nbundles]
+			: NULL;
 	int want_dir = m->hdr.arg != NX_CTL_CFG_STATE_LOCK;
 	struct stat st;
 
 	if (slot == NULL || in->booting || in->booted) {
 		(void)nxd_reply_err(c, &m->hdr, -NX_EINVAL,
-				    slot == NULL ? "unknown configuration item"
-						 : "configuration after boot");
+				    slot != NULL ? "configuration after boot"
+				    : m->hdr.arg == NX_CTL_CFG_BUNDLE_DIR
+					? "more bundle directories than NX_RUN_BUNDLES_MAX"
+					: "unknown configuration item");
 		return;
 	}
 	if (fstat(m->fd, &st) != 0 || (want_dir ? !S_ISDIR(st.st_mode) : !S_ISREG(st.st_mode))) {
@@ -32,7 +35,10 @@ static void ctl_config(struct nxd_conn *c, struct nx_msg *m, void *arg)
 				    want_dir ? "directory" : "regular file");
 		return;
 	}
-	if (*slot >= 0)
+	/* Bundle directories add up (a test session names several); the others are replaced. */
+	if (m->hdr.arg == NX_CTL_CFG_BUNDLE_DIR)
+		in->nbundles++;
+	else if (*slot >= 0)
 		close(*slot);
 	*slot = nx_msg_take_fd(m);
 }

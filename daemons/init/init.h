@@ -18,7 +18,7 @@
 #define INIT_STOP_GRACE_MS 2000 /* a daemon told to stop is killed after this */
 #define INIT_CORE_SERVICES 1	/* logd, the table's first: a reboot stops it last */
 /* Landlock rules init holds from start to BOOT: the daemons dir, the loader, shared objects. */
-#define INIT_CONFINE_MAX 16
+#define INIT_CONFINE_MAX (16 + NX_RUN_BUNDLES_MAX) /* ... and each bundle directory */
 
 enum svc_dir { SVC_DIR_NONE, SVC_DIR_TRUST, SVC_DIR_STATE };
 /* What follows argv[0]: nothing, the slot this boot runs, or updated's two words. */
@@ -53,8 +53,10 @@ struct init {
 	struct nxd_conn *kernel;   /* fd 3 */
 	struct nxd_conn *registry; /* init's own connection to samgrd, as client "init" */
 	int trust_fd, state_fd;
-	int lock_fd;   /* the state directory's lock: held open until init exits */
-	int bundle_fd; /* a run's bundle directory (NX_CTL_CFG_BUNDLE_DIR), or -1 */
+	int lock_fd; /* the state directory's lock: held open until init exits */
+	/* The bundle directories of a run or test session (NX_CTL_CFG_BUNDLE_DIR), in order. */
+	int bundle_fds[NX_RUN_BUNDLES_MAX];
+	size_t nbundles;
 	struct nx_landlock_rule confine[INIT_CONFINE_MAX]; /* sandbox.c, until BOOT */
 	size_t nconfine;
 	char exe_dir[4096];

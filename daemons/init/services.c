@@ -1,9 +1,9 @@
 /*
  * The service table and how one daemon is started: a fresh kernel
  * connection from the kernel (KCONNECT), an init channel, its directory,
- * its registry connection and (bundlemgrd, in a run) the bundle directory
- * placed at fds 3..7, nothing else open, no environment but the
- * fault-injection switch when it names this daemon.
+ * its registry connection and (bundlemgrd, in a run) the bundle directories
+ * placed at fds 3..7 (and on, one per bundle of a test session), nothing else open, no environment
+ * but the fault-injection switch when it names this daemon.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -141,7 +141,8 @@ int svc_start(struct init *in, struct svc *s)
 {
 	const char *name = s->def->name;
 	char path[sizeof(in->exe_dir) + NX_SVC_NAME_MAX + 1];
-	int src[5] = {-1, -1, -1, -1, -1};
+	int src[4 + NX_RUN_BUNDLES_MAX];
+	int nsrc = 4;
 	int chan[2] = {-1, -1}, reg[2] = {-1, -1};
 	struct svc *samgrd = svc_by_name(in, "samgrd");
 	pid_t pid;
@@ -169,7 +170,9 @@ int svc_start(struct init *in, struct svc *s)
 		 : s->def->dir == SVC_DIR_STATE ? in->state_fd
 						: -1;
 	src[3] = reg[1];
-	src[4] = s->def->bundle ? in->bundle_fd : -1;
+	/* bundlemgrd: fd 7 on, each bundle directory of the session, in order. */
+	for (size_t i = 0; s->def->bundle && i < in->nbundles; i++)
+		src[nsrc++] = in->bundle_fds[i];
 	pid = fork();
 	if (pid < 0) {
 		nxd_say("init: cannot start %s: fork: %s", name, strerror(errno));
@@ -189,7 +192,7 @@ int svc_start(struct init *in, struct svc *s)
 		}
 		if (fault != NULL)
 			snprintf(env0, sizeof(env0), "NEXUS_FAULT=%s", fault);
-		nx_exec_fds(path, argv, fault != NULL ? envp : envp + 1, NXD_FD_KERNEL, src, 5);
+		nx_exec_fds(path, argv, fault != NULL ? envp : envp + 1, NXD_FD_KERNEL, src, nsrc);
 	}
 	/* The fault is injected once: the restarted daemon must come up. */
 	s->fault = 0;

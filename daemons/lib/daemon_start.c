@@ -45,9 +45,9 @@ static void start_need_dir(int fd)
  * the daemon may close before nxd_sandbox enforces it): no path is looked
  * up, and a directory not named here is out of reach once sandboxed.
  */
-static void start_landlock(struct nxd *d, unsigned flags, int bundle)
+static void start_landlock(struct nxd *d, unsigned flags, int nbundles)
 {
-	struct nx_landlock_rule rules[2];
+	struct nx_landlock_rule rules[1 + NX_RUN_BUNDLES_MAX];
 	size_t n = 0;
 	int err;
 
@@ -56,14 +56,14 @@ static void start_landlock(struct nxd *d, unsigned flags, int bundle)
 		    (struct nx_landlock_rule){NXD_FD_DIR, NX_LANDLOCK_READ | NX_LANDLOCK_WRITE};
 	else if ((flags & NXD_START_DIR_RO) == NXD_START_DIR_RO)
 		rules[n++] = (struct nx_landlock_rule){NXD_FD_DIR, NX_LANDLOCK_READ};
-	if (bundle)
-		rules[n++] = (struct nx_landlock_rule){NXD_FD_BUNDLE, NX_LANDLOCK_READ};
+	for (int i = 0; i < nbundles; i++)
+		rules[n++] = (struct nx_landlock_rule){NXD_FD_BUNDLE + i, NX_LANDLOCK_READ};
 	if ((err = nx_landlock_prepare(&d->landlock, rules, n, 0)) != 0) {
 		errno = -err;
 		fatal("landlock");
 	}
-	if (bundle)
-		close(NXD_FD_BUNDLE);
+	for (int i = 0; i < nbundles; i++)
+		close(NXD_FD_BUNDLE + i);
 }
 
 static void start_on_stop(struct nxd_conn *c, struct nx_msg *m, void *arg)
@@ -115,11 +115,12 @@ struct nxd *nxd_start(const char *name, unsigned flags)
 		start_need_seqpacket(NXD_FD_SAMGR, "registry connection");
 		top = NXD_FD_SAMGR;
 	}
-	/* fd 7 comes with a run only; a boot starts bundlemgrd without it. */
-	if ((flags & NXD_START_BUNDLE) && fcntl(NXD_FD_BUNDLE, F_GETFD) >= 0) {
-		start_need_dir(NXD_FD_BUNDLE);
-		top = NXD_FD_BUNDLE;
-		bundle = 1;
+	/* fd 7 on come with a run only (one per bundle); a boot starts bundlemgrd without. */
+	while ((flags & NXD_START_BUNDLE) && bundle < NX_RUN_BUNDLES_MAX &&
+	       fcntl(NXD_FD_BUNDLE + bundle, F_GETFD) >= 0) {
+		start_need_dir(NXD_FD_BUNDLE + bundle);
+		top = NXD_FD_BUNDLE + bundle;
+		bundle++;
 	}
 	if (!(flags & NXD_START_DIR) && top > NXD_FD_DIR && fcntl(NXD_FD_DIR, F_GETFD) >= 0)
 		close(NXD_FD_DIR);

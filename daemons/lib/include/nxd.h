@@ -12,12 +12,13 @@
  * 3 the daemon's kernel socket, 4 its channel to init, 5 a directory
  * handed over by init (only with NXD_START_DIR), 6 its registry
  * connection to samgrd (every daemon but samgrd), 7 the run's bundle
- * directory (only with NXD_START_BUNDLE, and only for a run). nxd_start
+ * directory (only with NXD_START_BUNDLE, and only for a run; a test
+ * session's bundles at 7, 8, ..., at most NX_RUN_BUNDLES_MAX). nxd_start
  * closes everything else.
  *
  * The flags also say what the daemon may reach once sandboxed: its
  * Landlock domain holds fd 5's directory read-only (NXD_START_DIR_RO) or
- * read-write (NXD_START_DIR_RW), fd 7's read-only, and nothing else: with
+ * read-write (NXD_START_DIR_RW), the bundles' (fd 7 on) read-only, and nothing else: with
  * NXD_START_DIR alone the daemon uses fd 5 at start only.
  */
 #ifndef NXD_H

@@ -16,3 +16,6 @@ $(BUILD)/tests/test_sim_sandbox: LIBS := -lseccomp -lcmocka
 HOST_PROGS += $(BUILD)/tests/test_sim_sandbox
 TEST_BINS += $(BUILD)/tests/test_sim_sandbox
 UNIT_TESTS += $(BUILD)/tests/test_sim_sandbox
+
+# nexus-sim test, --json, and a daemon restart between two runs of one session.
+E2E_TESTS += $(sort $(wildcard tests/e2e/cli_*.sh))

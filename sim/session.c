@@ -67,6 +67,16 @@ void session_next_run(struct session *s)
 	}
 }
 
+/* NEXUS_FAULT=pause:test (cli.h): the whole kernel waits, so nothing runs meanwhile. */
+static void session_pause(struct session *s)
+{
+	char c;
+
+	fprintf(stderr, "nexus-sim: fault: paused before bundle %zu\n", s->current + 1);
+	while (read(STDIN_FILENO, &c, 1) < 0 && errno == EINTR)
+		;
+}
+
 void session_bundle_done(struct session *s)
 {
 	struct sim_result *r = &s->results[s->current];
@@ -86,6 +96,8 @@ void session_bundle_done(struct session *s)
 		return;
 	}
 	session_arm_timer(s, 0);
+	if (s->current < s->nbundles && cli_fault_pause())
+		session_pause(s);
 	session_next_run(s);
 }
 

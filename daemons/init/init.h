@@ -138,6 +138,9 @@ void run_start(struct init *in, const struct nx_frame *req, run_done_fn done, in
 /* A run_done_fn that answers nexus-sim's RUN with NX_CTL_RESULT. */
 void run_reply_ctl(struct init *in, const struct nx_frame *req, int64_t err, const void *body,
 		   size_t len);
+/* When the run's CONNECT to a restarting service is due again (ms), or 0; init's tick runs it. */
+uint64_t run_retry_at(const struct init *in);
+void run_tick(struct init *in, uint64_t now);
 /* End the run in progress with done(-NX_EPIPE) (shutdown). */
 void run_abort(struct init *in);
 /* Forget the run in progress without calling done (its task runs on, unwatched). */

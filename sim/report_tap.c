@@ -1,7 +1,7 @@
 /*
  * TAP version 13 for nexus-sim test: the plan, one line per bundle, and
  * for a failure a YAML block (TAP::Parser's YAMLish subset: block
- * mappings and sequences, double-quoted strings) with its exit code,
+ * mappings and sequences, double-quoted strings, text_out.h) with its exit code,
  * outcome, crash record and last console lines.
  */
 #include <string.h>
@@ -24,7 +24,7 @@ static void tap_yaml(FILE *f, const struct sim_result *r)
 	size_t tail = sim_result_tail(r);
 
 	fprintf(f, "  ---\n  exit_code: %d\n  outcome: ", r->code);
-	text_json(f, sim_outcome_name(r->outcome), strlen(sim_outcome_name(r->outcome)));
+	text_yaml(f, sim_outcome_name(r->outcome), strlen(sim_outcome_name(r->outcome)));
 	fprintf(f, "\n  duration_ms: %.3f\n", sim_ms(r->start_ns, r->end_ns));
 	if (r->outcome == SIM_CRASHED || r->outcome == SIM_TIMEOUT) {
 		fprintf(f,
@@ -32,14 +32,14 @@ static void tap_yaml(FILE *f, const struct sim_result *r)
 			nx_crash_cause_name(r->crash.cause), (unsigned long long)r->crash.pc,
 			(unsigned long long)r->crash.addr);
 		fprintf(f, "    task: ");
-		text_json(f, r->crash.name, strnlen(r->crash.name, sizeof(r->crash.name)));
+		text_yaml(f, r->crash.name, strnlen(r->crash.name, sizeof(r->crash.name)));
 		fprintf(f, "\n");
 	} else {
 		fprintf(f, "  crash: ~\n");
 	}
 	if (r->msg[0] != 0) {
 		fprintf(f, "  message: ");
-		text_json(f, r->msg, strlen(r->msg));
+		text_yaml(f, r->msg, strlen(r->msg));
 		fprintf(f, "\n");
 	}
 	if (tail == r->console.len) {
@@ -52,7 +52,7 @@ static void tap_yaml(FILE *f, const struct sim_result *r)
 			    nl != NULL ? (size_t)(nl - (r->console.p + i)) : r->console.len - i;
 
 			fprintf(f, "    - ");
-			text_json(f, r->console.p + i, n);
+			text_yaml(f, r->console.p + i, n);
 			fprintf(f, "\n");
 			i += n + 1;
 		}

@@ -24,7 +24,12 @@ static size_t utf8_len(const unsigned char *p, size_t n)
 	return len;
 }
 
-void text_json(FILE *f, const char *p, size_t n)
+/*
+ * JSON's string, or YAML's double-quoted scalar, which has \xHH where JSON
+ * has \u00HH. YAML also gets ':' as \x3a: TAP::Parser's YAMLish reads a
+ * sequence item holding "word:" as a mapping, whatever the quotes.
+ */
+static void text_quoted(FILE *f, const char *p, size_t n, int yaml)
 {
 	const unsigned char *u = (const unsigned char *)p;
 
@@ -33,7 +38,7 @@ void text_json(FILE *f, const char *p, size_t n)
 		size_t len = utf8_len(u + i, n - i);
 
 		if (len == 0) {
-			fputs("\\ufffd", f);
+			fputs(yaml ? "\xef\xbf\xbd" : "\\ufffd", f);
 			i++;
 			continue;
 		}
@@ -47,14 +52,24 @@ void text_json(FILE *f, const char *p, size_t n)
 			fputs("\\t", f);
 		} else if (u[i] == '\r') {
 			fputs("\\r", f);
-		} else if (u[i] < 0x20 || u[i] == 0x7f) {
-			fprintf(f, "\\u%04x", u[i]);
+		} else if (u[i] < 0x20 || u[i] == 0x7f || (yaml && u[i] == ':')) {
+			fprintf(f, yaml ? "\\x%02x" : "\\u%04x", u[i]);
 		} else {
 			fputc(u[i], f);
 		}
 		i += len;
 	}
 	fputc('"', f);
+}
+
+void text_json(FILE *f, const char *p, size_t n)
+{
+	text_quoted(f, p, n, 0);
+}
+
+void text_yaml(FILE *f, const char *p, size_t n)
+{
+	text_quoted(f, p, n, 1);
 }
 
 void text_xml(FILE *f, const char *p, size_t n)

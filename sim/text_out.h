@@ -10,8 +10,10 @@
 #include <stddef.h>
 #include <stdio.h>
 
-/* "..." with JSON's escapes; also a valid YAML double-quoted scalar. */
+/* "..." with JSON's escapes. */
 void text_json(FILE *f, const char *p, size_t n);
+/* "..." as a YAML double-quoted scalar that TAP::Parser's YAMLish reads back too. */
+void text_yaml(FILE *f, const char *p, size_t n);
 /* XML 1.0 character data or attribute value (quotes escaped too), without quotes. */
 void text_xml(FILE *f, const char *p, size_t n);
 

@@ -19,3 +19,10 @@ UNIT_TESTS += $(BUILD)/tests/test_sim_sandbox
 
 # nexus-sim test, --json, and a daemon restart between two runs of one session.
 E2E_TESTS += $(sort $(wildcard tests/e2e/cli_*.sh))
+
+# The escapes of the reports (TAP's YAML, JUnit's XML, --json).
+$(BUILD)/tests/test_text_out: $(BUILD)/tests/unit/test_text_out.o $(BUILD)/sim/text_out.o
+$(BUILD)/tests/test_text_out: LIBS := -lcmocka
+HOST_PROGS += $(BUILD)/tests/test_text_out
+TEST_BINS += $(BUILD)/tests/test_text_out
+UNIT_TESTS += $(BUILD)/tests/test_text_out

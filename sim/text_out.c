@@ -26,12 +26,14 @@ static size_t utf8_len(const unsigned char *p, size_t n)
 
 /*
  * JSON's string, or YAML's double-quoted scalar, which has \xHH where JSON
- * has \u00HH. YAML also gets ':' as \x3a: TAP::Parser's YAMLish reads a
- * sequence item holding "word:" as a mapping, whatever the quotes.
+ * has \u00HH. YAML also gets a ':' in or right after the first word as
+ * \x3a: TAP::Parser's YAMLish reads a sequence item `- "word: ..."` or
+ * `- "word : ..."` as a mapping, whatever the quotes.
  */
 static void text_quoted(FILE *f, const char *p, size_t n, int yaml)
 {
 	const unsigned char *u = (const unsigned char *)p;
+	int words = 0; /* 0: in the first word, 1: in the spaces after it, 2: past them */
 
 	fputc('"', f);
 	for (size_t i = 0; i < n;) {
@@ -52,11 +54,15 @@ static void text_quoted(FILE *f, const char *p, size_t n, int yaml)
 			fputs("\\t", f);
 		} else if (u[i] == '\r') {
 			fputs("\\r", f);
-		} else if (u[i] < 0x20 || u[i] == 0x7f || (yaml && u[i] == ':')) {
+		} else if (u[i] < 0x20 || u[i] == 0x7f || (yaml && u[i] == ':' && words < 2)) {
 			fprintf(f, yaml ? "\\x%02x" : "\\u%04x", u[i]);
 		} else {
 			fputc(u[i], f);
 		}
+		if (u[i] == ' ' && words == 0)
+			words = 1;
+		else if (u[i] != ' ' && words == 1)
+			words = 2;
 		i += len;
 	}
 	fputc('"', f);

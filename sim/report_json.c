@@ -40,13 +40,17 @@ static void json_crash(FILE *f, const struct sim_result *r)
 	fputc('}', f);
 }
 
-/* The keys a run and each bundle of a test share. */
+/* The keys a run and each bundle of a test share; code -1: null (it did not run). */
 static void json_result(FILE *f, const struct sim_result *r, int code)
 {
 	fputs("\"bundle\": ", f);
 	text_json(f, r->bundle, strlen(r->bundle));
-	fprintf(f, ", \"ok\": %s, \"exit_code\": %d, \"outcome\": \"%s\", \"crash\": ",
-		sim_result_ok(r) ? "true" : "false", code, sim_outcome_name(r->outcome));
+	fprintf(f, ", \"ok\": %s, \"exit_code\": ", sim_result_ok(r) ? "true" : "false");
+	if (code < 0)
+		fputs("null", f);
+	else
+		fprintf(f, "%d", code);
+	fprintf(f, ", \"outcome\": \"%s\", \"crash\": ", sim_outcome_name(r->outcome));
 	json_crash(f, r);
 	fputs(", \"message\": ", f);
 	if (r->msg[0] != 0)
@@ -91,7 +95,7 @@ void report_json(FILE *f, const struct session *s, int code)
 		const struct sim_result *r = &s->results[i];
 
 		fputs(i > 0 ? ", {" : "{", f);
-		json_result(f, r, r->code);
+		json_result(f, r, r->outcome == SIM_NOT_RUN ? -1 : r->code);
 		fprintf(f, ", \"time_ms\": %.3f}", sim_ms(r->start_ns, r->end_ns));
 	}
 	fputs("]}\n", f);

@@ -19,7 +19,10 @@ static void junit_case(FILE *f, const struct sim_result *r)
 	if (why != NULL) {
 		fprintf(f, "      <failure type=\"%s\" message=\"", sim_outcome_name(r->outcome));
 		text_xml(f, why, strlen(why));
-		fprintf(f, "\">exit code %d", r->code);
+		if (r->outcome == SIM_NOT_RUN)
+			fprintf(f, "\">not run: the session ended before its turn");
+		else
+			fprintf(f, "\">exit code %d", r->code);
 		if (r->outcome == SIM_CRASHED || r->outcome == SIM_TIMEOUT)
 			fprintf(f, "\ncrash: cause=%s pc=0x%llx addr=0x%llx",
 				nx_crash_cause_name(r->crash.cause),

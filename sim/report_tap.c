@@ -23,7 +23,10 @@ static void tap_yaml(FILE *f, const struct sim_result *r)
 {
 	size_t tail = sim_result_tail(r);
 
-	fprintf(f, "  ---\n  exit_code: %d\n  outcome: ", r->code);
+	if (r->outcome == SIM_NOT_RUN)
+		fprintf(f, "  ---\n  exit_code: ~\n  outcome: ");
+	else
+		fprintf(f, "  ---\n  exit_code: %d\n  outcome: ", r->code);
 	text_yaml(f, sim_outcome_name(r->outcome), strlen(sim_outcome_name(r->outcome)));
 	fprintf(f, "\n  duration_ms: %.3f\n", sim_ms(r->start_ns, r->end_ns));
 	if (r->outcome == SIM_CRASHED || r->outcome == SIM_TIMEOUT) {

@@ -128,6 +128,40 @@ exec 3>&-
 wait "$holder" || fail "the paused session: exit $?: $(cat "$work/held.err")"
 [ "$(grep -c '^ok ' "$work/held")" -eq 2 ] || fail "the paused session: $(cat "$work/held")"
 
+# The session failing (samgrd, never restarted, breaks its filter at boot): 70, and the
+# report still lists every bundle, as not run.
+NEXUS_FAULT=seccomp:samgrd "$sim" test "$b/demo.hello.nxb" "$b/test.echo.nxb" >"$work/tap" 2>"$work/err"
+rc=$?
+[ "$rc" -eq 70 ] || fail "boot failure: exit $rc, want 70"
+perl -MTAP::Parser -e '
+	open(my $f, "<", $ARGV[0]) or die "$ARGV[0]: $!";
+	my $p = TAP::Parser->new({ tap => do { local $/; <$f> } });
+	my @y;
+	while (my $r = $p->next) { push @y, $r->data if $r->is_yaml }
+	die "parse errors" if $p->parse_errors;
+	die "passed " . scalar($p->passed) if $p->passed || $p->tests_run != 2;
+	die "yaml" if @y != 2 || grep { defined $_->{exit_code} || $_->{outcome} ne "not run" } @y;
+' "$work/tap" 2>"$work/perl" || fail "boot failure TAP: $(cat "$work/perl") $(cat "$work/tap")"
+
+# A signal ends the session (here SIGTERM, pending while it is paused between two bundles):
+# 143, and the report says what ran.
+NEXUS_FAULT=pause:test "$sim" test "$b/demo.hello.nxb" "$b/demo.hello.nxb" <"$work/go" \
+	>"$work/tap" 2>"$work/err" &
+pid=$!
+exec 3>"$work/go"
+while ! grep -q 'paused before bundle 2' "$work/err"; do
+	kill -0 "$pid" 2>/dev/null || break
+	sleep 0.01
+done
+kill -TERM "$pid"
+printf x >&3
+exec 3>&-
+wait "$pid"
+rc=$?
+[ "$rc" -eq 143 ] || fail "SIGTERM: exit $rc, want 143"
+grep -q '^ok 1 - ' "$work/tap" && grep -q '^not ok 2 - ' "$work/tap" && grep -qx '1..2' "$work/tap" ||
+	fail "SIGTERM: $(cat "$work/tap")"
+
 # Limits are per bundle: each flood gets the whole console quota (16 MiB, then ENOSPC:
 # exit 28), each memhog the whole --mem-limit.
 "$sim" test --json "$b/test.flood.nxb" "$b/test.flood.nxb" >"$work/json" 2>"$work/err"

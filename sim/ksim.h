@@ -66,6 +66,10 @@ int ksim_add_client(struct ksim *ks, int fd, const char *name);
  * KSIM_WATCH_MAX fds are watched.
  */
 int ksim_watch(struct ksim *ks, int fd, void (*cb)(void *arg, int fd, short revents), void *arg);
+/* The same for POLLOUT: an fd the owner writes without blocking, watched while it waits for room.
+ */
+int ksim_watch_out(struct ksim *ks, int fd, void (*cb)(void *arg, int fd, short revents),
+		   void *arg);
 /*
  * The same, for an fd whose callback ends the tasks or the session (a
  * signal, the run's timeout). A task running alone (kernel.h) is served

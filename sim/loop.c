@@ -57,7 +57,7 @@ static nfds_t pollset(struct ksim *ks, struct pollfd *pfd, short *kind, unsigned
 	for (unsigned i = 0; i < ks->nwatch; i++) {
 		kind[n] = PFD_WATCH;
 		ending[n] = (unsigned char)ks->watch[i].ending;
-		pfd[n++] = (struct pollfd){.fd = ks->watch[i].fd, .events = POLLIN};
+		pfd[n++] = (struct pollfd){.fd = ks->watch[i].fd, .events = ks->watch[i].events};
 	}
 	int cfd = console_wait_fd(ks->con);
 	if (cfd >= 0) {
@@ -216,23 +216,28 @@ int ksim_add_client(struct ksim *ks, int fd, const char *name)
 }
 
 static int watch_add(struct ksim *ks, int fd, void (*cb)(void *arg, int fd, short revents),
-		     void *arg, int ending)
+		     void *arg, int ending, short events)
 {
 	if (ks->nwatch == KSIM_WATCH_MAX)
 		return -1;
-	ks->watch[ks->nwatch++] = (struct ksim_watch){fd, cb, arg, ending};
+	ks->watch[ks->nwatch++] = (struct ksim_watch){fd, cb, arg, ending, events};
 	return 0;
 }
 
 int ksim_watch(struct ksim *ks, int fd, void (*cb)(void *arg, int fd, short revents), void *arg)
 {
-	return watch_add(ks, fd, cb, arg, 0);
+	return watch_add(ks, fd, cb, arg, 0, POLLIN);
+}
+
+int ksim_watch_out(struct ksim *ks, int fd, void (*cb)(void *arg, int fd, short revents), void *arg)
+{
+	return watch_add(ks, fd, cb, arg, 0, POLLOUT);
 }
 
 int ksim_watch_ending(struct ksim *ks, int fd, void (*cb)(void *arg, int fd, short revents),
 		      void *arg)
 {
-	return watch_add(ks, fd, cb, arg, 1);
+	return watch_add(ks, fd, cb, arg, 1, POLLIN);
 }
 
 void ksim_unwatch(struct ksim *ks, int fd)

@@ -37,6 +37,33 @@ static uint64_t now_ns(void)
 	return sim_now_ns();
 }
 
+static void session_on_tee(void *arg, int fd, short revents);
+
+/* The tee's watches as it wants them now: the pipe while it may be read, the console for room. */
+static void session_tee_watch(struct session *s)
+{
+	struct tee *t = &s->tee;
+
+	ksim_unwatch(s->ks, t->rd);
+	ksim_unwatch(s->ks, t->out);
+	if (tee_wants_read(t))
+		(void)ksim_watch(s->ks, t->rd, session_on_tee, s);
+	if (tee_wants_write(t))
+		(void)ksim_watch_out(s->ks, t->out, session_on_tee, s);
+}
+
+/* The boot console through the tee (test, --json): bytes in the pipe, or room on the console. */
+static void session_on_tee(void *arg, int fd, short revents)
+{
+	struct session *s = arg;
+
+	(void)revents;
+	if (fd == s->tee.out)
+		tee_flush(&s->tee);
+	tee_drain(&s->tee);
+	session_tee_watch(s);
+}
+
 /* test: --timeout is each bundle's; armed at its RUN, disarmed at its RESULT (0 ms). */
 static void session_arm_timer(struct session *s, uint64_t ms)
 {
@@ -58,6 +85,9 @@ void session_next_run(struct session *s)
 	ksim_console_restart(s->ks);
 	if (s->test)
 		session_arm_timer(s, s->o->timeout_ms);
+	/* What was printed before this RUN (the boot's READY, the last result) is not its. */
+	tee_drain(&s->tee);
+	session_tee_watch(s);
 	s->tee.markers = &r->markers;
 	r->start_ns = now_ns();
 	if (ctl_send_run(s, s->current) != 0) {
@@ -86,6 +116,7 @@ void session_bundle_done(struct session *s)
 	r->end_ns = now_ns();
 	/* What the daemons said before init's RESULT is in the pipe already. */
 	tee_drain(&s->tee);
+	session_tee_watch(s);
 	s->tee.markers = &s->boot_markers;
 	if (out != NULL && sim_text_add(&r->console, out, len) != 0)
 		fprintf(stderr, "nexus-sim: out of memory keeping %s's output\n", r->bundle);
@@ -437,17 +468,6 @@ static int session_state_files(struct state_dir *st)
 	return 0;
 }
 
-/* The boot console through the tee (test, --json): the watch reads it; at its end, unwatch. */
-static void session_on_tee(void *arg, int fd, short revents)
-{
-	struct session *s = arg;
-
-	(void)revents;
-	tee_drain(&s->tee);
-	if (s->tee.eof)
-		ksim_unwatch(s->ks, fd);
-}
-
 /* TAP or JSON on stdout, JUnit to its file; the exit status, which a JUnit write failure sets. */
 static int session_report(struct session *s, int code)
 {
@@ -549,7 +569,7 @@ int session_run(const struct sim_opts *o)
 			     .st = &st,
 			     .init_pid = -1,
 			     .next_ksock = -1,
-			     .tee = {.rd = -1},
+			     .tee = {.rd = -1, .out = -1},
 			     .tee_wr = -1,
 			     .code = -1};
 	s.start_ns = now_ns();
@@ -609,7 +629,10 @@ out:
 		close(s.ctl);
 	session_reap_init(&s);
 	/* init is gone, and its daemons with it: the console's last lines are in the pipe. */
-	tee_drain(&s.tee);
+	if (s.signalled == 0)
+		tee_finish(&s.tee, s.sig);
+	else
+		tee_drain(&s.tee);
 	tee_close(&s.tee);
 	if (s.tee_wr >= 0)
 		close(s.tee_wr);

@@ -26,3 +26,11 @@ $(BUILD)/tests/test_text_out: LIBS := -lcmocka
 HOST_PROGS += $(BUILD)/tests/test_text_out
 TEST_BINS += $(BUILD)/tests/test_text_out
 UNIT_TESTS += $(BUILD)/tests/test_text_out
+
+# The console tee and the report's console tail at their limits.
+$(BUILD)/tests/test_console_tee: $(BUILD)/tests/unit/test_console_tee.o \
+	$(BUILD)/sim/console_tee.o $(BUILD)/sim/result.o
+$(BUILD)/tests/test_console_tee: LIBS := -lcmocka
+HOST_PROGS += $(BUILD)/tests/test_console_tee
+TEST_BINS += $(BUILD)/tests/test_console_tee
+UNIT_TESTS += $(BUILD)/tests/test_console_tee

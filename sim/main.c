@@ -32,7 +32,7 @@ static const struct command commands[] = {
      "test [-v] [--junit FILE] [--json] [--state DIR] [--timeout SECONDS] BUNDLE...\n"
      "        boot once, run each bundle in turn; TAP on stdout (CI smoke mode)"},
     {"inspect", cmd_inspect,
-     "inspect [--trust DIR] FILE.elf|BUNDLE.nxb\n"
+     "inspect [--trust DIR] [--json] FILE.elf|BUNDLE.nxb\n"
      "        print the loader plan (and a bundle's manifest and signature), or the refusal"},
 };
 

@@ -28,7 +28,7 @@ static void json_lines(FILE *f, const struct sim_text *t)
 
 static void json_crash(FILE *f, const struct sim_result *r)
 {
-	if (r->outcome != SIM_CRASHED && r->outcome != SIM_TIMEOUT) {
+	if (!sim_result_crashed(r)) {
 		fputs("null", f);
 		return;
 	}

@@ -23,7 +23,7 @@ static void junit_case(FILE *f, const struct sim_result *r)
 			fprintf(f, "\">not run: the session ended before its turn");
 		else
 			fprintf(f, "\">exit code %d", r->code);
-		if (r->outcome == SIM_CRASHED || r->outcome == SIM_TIMEOUT)
+		if (sim_result_crashed(r))
 			fprintf(f, "\ncrash: cause=%s pc=0x%llx addr=0x%llx",
 				nx_crash_cause_name(r->crash.cause),
 				(unsigned long long)r->crash.pc, (unsigned long long)r->crash.addr);

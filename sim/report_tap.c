@@ -29,7 +29,7 @@ static void tap_yaml(FILE *f, const struct sim_result *r)
 		fprintf(f, "  ---\n  exit_code: %d\n  outcome: ", r->code);
 	text_yaml(f, sim_outcome_name(r->outcome), strlen(sim_outcome_name(r->outcome)));
 	fprintf(f, "\n  duration_ms: %.3f\n", sim_ms(r->start_ns, r->end_ns));
-	if (r->outcome == SIM_CRASHED || r->outcome == SIM_TIMEOUT) {
+	if (sim_result_crashed(r)) {
 		fprintf(f,
 			"  crash:\n    cause: \"%s\"\n    pc: \"0x%llx\"\n    addr: \"0x%llx\"\n",
 			nx_crash_cause_name(r->crash.cause), (unsigned long long)r->crash.pc,

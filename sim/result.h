@@ -45,6 +45,13 @@ struct sim_result {
 int sim_text_add(struct sim_text *t, const char *s, size_t n);
 void sim_text_free(struct sim_text *t);
 
+/* A crash record came with it (a timed-out bundle whose result never came has none). */
+static inline int sim_result_crashed(const struct sim_result *r)
+{
+	return (r->outcome == SIM_CRASHED || r->outcome == SIM_TIMEOUT) &&
+	       r->crash.cause != NX_CRASH_NONE;
+}
+
 /* The result passed (exit 0)? */
 static inline int sim_result_ok(const struct sim_result *r)
 {

@@ -76,6 +76,18 @@ DAEMON_DIR := $(BIN)/daemons
 # every run, and each dynamic library costs start-up.
 DAEMON_SYSLIBS := -Wl,-Bstatic -lsodium -lseccomp -Wl,-Bdynamic
 
+# The payload SDK (sdk/build.mk): bin/nexus-cc and, beside it in bin/sdk/,
+# the payload runtime it builds against (headers, crt0.o, libnxrt.a,
+# link.ld), named here so a payload rule may depend on it whatever order the
+# build.mk files are read in: NEXUS_SDK_CC is what compiling needs (the
+# script and the headers), NEXUS_SDK every file of the SDK.
+NEXUS_CC := $(BIN)/nexus-cc
+SDK_DIR := $(BIN)/sdk
+NEXUS_SDK_CC := $(NEXUS_CC) \
+	$(patsubst fixtures/rt/%,$(SDK_DIR)/include/%,$(wildcard fixtures/rt/*.h)) \
+	$(patsubst include/%,$(SDK_DIR)/include/%,$(wildcard include/nexus/*.h))
+NEXUS_SDK := $(NEXUS_SDK_CC) $(addprefix $(SDK_DIR)/lib/,crt0.o libnxrt.a link.ld)
+
 # What the build.mk files add to.
 PRODUCT :=	  # bin/ and the fixture bundles: what `make demo` needs
 TEST_BINS :=	  # unit tests, harnesses, generators: what `make test` runs

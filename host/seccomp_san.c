@@ -37,6 +37,7 @@ static const int san_calls[] = {
     __NR_getppid,
     __NR_gettid,
     __NR_sched_yield,
+    __NR_sched_getaffinity, /* ASan's pthread_create: nexus-sim's watchdog thread */
     __NR_openat,
     __NR_readlink,
     __NR_getrlimit,

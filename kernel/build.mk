@@ -46,7 +46,10 @@ $(BUILD)/tests/test_kernel_ksock: $(BUILD)/tests/unit/test_kernel_ksock.o $(BUIL
 	$(BUILD)/sim/console.o \
 	$(BUILD)/sim/loop.o $(BUILD)/sim/watchdog.o $(KERNEL_LINUX) $(KERNEL_LIB) $(NXD_DEPS) \
 	| $(BUILD)/payloads/hello.elf $(BUILD)/payloads/busy.elf $(BUILD)/payloads/exit42.elf
-KERNEL_TESTS := $(addprefix $(BUILD)/tests/test_,kernel_objects cpu_unicorn kernel_ksock)
+# The trace hooks (nxk_opts.trace), with tiny tasks.
+$(BUILD)/tests/test_kernel_trace: $(BUILD)/tests/unit/test_kernel_trace.o $(KTEST_OBJS) $(KERNEL_LIB)
+KERNEL_TESTS := $(addprefix $(BUILD)/tests/test_,kernel_objects cpu_unicorn kernel_ksock \
+	kernel_trace)
 $(KERNEL_TESTS): LIBS := $(UNICORN_LIBS) -lsodium -lseccomp -lcmocka
 
 HOST_PROGS += $(HARNESS) $(KERNEL_TESTS)

@@ -58,3 +58,12 @@ int nxk_copyout(struct nxk_caller *c, uint64_t ptr, const void *src, size_t len)
 		r->outlen = ptr + len;
 	return 0;
 }
+
+int nxk_trace_peek(struct nxk *k, uint32_t pid, uint64_t va, void *dst, size_t len)
+{
+	struct nxk_task *t = nxk_task_find(k, pid);
+
+	if (t == NULL || t->as == NULL)
+		return -NX_ESRCH;
+	return task_copy(t->as, va, dst, len, 0);
+}

@@ -14,6 +14,46 @@
 struct nxk;
 struct nxk_caller;
 struct nxk_cpu;
+struct nx_crash;
+
+/* Why a slice ended (nxk_trace_ops.slice). */
+enum nxk_trace_why {
+	NXK_WHY_QUANTUM = 1, /* ran its block budget */
+	NXK_WHY_YIELD,	     /* yield */
+	NXK_WHY_SWITCH,	     /* ran alone and made another task ready (spawn, a wake) */
+	NXK_WHY_PREEMPT,     /* ran alone and the host had work (depends on host timing) */
+	NXK_WHY_BLOCK,	     /* a call waits (wait, a full console) */
+	NXK_WHY_EXIT,	     /* exit: status is the wait status */
+	NXK_WHY_CRASH,	     /* a fault or a bad call: status is the wait status */
+	NXK_WHY_INTERRUPT,   /* nxk_cpu_interrupt: held until something ends it */
+};
+
+/*
+ * Tracing (nexus-sim --trace, --timeline): the kernel reports events, the
+ * platform formats them. With nxk_opts.trace NULL each event costs the
+ * kernel one predictable branch. Called on the kernel's thread; none may
+ * call back into the kernel except nxk_trace_peek.
+ */
+struct nxk_trace_ops {
+	/*
+	 * Task `pid` made call `nr` with a[], which returned `ret`; `returned`
+	 * 0 when it did not return (exit, a number >= NX_SYS_MAX). A call
+	 * that blocked is reported once, when it completes.
+	 */
+	void (*sys)(void *arg, uint32_t pid, const char *name, unsigned nr, const uint64_t a[6],
+		    long ret, int returned);
+	/* A slice of task `pid` ended (`alone`: it ran with no budget). */
+	void (*slice)(void *arg, uint32_t pid, const char *name, int alone, enum nxk_trace_why why,
+		      uint64_t status);
+	/*
+	 * Task `pid` was spawned (ended 0), or ended (status; crash or NULL):
+	 * in its own run (ended 1: exit, a fault; its slice is reported next)
+	 * or from outside it (ended 2: task_kill, nxk_end_all).
+	 */
+	void (*task)(void *arg, uint32_t pid, const char *name, int ended, uint64_t status,
+		     const struct nx_crash *crash);
+	void *arg;
+};
 
 struct nxk_opts {
 	/*
@@ -48,6 +88,8 @@ struct nxk_opts {
 	void (*alone)(void *arg, struct nxk_cpu *cpu);
 	int (*preempt)(void *arg);
 	void *alone_arg;
+	/* Tracing, or NULL (the usual case). */
+	const struct nxk_trace_ops *trace;
 };
 
 /* NULL on allocation failure. */
@@ -113,5 +155,10 @@ void nxk_end_all(struct nxk *k, uint32_t cause);
 uint64_t nxk_mem_used(const struct nxk *k);
 /* Tasks not yet reaped (running, ready, blocked or zombie). */
 unsigned nxk_task_count(const struct nxk *k);
+/*
+ * For a tracer: copy `len` bytes at guest address `va` of task `pid`
+ * (readable mappings only). 0, or -NX_EFAULT / -NX_ESRCH.
+ */
+int nxk_trace_peek(struct nxk *k, uint32_t pid, uint64_t va, void *dst, size_t len);
 
 #endif

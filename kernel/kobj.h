@@ -95,6 +95,7 @@ struct nxk {
 	unsigned nready;
 	struct nxk_task *current;
 	int alone; /* current runs with no budget: trap.c stops it when others could run */
+	enum nxk_trace_why why; /* why trap.c stopped the current task's run at a call */
 	struct nxk_caller *hosts;
 	struct nxk_caller *wake_head; /* callers whose wait can now complete */
 	uint64_t mem_used;	      /* bytes of VMOs, against o.mem_limit */

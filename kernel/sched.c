@@ -70,6 +70,21 @@ unsigned nxk_task_count(const struct nxk *k)
 	return n;
 }
 
+/* Why t's slice ended, its run having returned r with st. */
+static enum nxk_trace_why slice_why(const struct nxk *k, const struct nxk_task *t, int r,
+				    const struct nxk_stop *st)
+{
+	if (t->state == NXK_TASK_ZOMBIE)
+		return NX_WAIT_IS_CRASH(t->status) ? NXK_WHY_CRASH : NXK_WHY_EXIT;
+	if (r != 0)
+		return NXK_WHY_CRASH;
+	if (st->kind == NXK_STOP_INTERRUPT)
+		return NXK_WHY_INTERRUPT;
+	if (t->state == NXK_TASK_BLOCKED)
+		return NXK_WHY_BLOCK;
+	return st->kind == NXK_STOP_BUDGET ? NXK_WHY_QUANTUM : k->why;
+}
+
 int nxk_run_slice(struct nxk *k)
 {
 	struct nxk_task *t = rq_pop(k);
@@ -84,6 +99,7 @@ int nxk_run_slice(struct nxk *k)
 	int r = nxk_cpu_run(t->cpu, k->alone ? 0 : NX_SCHED_QUANTUM_BLOCKS, &st);
 	if (k->alone && k->o.alone != NULL)
 		k->o.alone(k->o.alone_arg, NULL);
+	int alone = k->alone;
 	k->alone = 0;
 	if (t->state == NXK_TASK_RUNNING) {
 		if (r != 0) {
@@ -100,6 +116,9 @@ int nxk_run_slice(struct nxk *k)
 			nxk_rq_push(k, t);
 		}
 	}
+	if (k->o.trace != NULL)
+		k->o.trace->slice(k->o.trace->arg, t->pid, t->name, alone, slice_why(k, t, r, &st),
+				  t->status);
 	/* Only now may the task's engine and memory go. */
 	k->current = NULL;
 	if (t->state == NXK_TASK_ZOMBIE)

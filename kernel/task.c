@@ -71,6 +71,8 @@ int nxk_task_spawn(struct nxk_caller *spawner, struct nxk_as *as, uint64_t entry
 	k->tasks[slot] = t;
 	nxk_rq_push(k, t);
 	*pid = t->pid;
+	if (k->o.trace != NULL)
+		k->o.trace->task(k->o.trace->arg, t->pid, t->name, 0, 0, NULL);
 	return 0;
 }
 
@@ -110,6 +112,9 @@ void nxk_task_end(struct nxk_task *t, uint64_t status, const struct nx_crash *cr
 		t->crashed = 1;
 		t->crash = *crash;
 	}
+	if (k->o.trace != NULL)
+		k->o.trace->task(k->o.trace->arg, t->pid, t->name, t == k->current ? 1 : 2, status,
+				 crash);
 	nxk_handles_close_all(&t->caller);
 	nxk_orphan_children(k, &t->caller);
 	nxk_wake_waiters(k, t->pid);

@@ -45,9 +45,24 @@ static int alone_must_stop(struct nxk *k)
 {
 	if (!k->alone)
 		return 0;
-	if (k->nready > 0 || k->wake_head != NULL)
+	/* why is written only on the way out: a run that goes on pays nothing for it. */
+	if (k->nready > 0 || k->wake_head != NULL) {
+		k->why = NXK_WHY_SWITCH;
 		return 1;
-	return k->o.preempt != NULL && k->o.preempt(k->o.alone_arg);
+	}
+	if (k->o.preempt != NULL && k->o.preempt(k->o.alone_arg)) {
+		k->why = NXK_WHY_PREEMPT;
+		return 1;
+	}
+	return 0;
+}
+
+/* Only called when tracing is on (the callers test k->o.trace). */
+static void trace_sys(struct nxk_task *t, unsigned nr, const uint64_t a[6], long r, int returned)
+{
+	const struct nxk_trace_ops *tr = t->k->o.trace;
+
+	tr->sys(tr->arg, t->pid, t->name, nr, a, r, returned);
 }
 
 int nxk_task_ecall(void *ctx)
@@ -63,12 +78,16 @@ int nxk_task_ecall(void *ctx)
 		if (nxk_cpu_regs(t->cpu, regs, &pc) != 0)
 			return nxk_engine_failed(t);
 		struct nx_crash cr;
+		if (t->k->o.trace != NULL)
+			trace_sys(t, (unsigned)nr, a, 0, 0);
 		/* The engine reports the pc after the ecall (4 bytes). */
 		nxk_crash_record(t, NX_CRASH_BAD_SYSCALL, NX_ACCESS_NONE, pc - 4, 0, &cr);
 		nxk_task_end(t, NX_WAIT_STATUS_CRASH(NX_CRASH_BAD_SYSCALL), &cr);
 		return NXK_CPU_STOP;
 	}
 	long r = nxk_dispatch(&t->caller, (unsigned)nr, a);
+	if (t->k->o.trace != NULL && r != NXK_BLOCKED)
+		trace_sys(t, (unsigned)nr, a, r, t->state != NXK_TASK_ZOMBIE);
 	if (t->state == NXK_TASK_ZOMBIE)
 		return NXK_CPU_STOP;
 	if (r == NXK_BLOCKED) {
@@ -79,6 +98,7 @@ int nxk_task_ecall(void *ctx)
 		return nxk_engine_failed(t);
 	if (t->yielded) {
 		t->yielded = 0;
+		t->k->why = NXK_WHY_YIELD;
 		return NXK_CPU_STOP;
 	}
 	return alone_must_stop(t->k) ? NXK_CPU_STOP : NXK_CPU_CONTINUE;
@@ -135,6 +155,8 @@ void nxk_run_wakes(struct nxk *k)
 		long r = nxk_dispatch(c, c->blk_nr, c->blk_a);
 		if (r == NXK_BLOCKED)
 			continue;
+		if (k->o.trace != NULL)
+			trace_sys(t, c->blk_nr, c->blk_a, r, 1);
 		if (nxk_cpu_set_reg(t->cpu, REG_A0, (uint64_t)r) != 0) {
 			(void)nxk_engine_failed(t);
 			continue;

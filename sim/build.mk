@@ -17,6 +17,16 @@ HOST_PROGS += $(BUILD)/tests/test_sim_sandbox
 TEST_BINS += $(BUILD)/tests/test_sim_sandbox
 UNIT_TESTS += $(BUILD)/tests/test_sim_sandbox
 
+# --trace and --timeline, end to end.
+E2E_TESTS += tests/e2e/trace.sh tests/e2e/timeline.py
+
+# The timeline's limits and JSON (sim/timeline.c).
+$(BUILD)/tests/test_timeline: $(BUILD)/tests/unit/test_timeline.o $(BUILD)/sim/timeline.o
+$(BUILD)/tests/test_timeline: LIBS := -lcmocka
+HOST_PROGS += $(BUILD)/tests/test_timeline
+TEST_BINS += $(BUILD)/tests/test_timeline
+UNIT_TESTS += $(BUILD)/tests/test_timeline
+
 # nexus-sim test, --json, and a daemon restart between two runs of one session.
 E2E_TESTS += $(sort $(wildcard tests/e2e/cli_*.sh))
 

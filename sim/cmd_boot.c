@@ -10,6 +10,7 @@ static void boot_usage(FILE *f)
 	fprintf(
 	    f,
 	    "usage: nexus-sim boot [-v] [--state DIR] [--wait-state] [--trust DIR] [--selftest]\n"
+	    "                      [--trace=CLASSES [--trace-out FILE]] [--timeline FILE]\n"
 	    "\n"
 	    "Start the kernel and init, bring every daemon up (init prints\n"
 	    "'init: ready'), then shut them all down in reverse order, printing the\n"
@@ -25,6 +26,7 @@ static void boot_usage(FILE *f)
 	    "                 check; then a set that fails its health check rolls back.\n"
 	    "                 SELFTEST markers (tests/markers/ota.txt) follow updated's\n"
 	    "                 status; exit 0 when every step did what it names, else 1\n"
+	    "  --trace=CLASSES, --trace-out FILE, --timeline FILE: as for run\n"
 	    "  -h, --help     this text\n"
 	    "\n"
 	    "NEXUS_FAULT=seccomp:<daemon> makes that daemon's first start make a\n"
@@ -34,8 +36,10 @@ static void boot_usage(FILE *f)
 int cmd_boot(int argc, char **argv)
 {
 	struct sim_opts o = {.console_stdout = 1};
-	int err = sim_opts_parse(
-	    &o, argc, argv, OPT_VERBOSE | OPT_STATE | OPT_TRUST | OPT_SELFTEST | OPT_WAIT_STATE, 0);
+	int err = sim_opts_parse(&o, argc, argv,
+				 OPT_VERBOSE | OPT_STATE | OPT_TRUST | OPT_SELFTEST |
+				     OPT_WAIT_STATE | OPT_TRACE | OPT_TIMELINE,
+				 0);
 
 	if (err == 0 && o.help) {
 		boot_usage(stdout);

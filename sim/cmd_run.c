@@ -11,6 +11,7 @@ static void run_usage(FILE *f)
 	fprintf(f,
 		"usage: nexus-sim run [-v] [--json] [--state DIR] [--wait-state] [--trust DIR]\n"
 		"                     [--env K=V]... [--mem-limit SIZE] [--timeout SECONDS]\n"
+		"                     [--trace=CLASSES [--trace-out FILE]] [--timeline FILE]\n"
 		"                     BUNDLE [-- ARGS...]\n"
 		"\n"
 		"Boot the system, install BUNDLE through bundlemgrd (signature checked\n"
@@ -40,6 +41,11 @@ static void run_usage(FILE *f)
 		"                      timings, markers; the payload's output as \"console\")\n"
 		"  --timeout SECONDS   end the run after SECONDS (decimals allowed): the\n"
 		"                      payload's crash report says timeout, exit 124\n"
+		"  --trace=CLASSES     one line per event of the classes named (syscalls,\n"
+		"                      ipc, sched, comma-separated) on stderr\n"
+		"  --trace-out FILE    ... in FILE instead\n"
+		"  --timeline FILE     the session in the Chrome trace event format, for\n"
+		"                      ui.perfetto.dev or chrome://tracing (docs/tools.md)\n"
 		"  -h, --help          this text\n");
 }
 
@@ -70,10 +76,11 @@ static int run_check_args(const struct sim_opts *o)
 int cmd_run(int argc, char **argv)
 {
 	struct sim_opts o = {0};
-	int err = sim_opts_parse(&o, argc, argv,
-				 OPT_VERBOSE | OPT_STATE | OPT_TRUST | OPT_ENV | OPT_MEM_LIMIT |
-				     OPT_TIMEOUT | OPT_WAIT_STATE | OPT_JSON,
-				 1);
+	int err =
+	    sim_opts_parse(&o, argc, argv,
+			   OPT_VERBOSE | OPT_STATE | OPT_TRUST | OPT_ENV | OPT_MEM_LIMIT |
+			       OPT_TIMEOUT | OPT_WAIT_STATE | OPT_TRACE | OPT_TIMELINE | OPT_JSON,
+			   1);
 
 	if (err == 0 && o.help) {
 		run_usage(stdout);

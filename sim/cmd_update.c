@@ -10,7 +10,8 @@ static void update_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: nexus-sim update [-v] [--state DIR] [--wait-state] [--trust DIR]\n"
-		"                        [--tries N] SET.nxs\n"
+		"                        [--tries N] [--trace=CLASSES [--trace-out FILE]]\n"
+		"                        [--timeline FILE] SET.nxs\n"
 		"\n"
 		"Boot the system, have updated verify SET.nxs (its signature through\n"
 		"keystored against the trust directory, every member and bundle, its\n"
@@ -31,6 +32,7 @@ static void update_usage(FILE *f)
 		"  --trust DIR     trusted public keys (default: the build's dev key)\n"
 		"  --tries N       boots the new set gets to pass its health check, 1 to %d\n"
 		"                  (default %d)\n"
+		"  --trace=CLASSES, --trace-out FILE, --timeline FILE: as for run\n"
 		"  -h, --help      this text\n"
 		"\n"
 		"NEXUS_FAULT=stop:<step> stops updated at a named step, ioerr:bootctrl\n"
@@ -41,8 +43,10 @@ static void update_usage(FILE *f)
 int cmd_update(int argc, char **argv)
 {
 	struct sim_opts o = {0};
-	int err = sim_opts_parse(
-	    &o, argc, argv, OPT_VERBOSE | OPT_STATE | OPT_TRUST | OPT_WAIT_STATE | OPT_TRIES, 1);
+	int err = sim_opts_parse(&o, argc, argv,
+				 OPT_VERBOSE | OPT_STATE | OPT_TRUST | OPT_WAIT_STATE | OPT_TRIES |
+				     OPT_TRACE | OPT_TIMELINE,
+				 1);
 
 	if (err == 0 && o.help) {
 		update_usage(stdout);

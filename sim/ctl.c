@@ -15,6 +15,7 @@
 #include "nexus/svc_update.h"
 #include "session.h"
 #include "state_dir.h"
+#include "trace.h"
 #include "update.h"
 
 struct ctl_handler {
@@ -70,6 +71,7 @@ int ctl_send_run(struct session *s, size_t i)
 		memcpy(body + off, o->env[i], strlen(o->env[i]) + 1);
 		off += strlen(o->env[i]) + 1;
 	}
+	sim_trace_step(s->trace, "run", 1);
 	err = nx_wire_send(s->ctl, NX_CTL_RUN, 0, NULL, body, len, s->bundle_fds[i]);
 	free(body);
 	return err == 0 ? 0 : -1;
@@ -77,6 +79,7 @@ int ctl_send_run(struct session *s, size_t i)
 
 static void on_ready(struct session *s, struct nx_msg *m)
 {
+	sim_trace_step(s->trace, "boot", 0);
 	session_say_reboot(s);
 	if (nx_msg_result(m) < 0) {
 		ctl_fail(s, NX_EXIT_INTERNAL, "boot failed", m);
@@ -130,6 +133,7 @@ static void on_result(struct session *s, struct nx_msg *m)
 			ctl_fail(s, NX_EXIT_INTERNAL, "init sent an unasked result", m);
 		return;
 	}
+	sim_trace_step(s->trace, "run", 0);
 	if (err < 0) {
 		result_refused(s, res, err, m);
 	} else if (m->len != sizeof(r)) {
@@ -162,6 +166,7 @@ static void on_result(struct session *s, struct nx_msg *m)
 static void on_down(struct session *s, struct nx_msg *m)
 {
 	s->down = 1;
+	sim_trace_step(s->trace, "shutdown", 0);
 	if (m->hdr.arg != 0)
 		fprintf(stderr, "nexus-sim: %llu daemon(s) had to be killed at shutdown\n",
 			(unsigned long long)m->hdr.arg);
@@ -176,6 +181,7 @@ static void on_updated(struct session *s, struct nx_msg *m)
 		ctl_fail(s, NX_EXIT_INTERNAL, "init sent an unasked update reply", m);
 		return;
 	}
+	sim_trace_step(s->trace, "update", 0);
 	update_on_reply(s->update, m);
 }
 
@@ -232,7 +238,13 @@ void ctl_on_frame(void *arg, int fd, short revents)
 int ctl_boot(struct session *s)
 {
 	uint64_t flags = s->o->state_dir != NULL ? NX_CTL_BOOT_STATEFS : 0;
+	int trace = sim_trace_pipe(s->trace);
 
+	sim_trace_step(s->trace, "boot", 1);
+	/* First, so that init records every frame after it. */
+	if (trace >= 0 &&
+	    nx_wire_send(s->ctl, NX_CTL_CONFIG, NX_CTL_CFG_TRACE, NULL, NULL, 0, trace) != 0)
+		return -1;
 	if (nx_wire_send(s->ctl, NX_CTL_CONFIG, NX_CTL_CFG_TRUST_DIR, NULL, NULL, 0, s->trust) !=
 		0 ||
 	    nx_wire_send(s->ctl, NX_CTL_CONFIG, NX_CTL_CFG_STATE_DIR, NULL, NULL, 0, s->st->fd) !=
@@ -256,6 +268,7 @@ int ctl_update(struct session *s, uint32_t op, uint32_t arg, const char *label, 
 	size_t n = label != NULL ? strnlen(label, NX_PATH_MAX - 1) : 0;
 
 	memcpy(body, &u, sizeof(u));
+	sim_trace_step(s->trace, "update", 1);
 	if (n > 0)
 		memcpy(body + sizeof(u), label, n);
 	return nx_wire_send(s->ctl, NX_CTL_UPDATE, 0, NULL, body, sizeof(u) + n, fd) == 0 ? 0 : -1;

@@ -31,6 +31,7 @@ struct ksim_opts {
 	int boot_console_fd;	/* ... until ksim_console_switch, when >= 0 (see there) */
 	uint64_t console_quota; /* bytes the tasks may write there; 0: no quota */
 	uint64_t mem_limit;	/* bytes all VMOs may hold; 0: no limit */
+	const struct nxk_trace_ops *trace; /* the kernel's trace hooks, or NULL */
 };
 
 /* NULL on allocation failure. */

@@ -104,7 +104,8 @@ struct ksim *ksim_new(const struct ksim_opts *opts)
 				      .kconnect_arg = ks,
 				      .alone = run_alone,
 				      .preempt = preempt,
-				      .alone_arg = ks};
+				      .alone_arg = ks,
+				      .trace = opts->trace};
 	ks->payload_con =
 	    opts->console_fd >= 0 ? console_new(opts->console_fd) : console_new_capture();
 	if (ks->payload_con != NULL)

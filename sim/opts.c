@@ -25,6 +25,9 @@ enum {
 	O_WAIT_STATE,
 	O_TRIES,
 	O_JSON,
+	O_TRACE,
+	O_TRACE_OUT,
+	O_TIMELINE,
 	O_JUNIT
 };
 
@@ -40,6 +43,9 @@ static const struct option long_opts[] = {
     {"wait-state", no_argument, NULL, O_WAIT_STATE},
     {"tries", required_argument, NULL, O_TRIES},
     {"json", no_argument, NULL, O_JSON},
+    {"trace", required_argument, NULL, O_TRACE},
+    {"trace-out", required_argument, NULL, O_TRACE_OUT},
+    {"timeline", required_argument, NULL, O_TIMELINE},
     {"junit", required_argument, NULL, O_JUNIT},
     {NULL, 0, NULL, 0},
 };
@@ -68,6 +74,11 @@ static unsigned opt_bit(int c)
 		return OPT_TRIES;
 	case O_JSON:
 		return OPT_JSON;
+	case O_TRACE:
+	case O_TRACE_OUT:
+		return OPT_TRACE;
+	case O_TIMELINE:
+		return OPT_TIMELINE;
 	case O_JUNIT:
 		return OPT_JUNIT;
 	default:
@@ -129,6 +140,34 @@ static int parse_seconds(const char *s, uint64_t *ms)
 			frac += (uint64_t)(*p - '0') * scale;
 	*ms = whole * 1000 + frac;
 	return *p == 0 && *ms > 0 && whole <= SIM_TIMEOUT_MAX_S ? 0 : -1;
+}
+
+/* CLASSES: a comma-separated non-empty subset of syscalls, ipc, sched. */
+static int parse_trace(const char *s, unsigned *out)
+{
+	static const struct {
+		const char *name;
+		unsigned bit;
+	} classes[] = {
+	    {"syscalls", SIM_TRACE_SYSCALLS}, {"ipc", SIM_TRACE_IPC}, {"sched", SIM_TRACE_SCHED}};
+	unsigned v = 0;
+
+	for (const char *p = s;; p++) {
+		size_t n = strcspn(p, ",");
+		size_t i = 0;
+
+		while (i < sizeof(classes) / sizeof(classes[0]) &&
+		       (strlen(classes[i].name) != n || strncmp(classes[i].name, p, n) != 0))
+			i++;
+		if (i == sizeof(classes) / sizeof(classes[0]))
+			return -1;
+		v |= classes[i].bit;
+		p += n;
+		if (*p == 0)
+			break;
+	}
+	*out = v;
+	return 0;
 }
 
 static int opt_one(struct sim_opts *o, int c, const char *arg, const char *cmd)
@@ -197,6 +236,24 @@ static int opt_one(struct sim_opts *o, int c, const char *arg, const char *cmd)
 	case O_JSON:
 		o->json = 1;
 		return 0;
+	case O_TRACE:
+		if (parse_trace(arg, &o->trace) != 0) {
+			fprintf(stderr,
+				"nexus-sim %s: --trace '%s': expected classes from syscalls, ipc, "
+				"sched, separated by commas\n",
+				cmd, arg);
+			return NX_EXIT_USAGE;
+		}
+		return 0;
+	case O_TRACE_OUT:
+	case O_TIMELINE:
+		if (arg[0] == 0) {
+			fprintf(stderr, "nexus-sim %s: --%s needs a file\n", cmd,
+				c == O_TRACE_OUT ? "trace-out" : "timeline");
+			return NX_EXIT_USAGE;
+		}
+		*(c == O_TRACE_OUT ? &o->trace_out : &o->timeline) = arg;
+		return 0;
 	case O_JUNIT:
 		if (arg[0] == 0) {
 			fprintf(stderr, "nexus-sim %s: --junit needs a file\n", cmd);
@@ -240,6 +297,10 @@ int sim_opts_parse(struct sim_opts *o, int argc, char **argv, unsigned allowed, 
 	}
 	if (o->help)
 		return 0;
+	if (o->trace_out != NULL && o->trace == 0) {
+		fprintf(stderr, "nexus-sim %s: --trace-out without --trace\n", cmd);
+		return NX_EXIT_USAGE;
+	}
 	if (operands == OPTS_ONE_OR_MORE) {
 		o->operands = argv + optind;
 		o->noperands = (size_t)(end - optind);

@@ -22,7 +22,14 @@
 #define OPT_WAIT_STATE (1u << 7)
 #define OPT_TRIES (1u << 8)
 #define OPT_JSON (1u << 9)
-#define OPT_JUNIT (1u << 10)
+#define OPT_TRACE (1u << 10)	/* --trace=CLASSES and --trace-out FILE */
+#define OPT_TIMELINE (1u << 11) /* --timeline FILE.json */
+#define OPT_JUNIT (1u << 12)	/* test --junit FILE */
+
+/* --trace classes (sim_opts.trace). */
+#define SIM_TRACE_SYSCALLS (1u << 0) /* payload syscalls, decoded */
+#define SIM_TRACE_IPC (1u << 1)	     /* frames between processes */
+#define SIM_TRACE_SCHED (1u << 2)    /* scheduler slices */
 
 /* sim_opts_parse's `operands` for a command that takes one or more (test BUNDLE...). */
 #define OPTS_ONE_OR_MORE (-1)
@@ -51,9 +58,12 @@ struct sim_opts {
 	size_t nargs;
 	const char *env[SIM_ENV_MAX]; /* run: --env K=V, in order */
 	size_t nenv;
-	uint64_t mem_limit;  /* bytes all VMOs may hold (default NX_MEM_LIMIT_DEFAULT) */
-	uint64_t timeout_ms; /* --timeout: the run ends after this; 0 for none */
-	int wait_state;	     /* --wait-state: wait for a state dir in use, not exit 75 */
+	uint64_t mem_limit;    /* bytes all VMOs may hold (default NX_MEM_LIMIT_DEFAULT) */
+	uint64_t timeout_ms;   /* --timeout: the run ends after this; 0 for none */
+	int wait_state;	       /* --wait-state: wait for a state dir in use, not exit 75 */
+	unsigned trace;	       /* --trace: SIM_TRACE_* classes, 0 for none */
+	const char *trace_out; /* --trace-out: the trace's file, NULL for stderr */
+	const char *timeline;  /* --timeline: the Chrome trace file, or NULL */
 };
 
 /*

@@ -83,7 +83,7 @@ static struct scmp_arg_cmp sim_arg_eq(unsigned arg, int v)
 	    .arg = arg, .op = SCMP_CMP_MASKED_EQ, .datum_a = UINT32_MAX, .datum_b = (uint32_t)v};
 }
 
-static int sim_rules(scmp_filter_ctx ctx, pid_t init_pid)
+static int sim_rules(scmp_filter_ctx ctx, pid_t init_pid, int frame_ids)
 {
 	int err;
 
@@ -120,6 +120,9 @@ static int sim_rules(scmp_filter_ctx ctx, pid_t init_pid)
 	if ((err = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, __NR_prctl, 1,
 				    sim_arg_eq(0, PR_SET_THP_DISABLE))) != 0)
 		return err;
+	/* A traced session's frames carry ids made of the pid (wire/request_id.c). */
+	if (frame_ids && (err = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, __NR_getpid, 0)) != 0)
+		return err;
 	/* stdio asks whether a stream is a terminal before its first write. */
 	return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, __NR_ioctl, 1, sim_arg_eq(1, TCGETS));
 }
@@ -130,7 +133,7 @@ static int sim_fail(const char *what, int err)
 	return NX_EXIT_INTERNAL;
 }
 
-int sim_sandbox(int verbose, pid_t init_pid)
+int sim_sandbox(int verbose, pid_t init_pid, int frame_ids)
 {
 	scmp_filter_ctx ctx;
 	int err, abi;
@@ -150,7 +153,7 @@ int sim_sandbox(int verbose, pid_t init_pid)
 	ctx = seccomp_init(SCMP_ACT_KILL_PROCESS);
 	if (ctx == NULL)
 		return sim_fail("seccomp_init", -ENOMEM);
-	err = sim_rules(ctx, init_pid);
+	err = sim_rules(ctx, init_pid, frame_ids);
 	if (err == 0)
 		err = seccomp_load(ctx);
 	seccomp_release(ctx);

@@ -14,8 +14,10 @@
 /*
  * Confine this process; init_pid is the one process it may still signal.
  * With `verbose`, says once on stderr when the kernel has no Landlock.
- * 0, or NX_EXIT_INTERNAL after saying why.
+ * `frame_ids`: the session traces frames (--trace=ipc, --timeline), so
+ * nexus-sim's own frames get request ids, which hold its pid: getpid is
+ * allowed too. 0, or NX_EXIT_INTERNAL after saying why.
  */
-int sim_sandbox(int verbose, pid_t init_pid);
+int sim_sandbox(int verbose, pid_t init_pid, int frame_ids);
 
 #endif

@@ -30,6 +30,7 @@
 #include "session.h"
 #include "signals.h"
 #include "state_dir.h"
+#include "trace.h"
 #include "update.h"
 
 static uint64_t now_ns(void)
@@ -137,6 +138,7 @@ void session_shutdown(struct session *s)
 	if (s->shutdown_sent)
 		return;
 	s->shutdown_sent = 1;
+	sim_trace_step(s->trace, "shutdown", 1);
 	if (nx_wire_send(s->ctl, NX_CTL_SHUTDOWN, 0, NULL, NULL, 0, -1) != 0)
 		ksim_stop(s->ks, 0);
 }
@@ -166,6 +168,7 @@ void session_reboot(struct session *s)
 		return;
 	}
 	s->shutdown_sent = 1;
+	sim_trace_step(s->trace, "reboot", 1);
 	if (nx_wire_send(s->ctl, NX_CTL_REBOOT, 0, NULL, NULL, 0, ks[1]) != 0) {
 		close(ks[0]);
 		ks[0] = -1;
@@ -366,6 +369,7 @@ int session_relaunch(struct session *s)
 	s->next_ksock = -1;
 	s->down = s->shutdown_sent = s->rebooting = 0;
 	s->reboots++;
+	sim_trace_step(s->trace, "reboot", 0);
 	if (ksim_reset(s->ks) != 0) {
 		fprintf(stderr, "nexus-sim: soft reboot: cannot make a fresh kernel\n");
 		close(ksock);
@@ -581,10 +585,12 @@ int session_run(const struct sim_opts *o)
 	}
 	if ((err = session_inputs(&s)) != 0 ||
 	    (err = state_dir_open(&st, o->state_dir, o->wait_state, s.sig)) != 0 ||
-	    (err = session_state_files(&st)) != 0) {
+	    (err = session_state_files(&st)) != 0 ||
+	    ((s.trace = sim_trace_new(o, &err)) == NULL && err != 0)) {
 		s.code = err;
 		goto out;
 	}
+	ko.trace = sim_trace_kernel_ops(s.trace);
 	s.console = session_console(o, &st);
 	s.msg = malloc(sizeof(*s.msg));
 	s.timer = session_timer(o, s.test);
@@ -607,7 +613,8 @@ int session_run(const struct sim_opts *o)
 	    (o->timeout_ms != 0 && s.timer < 0) ||
 	    ksim_watch_ending(s.ks, s.sig, session_on_signal, &s) != 0 ||
 	    (s.timer >= 0 && ksim_watch_ending(s.ks, s.timer, session_on_timer, &s) != 0) ||
-	    (s.tee.rd >= 0 && ksim_watch(s.ks, s.tee.rd, session_on_tee, &s) != 0)) {
+	    (s.tee.rd >= 0 && ksim_watch(s.ks, s.tee.rd, session_on_tee, &s) != 0) ||
+	    (s.trace != NULL && sim_trace_attach(s.trace, s.ks) != 0)) {
 		fprintf(stderr, "nexus-sim: cannot set up the kernel\n");
 		s.code = NX_EXIT_INTERNAL;
 		goto out;
@@ -616,7 +623,7 @@ int session_run(const struct sim_opts *o)
 	err = session_start(&s);
 	if (err != 0) {
 		s.code = err;
-	} else if ((err = sim_sandbox(o->verbose, s.init_pid)) != 0) {
+	} else if ((err = sim_sandbox(o->verbose, s.init_pid, sim_trace_pipe(s.trace) >= 0)) != 0) {
 		s.code = err;
 	} else {
 		ksim_run(s.ks);
@@ -636,6 +643,10 @@ out:
 	tee_close(&s.tee);
 	if (s.tee_wr >= 0)
 		close(s.tee_wr);
+	/* Every process that wrote trace records is gone (or going): the rest is read now. */
+	if (s.trace != NULL && (err = sim_trace_finish(s.trace)) != 0 &&
+	    (s.code == 0 || (s.test && s.code == -1)))
+		s.code = err;
 	if (s.next_ksock >= 0)
 		close(s.next_ksock);
 	if (s.ks != NULL)
@@ -645,6 +656,7 @@ out:
 		free(s.msg);
 	}
 	update_free(s.update);
+	sim_trace_free(s.trace);
 	if (s.console >= 0)
 		close(s.console);
 	for (size_t i = 0; i < s.nbundles; i++)

@@ -25,6 +25,7 @@
 struct ksim;
 struct state_dir;
 struct update;
+struct sim_trace;
 
 struct session {
 	const struct sim_opts *o;
@@ -62,6 +63,7 @@ struct session {
 	uint64_t reboot_ns; /* CLOCK_MONOTONIC when the last soft reboot began */
 	uint64_t down_ns;   /* ... and when init said its daemons were down */
 	struct nx_msg *msg;
+	struct sim_trace *trace; /* --trace, --timeline; else NULL */
 };
 
 /* Run a whole session; returns nexus-sim's exit status (cli.h). */

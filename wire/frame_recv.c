@@ -117,5 +117,7 @@ int nx_wire_recv(int sock, struct nx_msg *m, int flags)
 	}
 	m->len = m->hdr.len;
 	m->body[m->len] = 0;
+	if (nx_wire_tracer != NULL)
+		nx_wire_tracer(NX_WIRE_RECEIVED, sock, &m->hdr, m->fd);
 	return 1;
 }

@@ -7,6 +7,8 @@
 #include "nexus/err.h"
 #include "wire.h"
 
+void (*nx_wire_tracer)(int dir, int sock, const struct nx_frame *hdr, int fd);
+
 int nx_wire_send(int sock, uint32_t kind, uint64_t arg, const uint8_t id[16], const void *body,
 		 size_t len, int fd)
 {
@@ -23,6 +25,8 @@ int nx_wire_send(int sock, uint32_t kind, uint64_t arg, const uint8_t id[16], co
 		return -NX_EMSGSIZE;
 	if (id != NULL)
 		memcpy(hdr.id, id, sizeof(hdr.id));
+	else if (nx_wire_tracer != NULL)
+		nx_id_new(hdr.id);
 	iov[0].iov_base = &hdr;
 	iov[0].iov_len = sizeof(hdr);
 	iov[1].iov_base = (void *)body;
@@ -48,5 +52,7 @@ int nx_wire_send(int sock, uint32_t kind, uint64_t arg, const uint8_t id[16], co
 		return errno == EAGAIN ? -NX_EAGAIN : errno == EMSGSIZE ? -NX_EMSGSIZE : -NX_EPIPE;
 	if ((size_t)n != sizeof(hdr) + len)
 		return -NX_EPIPE;
+	if (nx_wire_tracer != NULL)
+		nx_wire_tracer(NX_WIRE_SENT, sock, &hdr, fd);
 	return 0;
 }

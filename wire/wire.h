@@ -67,6 +67,17 @@ __attribute__((warn_unused_result)) int nx_wire_recv(int sock, struct nx_msg *m,
 int nx_wire_check(const struct nx_frame *hdr, size_t got, int truncated, unsigned nfds,
 		  int fds_cut);
 
+/*
+ * Tracing (nexus-sim --trace=ipc, --timeline): when set, called after
+ * each frame sent and each well-formed frame received, with the fd that
+ * came with it (-1 for none). While it is set a frame sent without an id
+ * gets a fresh one, so that the records of its two ends pair up. NULL,
+ * the usual case, costs each frame one branch.
+ */
+#define NX_WIRE_SENT 0
+#define NX_WIRE_RECEIVED 1
+extern void (*nx_wire_tracer)(int dir, int sock, const struct nx_frame *hdr, int fd);
+
 /* A fresh request id: unique within this host for the life of the run. */
 void nx_id_new(uint8_t id[16]);
 int nx_id_eq(const uint8_t a[16], const uint8_t b[16]);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "init.h"
+#include "nxd_trace.h"
 
 static void ctl_config(struct nxd_conn *c, struct nx_msg *m, void *arg)
 {
@@ -18,8 +19,9 @@ static void ctl_config(struct nxd_conn *c, struct nx_msg *m, void *arg)
 		    : m->hdr.arg == NX_CTL_CFG_STATE_LOCK ? &in->lock_fd
 		    : m->hdr.arg == NX_CTL_CFG_BUNDLE_DIR && in->nbundles < NX_RUN_BUNDLES_MAX
 			? &in->bundle_fds[in->nbundles]
-			: NULL;
-	int want_dir = m->hdr.arg != NX_CTL_CFG_STATE_LOCK;
+		    : m->hdr.arg == NX_CTL_CFG_TRACE ? &in->trace_fd
+						     : NULL;
+	int want_dir = m->hdr.arg != NX_CTL_CFG_STATE_LOCK && m->hdr.arg != NX_CTL_CFG_TRACE;
 	struct stat st;
 
 	if (slot == NULL || in->booting || in->booted) {
@@ -28,6 +30,19 @@ static void ctl_config(struct nxd_conn *c, struct nx_msg *m, void *arg)
 				    : m->hdr.arg == NX_CTL_CFG_BUNDLE_DIR
 					? "more bundle directories than NX_RUN_BUNDLES_MAX"
 					: "unknown configuration item");
+		return;
+	}
+	if (m->hdr.arg == NX_CTL_CFG_TRACE) {
+		/* Once per image: a soft reboot executes init afresh. */
+		if (in->trace_fd >= 0 || fstat(m->fd, &st) != 0 || !S_ISFIFO(st.st_mode)) {
+			(void)nxd_reply_err(c, &m->hdr, -NX_EINVAL,
+					    "trace fd is not a pipe, or came twice");
+			return;
+		}
+		in->trace_fd = nx_msg_take_fd(m);
+		nxd_trace_open(in->trace_fd, "init");
+		/* The frame that turned tracing on, recorded now that it is on. */
+		nx_wire_tracer(NX_WIRE_RECEIVED, nxd_conn_fd(c), &m->hdr, in->trace_fd);
 		return;
 	}
 	if (fstat(m->fd, &st) != 0 || (want_dir ? !S_ISDIR(st.st_mode) : !S_ISREG(st.st_mode))) {

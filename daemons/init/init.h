@@ -57,6 +57,7 @@ struct init {
 	/* The bundle directories of a run or test session (NX_CTL_CFG_BUNDLE_DIR), in order. */
 	int bundle_fds[NX_RUN_BUNDLES_MAX];
 	size_t nbundles;
+	int trace_fd; /* the trace pipe (NX_CTL_CFG_TRACE), or -1 */
 	struct nx_landlock_rule confine[INIT_CONFINE_MAX]; /* sandbox.c, until BOOT */
 	size_t nconfine;
 	char exe_dir[4096];

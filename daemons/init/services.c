@@ -1,9 +1,10 @@
 /*
  * The service table and how one daemon is started: a fresh kernel
  * connection from the kernel (KCONNECT), an init channel, its directory,
- * its registry connection and (bundlemgrd, in a run) the bundle directories
- * placed at fds 3..7 (and on, one per bundle of a test session), nothing else open, no environment
- * but the fault-injection switch when it names this daemon.
+ * its registry connection and (bundlemgrd, in a run) the bundle directory
+ * placed at fds 3..7 (a test session's further bundles from fd 9 on, after
+ * the trace pipe's fd 8), nothing else open, no environment but the
+ * fault-injection switch when it names this daemon.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -14,6 +15,7 @@
 #include <unistd.h>
 
 #include "init.h"
+#include "nexus/trace.h"
 #include "nxhost.h"
 #include "nexus/syscall.h"
 
@@ -137,12 +139,16 @@ static int svc_attach_init(struct init *in, struct svc *samgrd)
 	return in->registry != NULL ? 0 : -1;
 }
 
+/* nx_exec_fds places src[5] at fd 3 + 5. */
+_Static_assert(NXD_FD_KERNEL + 5 == NX_TRACE_FD, "the trace pipe is the sixth fd placed");
+
 int svc_start(struct init *in, struct svc *s)
 {
 	const char *name = s->def->name;
 	char path[sizeof(in->exe_dir) + NX_SVC_NAME_MAX + 1];
-	int src[4 + NX_RUN_BUNDLES_MAX];
-	int nsrc = 4;
+	/* fds 3..8, then a test session's bundles after the first (nxd_bundle_fd). */
+	int src[6 + NX_RUN_BUNDLES_MAX - 1];
+	int nsrc = 6;
 	int chan[2] = {-1, -1}, reg[2] = {-1, -1};
 	struct svc *samgrd = svc_by_name(in, "samgrd");
 	pid_t pid;
@@ -170,8 +176,11 @@ int svc_start(struct init *in, struct svc *s)
 		 : s->def->dir == SVC_DIR_STATE ? in->state_fd
 						: -1;
 	src[3] = reg[1];
-	/* bundlemgrd: fd 7 on, each bundle directory of the session, in order. */
-	for (size_t i = 0; s->def->bundle && i < in->nbundles; i++)
+	src[4] = s->def->bundle && in->nbundles > 0 ? in->bundle_fds[0] : -1;
+	/* fd 8 (NX_TRACE_FD), whatever fds 5-7 are: the trace pipe when the session traces. */
+	src[5] = in->trace_fd;
+	/* bundlemgrd: a test session's further bundles from fd 9 on, in order. */
+	for (size_t i = 1; s->def->bundle && i < in->nbundles; i++)
 		src[nsrc++] = in->bundle_fds[i];
 	pid = fork();
 	if (pid < 0) {

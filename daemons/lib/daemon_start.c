@@ -17,6 +17,7 @@
 #include "daemon_impl.h"
 #include "loop_impl.h"
 #include "nxd_log.h"
+#include "nxd_trace.h"
 #include "nexus/err.h"
 
 static void start_need_seqpacket(int fd, const char *what)
@@ -57,13 +58,13 @@ static void start_landlock(struct nxd *d, unsigned flags, int nbundles)
 	else if ((flags & NXD_START_DIR_RO) == NXD_START_DIR_RO)
 		rules[n++] = (struct nx_landlock_rule){NXD_FD_DIR, NX_LANDLOCK_READ};
 	for (int i = 0; i < nbundles; i++)
-		rules[n++] = (struct nx_landlock_rule){NXD_FD_BUNDLE + i, NX_LANDLOCK_READ};
+		rules[n++] = (struct nx_landlock_rule){nxd_bundle_fd(i), NX_LANDLOCK_READ};
 	if ((err = nx_landlock_prepare(&d->landlock, rules, n, 0)) != 0) {
 		errno = -err;
 		fatal("landlock");
 	}
 	for (int i = 0; i < nbundles; i++)
-		close(NXD_FD_BUNDLE + i);
+		close(nxd_bundle_fd(i));
 }
 
 static void start_on_stop(struct nxd_conn *c, struct nx_msg *m, void *arg)
@@ -92,6 +93,39 @@ static int start_fault_hang(const char *name)
 	return f != NULL && strncmp(f, "hang:", 5) == 0 && strcmp(f + 5, name) == 0;
 }
 
+/* fd NX_TRACE_FD is the session's trace pipe when init passed one (nexus/trace.h). */
+static int start_trace_fd(void)
+{
+	struct stat st;
+
+	return fstat(NX_TRACE_FD, &st) == 0 && S_ISFIFO(st.st_mode);
+}
+
+_Static_assert(NXD_FD_BUNDLE_MORE == NX_TRACE_FD + 1,
+	       "a session's next bundles follow the trace pipe");
+
+/* Close every fd above `top` but the trace pipe (top may be past it: a test session's bundles). */
+static void start_close_rest(int top, int trace)
+{
+	int err = 0;
+
+	if (top > NX_TRACE_FD) {
+		/* Without tracing nothing is at fd 8 (init leaves it closed); make sure. */
+		if (!trace)
+			(void)close(NX_TRACE_FD);
+		err = close_range((unsigned)top + 1, ~0U, 0);
+	} else if (!trace) {
+		err = close_range((unsigned)top + 1, ~0U, 0);
+	} else {
+		if (top + 1 < NX_TRACE_FD)
+			err = close_range((unsigned)top + 1, NX_TRACE_FD - 1, 0);
+		if (err == 0)
+			err = close_range(NX_TRACE_FD + 1, ~0U, 0);
+	}
+	if (err != 0)
+		fatal("close_range");
+}
+
 static const struct nxd_handler start_init_table[] = {
     {{NX_SVC_STOP, 0, 0, NX_FD_NONE}, start_on_stop},
 };
@@ -99,7 +133,7 @@ static const struct nxd_handler start_init_table[] = {
 struct nxd *nxd_start(const char *name, unsigned flags)
 {
 	struct nxd *d;
-	int top = NXD_FD_INIT, bundle = 0;
+	int top = NXD_FD_INIT, bundle = 0, trace = start_trace_fd();
 
 	nxd_set_progname(name);
 	if (strlen(name) >= NX_SVC_NAME_MAX)
@@ -115,17 +149,20 @@ struct nxd *nxd_start(const char *name, unsigned flags)
 		start_need_seqpacket(NXD_FD_SAMGR, "registry connection");
 		top = NXD_FD_SAMGR;
 	}
-	/* fd 7 on come with a run only (one per bundle); a boot starts bundlemgrd without. */
+	/* fd 7 (9, 10, ... for a test session's next ones) come with a run only. */
 	while ((flags & NXD_START_BUNDLE) && bundle < NX_RUN_BUNDLES_MAX &&
-	       fcntl(NXD_FD_BUNDLE + bundle, F_GETFD) >= 0) {
-		start_need_dir(NXD_FD_BUNDLE + bundle);
-		top = NXD_FD_BUNDLE + bundle;
+	       fcntl(nxd_bundle_fd(bundle), F_GETFD) >= 0) {
+		start_need_dir(nxd_bundle_fd(bundle));
+		top = nxd_bundle_fd(bundle);
 		bundle++;
 	}
 	if (!(flags & NXD_START_DIR) && top > NXD_FD_DIR && fcntl(NXD_FD_DIR, F_GETFD) >= 0)
 		close(NXD_FD_DIR);
-	if (close_range((unsigned)top + 1, ~0U, 0) != 0)
-		fatal("close_range");
+	start_close_rest(top, trace);
+	if (trace) {
+		nxd_trace_open(NX_TRACE_FD, name);
+		nxd_trace_mark(NX_TRACE_START);
+	}
 	d = calloc(1, sizeof(*d));
 	if (d == NULL || (d->loop = nxd_loop_new()) == NULL)
 		fatalx("out of memory");
@@ -217,6 +254,7 @@ void nxd_ready_note(struct nxd *d, const char *note)
 	err = nx_wire_send(NXD_FD_INIT, NX_SVC_READY, 0, NULL, d->name, strlen(d->name), -1);
 	if (err != 0)
 		fatalx("cannot tell init it is ready: error %d", -err);
+	nxd_trace_mark(NX_TRACE_READY);
 }
 
 int nxd_slot_arg(int argc, char **argv)

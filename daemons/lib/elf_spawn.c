@@ -12,6 +12,7 @@
 
 #include "elf_share_impl.h"
 #include "elf_spawn.h"
+#include "nxd_trace.h"
 #include "nexus/spawn.h"
 #include "loader.h"
 #include "nexus/err.h"
@@ -184,6 +185,7 @@ int nx_elf_spawn(const struct nx_kcaller *k, const struct nx_elf_spawn_req *req,
 {
 	struct nxl_plan plan;
 	struct nxl_stack st;
+	uint64_t t_load = nxd_trace_now(), t_spawn;
 	memset(res, 0, sizeof(*res));
 	size_t nlen = req->name != NULL ? strlen(req->name) : 0;
 	if (nlen == 0 || nlen >= NX_TASK_NAME_MAX)
@@ -201,7 +203,10 @@ int nx_elf_spawn(const struct nx_kcaller *k, const struct nx_elf_spawn_req *req,
 	struct nx_spawn_attrs at = {.version = NX_SPAWN_ATTRS_VERSION, .caps = req->caps};
 	memcpy(at.name, req->name, nlen);
 	const uint64_t a[6] = {(uint64_t)as, plan.entry, st.sp, st.bootstrap, 0, sizeof(at)};
+	nxd_trace_span("load", t_load);
+	t_spawn = nxd_trace_now();
 	long pid = k->call(k->ctx, NX_SYS_SPAWN_ATTRS, a, &at, sizeof(at), NULL, 0, -1, NULL);
+	nxd_trace_span("spawn", t_spawn);
 	if (pid <= 0) {
 		fail(res, NX_ELF_SPAWN_KERNEL, pid, "spawn: error %ld", -pid);
 		goto bad;

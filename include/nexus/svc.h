@@ -129,6 +129,12 @@ static inline int nx_svc_name_ok(const void *s, size_t len)
 #define NX_CTL_CFG_STATE_LOCK 3
 /* run only: the bundle RUN will name, handed to bundlemgrd as its fd 7 (docs/security.md) */
 #define NX_CTL_CFG_BUNDLE_DIR 4
+/*
+ * --trace=ipc or --timeline only: the write end of nexus-sim's trace pipe
+ * (nexus/trace.h). init records its own frames there and hands it to every
+ * daemon as fd NX_TRACE_FD.
+ */
+#define NX_CTL_CFG_TRACE 5
 /* sim -> init: start the daemons. arg = NX_CTL_BOOT_* flags. */
 #define NX_CTL_BOOT 0x0502
 #define NX_CTL_BOOT_STATEFS (1u << 0) /* the state directory outlives the session (--state) */

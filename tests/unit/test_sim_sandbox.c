@@ -50,7 +50,7 @@ static int in_child(int (*fn)(void))
 	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0)
-		_exit(sim_sandbox(0, parent) != 0 ? CHILD_BAD : fn());
+		_exit(sim_sandbox(0, parent, 0) != 0 ? CHILD_BAD : fn());
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	return status;
 }

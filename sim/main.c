@@ -32,8 +32,9 @@ static const struct command commands[] = {
      "test [-v] [--junit FILE] [--json] [--state DIR] [--timeout SECONDS] BUNDLE...\n"
      "        boot once, run each bundle in turn; TAP on stdout (CI smoke mode)"},
     {"inspect", cmd_inspect,
-     "inspect [--trust DIR] [--json] FILE.elf|BUNDLE.nxb\n"
-     "        print the loader plan (and a bundle's manifest and signature), or the refusal"},
+     "inspect [--trust DIR] FILE.elf|BUNDLE.nxb\n"
+     "        print the loader plan (and a bundle's manifest and signature), or the refusal\n"
+     "        (--json: as one JSON object)"},
 };
 
 static void usage(FILE *f)

@@ -46,6 +46,8 @@
 #define NX_MEM_LIMIT_DEFAULT (1ULL << 30) /* bytes all VMOs of a run may hold: 1 GiB */
 #define NX_CONSOLE_QUOTA (16ULL << 20)	  /* bytes a run's tasks may write to the console */
 #define NX_TIMEOUT_GRACE_MS 2000	  /* ms after a --timeout before the session is ended */
+/* Bundle directories one session hands to init (nexus-sim test BUNDLE...; bundlemgrd fds 7..). */
+#define NX_RUN_BUNDLES_MAX 64
 
 /* IPC. */
 #define NX_FRAME_BODY_MAX                                                                          \

@@ -20,7 +20,7 @@ static _Noreturn void exec_fail(const char *what, const char *path, int err)
 void nx_exec_fds(const char *path, char *const argv[], char *const envp[], int first,
 		 const int *src, int n)
 {
-	int tmp[16];
+	int tmp[NX_EXEC_FDS_MAX];
 	sigset_t none;
 
 	if (n > (int)(sizeof(tmp) / sizeof(tmp[0])))

@@ -20,8 +20,9 @@
  * src[0..n-1] (a -1 leaves that fd closed), every fd above them closed,
  * the signal mask cleared and SIGPIPE back to its default. fds below
  * `first` stay as they are. Only async-signal-safe calls; never returns
- * (on failure it says why on fd 2 and _exit(127)s).
+ * (on failure it says why on fd 2 and _exit(127)s). At most NX_EXEC_FDS_MAX.
  */
+#define NX_EXEC_FDS_MAX 80 /* init's daemons: fds 3..7 and one per bundle of a test session */
 _Noreturn void nx_exec_fds(const char *path, char *const argv[], char *const envp[], int first,
 			   const int *src, int n);
 

@@ -11,6 +11,8 @@ void nxk_obj_ref(uint32_t type, void *obj)
 		((struct nxk_vmo *)obj)->refs++;
 	else if (type == NXK_OBJ_AS)
 		((struct nxk_as *)obj)->refs++;
+	else if (type == NXK_OBJ_CHAN)
+		((struct nxk_chan_ep *)obj)->refs++;
 }
 
 void nxk_obj_unref(uint32_t type, void *obj)
@@ -19,6 +21,8 @@ void nxk_obj_unref(uint32_t type, void *obj)
 		nxk_vmo_unref(obj);
 	else if (type == NXK_OBJ_AS)
 		nxk_as_unref(obj);
+	else if (type == NXK_OBJ_CHAN)
+		nxk_chan_unref(obj);
 }
 
 /* Takes a new reference on obj when it succeeds. */

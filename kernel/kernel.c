@@ -27,6 +27,7 @@ void nxk_free(struct nxk *k)
 		else
 			nxk_task_reap(t);
 	}
+	nxk_chan_sweep(k);
 	nxk_dbg_free(k);
 	nxk_kfree(k);
 }
@@ -54,7 +55,11 @@ void nxk_host_free(struct nxk_caller *c)
 		}
 	}
 	nxk_wake_remove(k, c);
+	/* Closing its handles may wake callers: never this one again. */
+	c->blocked = 0;
 	nxk_orphan_children(k, c);
 	nxk_handles_close_all(c);
 	nxk_kfree(c);
+	/* Callers blocked on a channel end it held learn it is gone. */
+	nxk_run_wakes(k);
 }

@@ -10,6 +10,7 @@
 #include "cpu.h"
 #include "kernel.h"
 #include "port.h"
+#include "nexus/ipc.h"
 #include "nexus/limits.h"
 #include "nexus/task.h"
 
@@ -35,7 +36,7 @@ struct nxk_as {
 	struct nxk_mapping m[NX_AS_MAPPINGS_MAX]; /* ascending va, disjoint */
 };
 
-enum nxk_obj_type { NXK_OBJ_NONE = 0, NXK_OBJ_VMO, NXK_OBJ_AS };
+enum nxk_obj_type { NXK_OBJ_NONE = 0, NXK_OBJ_VMO, NXK_OBJ_AS, NXK_OBJ_CHAN };
 
 struct nxk_handle {
 	uint32_t type; /* enum nxk_obj_type */
@@ -43,8 +44,32 @@ struct nxk_handle {
 	void *obj;
 };
 
+/* A queued message: its header, the handles it carries (each holding a reference), its data. */
+struct nxk_chan_msg {
+	struct nxk_chan_msg *next;
+	struct nx_msg_hdr hdr;
+	uint32_t nh;
+	struct nxk_handle h[NX_CHAN_HANDLES_MAX];
+	uint8_t data[];
+};
+
+/*
+ * One end of a channel: the messages sent to it from its peer. It lives
+ * while a handle or a message in flight refers to it; when it goes, its
+ * queue is dropped and the peer's `peer` becomes NULL (-NX_EPIPE there).
+ */
+struct nxk_chan_ep {
+	struct nxk *k;
+	int refs;
+	struct nxk_chan_ep *peer;
+	struct nxk_chan_ep *prev, *next; /* every endpoint of k, for nxk_chan_sweep */
+	struct nxk_chan_msg *head, *tail;
+	unsigned n;	 /* messages queued, at most NX_CHAN_MSGS_MAX */
+	unsigned parked; /* NXK_CHAN_*: who may be blocked on it, so a wake must look */
+};
+
 enum nxk_caller_kind { NXK_CALLER_TASK = 1, NXK_CALLER_HOST };
-enum nxk_block { NXK_BLOCK_WAIT = 1, NXK_BLOCK_CONSOLE };
+enum nxk_block { NXK_BLOCK_WAIT = 1, NXK_BLOCK_CONSOLE, NXK_BLOCK_CHAN };
 
 struct nxk_caller {
 	struct nxk *k;
@@ -57,7 +82,10 @@ struct nxk_caller {
 	/* A blocked call, repeated once what it waits for happened. */
 	int blocked;
 	enum nxk_block blocked_on;
-	uint32_t wait_pid; /* NXK_BLOCK_WAIT: the child it waits for */
+	uint32_t wait_pid;  /* NXK_BLOCK_WAIT: the child it waits for */
+	const void *blk_ep; /* NXK_BLOCK_CHAN: the endpoint it sends on or receives from */
+	unsigned blk_chan;  /* NXK_BLOCK_CHAN: NXK_CHAN_RECV or NXK_CHAN_SEND */
+	uint64_t deadline;  /* NXK_BLOCK_CHAN: the clock tick it gives up at; 0 none */
 	unsigned blk_nr;
 	uint64_t blk_a[6];
 	int woken;
@@ -99,7 +127,11 @@ struct nxk {
 	enum nxk_trace_why why; /* why trap.c stopped the current task's run at a call */
 	struct nxk_caller *hosts;
 	struct nxk_caller *wake_head; /* callers whose wait can now complete */
-	uint64_t mem_used;	      /* bytes of VMOs, against o.mem_limit */
+	uint64_t mem_used;	      /* bytes of VMOs and queued messages, against o.mem_limit */
+	uint64_t clock;		      /* deterministic: budgeted slices run, and idle skips */
+	int deadlines;		      /* a blocked call may have a deadline: clock.c must look */
+	int chan_parked;	 /* a channel call may be blocked: nxk_chan_blocked must look */
+	struct nxk_chan_ep *eps; /* every live channel endpoint */
 };
 
 /* handle.c */
@@ -117,6 +149,27 @@ int nxk_vmo_create(struct nxk *k, uint64_t size, struct nxk_vmo **out);
 /* Adopts fd on success (port.h nxk_mem_import). */
 int nxk_vmo_import(struct nxk *k, int fd, int exec, struct nxk_vmo **out, int *read_only);
 void nxk_vmo_unref(struct nxk_vmo *v);
+
+/* chan.c */
+int nxk_chan_create(struct nxk *k, struct nxk_chan_ep **a, struct nxk_chan_ep **b);
+void nxk_chan_unref(struct nxk_chan_ep *ep);
+/* Queue m toward ep (room checked by the caller) / take ep's first message. */
+void nxk_chan_push(struct nxk_chan_ep *ep, struct nxk_chan_msg *m);
+struct nxk_chan_msg *nxk_chan_pop(struct nxk_chan_ep *ep);
+/* A message of len data bytes, charged to k's memory limit; frees what it carries. */
+int nxk_chan_msg_alloc(struct nxk *k, uint32_t len, struct nxk_chan_msg **out);
+void nxk_chan_msg_free(struct nxk *k, struct nxk_chan_msg *m);
+/* What a caller blocked on an end waits for: a message in its queue, room in its peer's. */
+#define NXK_CHAN_RECV 1u
+#define NXK_CHAN_SEND 2u
+/* Wake the callers blocked on ep for what `what` (NXK_CHAN_*) says happened. */
+void nxk_chan_wake(struct nxk *k, struct nxk_chan_ep *ep, unsigned what);
+/*
+ * The kernel's end, once no caller is left: drop every queued message.
+ * Endpoints in flight inside each other's queues (a cycle no handle
+ * reaches) live until then.
+ */
+void nxk_chan_sweep(struct nxk *k);
 
 /* as.c */
 struct nxk_as *nxk_as_create(void);
@@ -147,6 +200,16 @@ void nxk_orphan_children(struct nxk *k, struct nxk_caller *c);
 /* sched.c: the run queue and the slice */
 void nxk_rq_push(struct nxk *k, struct nxk_task *t);
 void nxk_rq_remove(struct nxk *k, struct nxk_task *t);
+
+/* clock.c: the deterministic clock and the deadlines of blocked calls */
+/* Calls every blocked caller (tasks, then hosts) with arg; stops at the first non-zero. */
+int nxk_for_each_blocked(struct nxk *k, int (*fn)(struct nxk_caller *c, void *arg), void *arg);
+/* Is some caller blocked in a channel call? (Then no task runs alone: sched.c.) */
+int nxk_chan_blocked(struct nxk *k);
+/* One tick after a budgeted slice; wakes the calls whose deadline came. */
+void nxk_clock_tick(struct nxk *k);
+/* Nothing can run: move the clock to the earliest deadline and wake those. 1 if it did. */
+int nxk_clock_skip(struct nxk *k);
 
 /* trap.c: the ecall entry, crash records, completing blocked calls */
 int nxk_task_ecall(void *ctx);

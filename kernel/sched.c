@@ -10,7 +10,8 @@
  * spares the engine counting blocks, so at its full speed. There is
  * nothing to interleave it with, so determinism is not at stake; the
  * moment it makes another task ready (spawn, a wake) trap.c stops it at
- * that call and the slices that follow are budgeted again.
+ * that call and the slices that follow are budgeted again. Nor does a
+ * task run alone while a channel call is blocked (see nxk_run_slice).
  */
 
 #include "kobj.h"
@@ -88,16 +89,29 @@ static enum nxk_trace_why slice_why(const struct nxk *k, const struct nxk_task *
 int nxk_run_slice(struct nxk *k)
 {
 	struct nxk_task *t = rq_pop(k);
-	if (t == NULL)
-		return 0;
+	if (t == NULL) {
+		/* Only a deadline can end what is blocked now (clock.c). */
+		if (!nxk_clock_skip(k))
+			return 0;
+		nxk_run_wakes(k);
+		return 1;
+	}
 	if (nxk_dbg_take(t))
 		return 1;
 	struct nxk_stop st;
 	t->state = NXK_TASK_RUNNING;
 	k->current = t;
-	/* A debugged task stays budgeted: a debugger's stop takes effect within a slice. */
+	/*
+	 * Nor while a channel call is blocked: its deadline needs the clock,
+	 * which only budgeted slices move, and a message exchange would
+	 * otherwise flip every slice between alone and budgeted, and each
+	 * flip drops the task's translated code (docs/kernel.md). A debugged
+	 * task stays budgeted too: a debugger's stop takes effect within a
+	 * slice.
+	 */
 	int debugged = nxk_dbg_attached(t), r;
-	k->alone = k->nready == 0 && !debugged;
+	k->alone = k->nready == 0 && !nxk_chan_blocked(k) && !debugged;
+	int budgeted = !k->alone;
 	if (k->alone && k->o.alone != NULL)
 		k->o.alone(k->o.alone_arg, t->cpu);
 	if (nxk_dbg_stepping(t))
@@ -132,6 +146,10 @@ int nxk_run_slice(struct nxk *k)
 	k->current = NULL;
 	if (t->state == NXK_TASK_ZOMBIE)
 		nxk_task_finish(t);
+	if (budgeted)
+		nxk_clock_tick(k);
 	nxk_run_wakes(k);
+	if (nxk_clock_skip(k))
+		nxk_run_wakes(k);
 	return 1;
 }

@@ -30,6 +30,12 @@ long nxk_sys_task_kill(struct nxk_caller *c, const uint64_t a[6]);
 /* sys_debug.c */
 long nxk_sys_debug_putc(struct nxk_caller *c, const uint64_t a[6]);
 long nxk_sys_debug_write(struct nxk_caller *c, const uint64_t a[6]);
+/* sys_ipc.c */
+long nxk_sys_channel_create(struct nxk_caller *c, const uint64_t a[6]);
+long nxk_sys_ipc_send(struct nxk_caller *c, const uint64_t a[6]);
+long nxk_sys_ipc_recv(struct nxk_caller *c, const uint64_t a[6]);
+long nxk_sys_cap_transfer(struct nxk_caller *c, const uint64_t a[6]);
+long nxk_sys_clock(struct nxk_caller *c, const uint64_t a[6]);
 /* sys_host.c */
 long nxk_sys_kconnect(struct nxk_caller *c, const uint64_t a[6]);
 

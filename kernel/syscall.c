@@ -17,25 +17,27 @@ struct nxk_sys {
 	unsigned nargs; /* a0.. it reads: a task's ecall fetches only these */
 };
 
-/*
- * Indexed by number. ipc_send, ipc_recv and cap_transfer are reserved
- * and not implemented: they fall in the empty slots and get -NX_ENOSYS.
- */
+/* Indexed by number; an empty slot gets -NX_ENOSYS. */
 #define SYS(n, f, host, nargs) [n] = {n, #f, nxk_sys_##f, host, nargs}
 static const struct nxk_sys sys_table[NX_SYS_MAX] = {
     SYS(NX_SYS_YIELD, yield, 0, 0),
     SYS(NX_SYS_VMO_CREATE, vmo_create, 0, 1),
     SYS(NX_SYS_VMO_WRITE, vmo_write, 0, 4),
     SYS(NX_SYS_SPAWN, spawn, 0, 6),
+    SYS(NX_SYS_CAP_TRANSFER, cap_transfer, 0, 4),
     SYS(NX_SYS_AS_CREATE, as_create, 0, 0),
     SYS(NX_SYS_AS_MAP, as_map, 0, 6),
     SYS(NX_SYS_EXIT, exit, 0, 1),
     SYS(NX_SYS_WAIT, wait, 0, 2),
+    SYS(NX_SYS_IPC_SEND, ipc_send, 0, 6),
     SYS(NX_SYS_DEBUG_PUTC, debug_putc, 0, 1),
+    SYS(NX_SYS_IPC_RECV, ipc_recv, 0, 6),
     SYS(NX_SYS_HANDLE_CLOSE, handle_close, 0, 1),
     SYS(NX_SYS_TASK_CRASH, task_crash, 0, 2),
     SYS(NX_SYS_GETPID, getpid, 0, 0),
     SYS(NX_SYS_SPAWN_ATTRS, spawn_attrs, 0, 6),
+    SYS(NX_SYS_CHANNEL_CREATE, channel_create, 0, 1),
+    SYS(NX_SYS_CLOCK, clock, 0, 0),
     SYS(NX_SYS_VMO_EXPORT, vmo_export, 1, 1),
     SYS(NX_SYS_VMO_IMPORT, vmo_import, 1, 1),
     SYS(NX_SYS_KCONNECT, kconnect, 1, 2),

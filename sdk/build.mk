@@ -3,7 +3,8 @@
 # from fixtures/rt/ (fixtures/build.mk compiles it):
 #   include/          nxrt.h, nx_syscall.h and the ABI headers (include/nexus/)
 #   lib/crt0.o        the entry point, _start
-#   lib/libnxrt.a     the rest of the Nexus runtime (start, hooks, strings, print, parse)
+#   lib/libnxrt.a     the rest of the Nexus runtime (start, hooks, strings, print, parse,
+#                     children of the payload's own image)
 #   lib/link.ld       the payload layout
 # NEXUS_CC, SDK_DIR and NEXUS_SDK are named in the top Makefile. The
 # fixture payloads build with it; docs/payloads.md is its manual.
@@ -17,7 +18,7 @@ $(SDK_DIR)/lib/crt0.o: $(FIX_OBJ)/rt/crt0.o
 	@mkdir -p $(@D)
 	install -m 644 $< $@
 
-$(SDK_DIR)/lib/libnxrt.a: $(filter-out %/crt0.o,$(FIX_RT_NEXUS))
+$(SDK_DIR)/lib/libnxrt.a: $(filter-out %/crt0.o,$(FIX_RT_NEXUS)) $(FIX_RT_TASK)
 	@mkdir -p $(@D)
 	rm -f $@
 	$(SDK_AR) rcs $@ $^

@@ -34,6 +34,24 @@ HOST_PROGS += $(BUILD)/tests/test_sim_wrap
 TEST_BINS += $(BUILD)/tests/test_sim_wrap
 UNIT_TESTS += $(BUILD)/tests/test_sim_wrap
 
+# nexus-sim test, --json, and a daemon restart between two runs of one session.
+E2E_TESTS += $(sort $(wildcard tests/e2e/cli_*.sh))
+
+# The escapes of the reports (TAP's YAML, JUnit's XML, --json).
+$(BUILD)/tests/test_text_out: $(BUILD)/tests/unit/test_text_out.o $(BUILD)/sim/text_out.o
+$(BUILD)/tests/test_text_out: LIBS := -lcmocka
+HOST_PROGS += $(BUILD)/tests/test_text_out
+TEST_BINS += $(BUILD)/tests/test_text_out
+UNIT_TESTS += $(BUILD)/tests/test_text_out
+
+# The console tee and the report's console tail at their limits.
+$(BUILD)/tests/test_console_tee: $(BUILD)/tests/unit/test_console_tee.o \
+	$(BUILD)/sim/console_tee.o $(BUILD)/sim/result.o
+$(BUILD)/tests/test_console_tee: LIBS := -lcmocka
+HOST_PROGS += $(BUILD)/tests/test_console_tee
+TEST_BINS += $(BUILD)/tests/test_console_tee
+UNIT_TESTS += $(BUILD)/tests/test_console_tee
+
 # The gdb stub's packet framing.
 $(BUILD)/tests/test_gdb_pkt: $(BUILD)/tests/unit/test_gdb_pkt.o $(BUILD)/sim/gdb_pkt.o
 $(BUILD)/tests/test_gdb_pkt: LIBS := -lcmocka

@@ -18,11 +18,21 @@
 
 /* NEXUS_FAULT, if set, must name a known fault: 0, or NX_EXIT_USAGE (said on stderr). */
 int cli_check_fault(void);
+/*
+ * NEXUS_FAULT=pause:test: between two bundles of a test session,
+ * nexus-sim says "nexus-sim: fault: paused before bundle N" on stderr and
+ * waits for one byte on stdin before the next RUN, so a test can do
+ * something (kill a daemon) exactly between two operations. init never
+ * sees it.
+ */
+#define CLI_FAULT_PAUSE "pause:test"
+int cli_fault_pause(void);
 
 int cmd_inspect(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_boot(int argc, char **argv);
 int cmd_update(int argc, char **argv);
 int cmd_status(int argc, char **argv);
+int cmd_test(int argc, char **argv);
 
 #endif

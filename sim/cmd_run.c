@@ -9,7 +9,7 @@
 static void run_usage(FILE *f)
 {
 	fprintf(f,
-		"usage: nexus-sim run [-v] [--state DIR] [--wait-state] [--trust DIR]\n"
+		"usage: nexus-sim run [-v] [--json] [--state DIR] [--wait-state] [--trust DIR]\n"
 		"                     [--env K=V]... [--mem-limit SIZE] [--timeout SECONDS]\n"
 		"                     [--trace=CLASSES [--trace-out FILE]] [--timeline FILE]\n"
 		"                     [--wrap DAEMON=CMD]... [--gdb HOST:PORT]\n"
@@ -38,6 +38,8 @@ static void run_usage(FILE *f)
 		"  --env K=V           put K=V in the payload's environment (repeatable)\n"
 		"  --mem-limit SIZE    bytes all the run's VMOs may hold (K, M, G suffixes;\n"
 		"                      default 1G); past it vmo_create returns -ENOMEM\n"
+		"  --json              one JSON object on stdout (exit code, crash record,\n"
+		"                      timings, markers; the payload's output as \"console\")\n"
 		"  --timeout SECONDS   end the run after SECONDS (decimals allowed): the\n"
 		"                      payload's crash report says timeout, exit 124\n"
 		"  --trace=CLASSES     one line per event of the classes named (syscalls,\n"
@@ -84,7 +86,7 @@ int cmd_run(int argc, char **argv)
 	int err = sim_opts_parse(&o, argc, argv,
 				 OPT_VERBOSE | OPT_STATE | OPT_TRUST | OPT_ENV | OPT_MEM_LIMIT |
 				     OPT_TIMEOUT | OPT_WAIT_STATE | OPT_TRACE | OPT_TIMELINE |
-				     OPT_WRAP | OPT_GDB,
+				     OPT_WRAP | OPT_JSON | OPT_GDB,
 				 1);
 
 	if (err == 0 && o.help) {

@@ -17,6 +17,9 @@ struct console {
 	int is_sock; /* written with send(MSG_DONTWAIT) */
 	int gone;    /* the reader went away: bytes are dropped */
 	uint64_t quota, taken;
+	char *cap; /* console_new_capture: the bytes, in a buffer that grows */
+	size_t caplen, capsize;
+	int capture;
 	size_t head, len;
 	char q[CONSOLE_QUEUE_MAX];
 };
@@ -45,13 +48,57 @@ struct console *console_new(int fd)
 	return c;
 }
 
+struct console *console_new_capture(void)
+{
+	struct console *c = calloc(1, sizeof(*c));
+
+	if (c != NULL) {
+		c->fd = -1;
+		c->capture = 1;
+	}
+	return c;
+}
+
 void console_free(struct console *c)
 {
 	if (c == NULL)
 		return;
 	if (c->own)
 		close(c->fd);
+	free(c->cap);
 	free(c);
+}
+
+const char *console_captured(const struct console *c, size_t *len)
+{
+	*len = c->capture ? c->caplen : 0;
+	return c->capture ? c->cap : NULL;
+}
+
+void console_restart(struct console *c)
+{
+	c->taken = 0;
+	c->caplen = 0;
+}
+
+/* Append to a capture; -NX_EAGAIN (nothing kept) when the buffer cannot grow now. */
+static int console_keep(struct console *c, const char *buf, size_t len)
+{
+	if (len > c->capsize - c->caplen) {
+		size_t want = c->capsize != 0 ? c->capsize : 4096;
+		char *p;
+
+		while (want - c->caplen < len)
+			want *= 2;
+		if ((p = realloc(c->cap, want)) == NULL)
+			return -NX_EAGAIN;
+		c->cap = p;
+		c->capsize = want;
+	}
+	memcpy(c->cap + c->caplen, buf, len);
+	c->caplen += len;
+	c->taken += len;
+	return 0;
 }
 
 void console_set_quota(struct console *c, uint64_t quota)
@@ -63,6 +110,8 @@ int console_put(struct console *c, const char *buf, size_t len)
 {
 	if (c->quota != 0 && len > c->quota - c->taken)
 		return -NX_ENOSPC;
+	if (c->capture)
+		return console_keep(c, buf, len);
 	if (!c->gone && len > CONSOLE_QUEUE_MAX - c->len)
 		return -NX_EAGAIN;
 	c->taken += len;

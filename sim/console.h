@@ -22,6 +22,12 @@ struct console;
  * description keeps its flags. NULL on failure.
  */
 struct console *console_new(int fd);
+/*
+ * A sink that keeps the bytes in memory instead (nexus-sim test, run
+ * --json: the payload's output goes into the report, not to stdout). It
+ * holds at most the quota, so set one.
+ */
+struct console *console_new_capture(void);
 void console_free(struct console *c);
 
 /* Bytes the console takes in all before it refuses more (-NX_ENOSPC); 0: no quota. */
@@ -32,6 +38,10 @@ void console_set_quota(struct console *c, uint64_t quota);
  * queued), or -NX_ENOSPC when they would pass the quota.
  */
 int console_put(struct console *c, const char *buf, size_t len);
+/* A capture sink's bytes so far (NULL with *len 0 for none or another sink). */
+const char *console_captured(const struct console *c, size_t *len);
+/* A new run begins: the quota counts afresh and a capture starts empty. */
+void console_restart(struct console *c);
 /* Write what the fd takes now. Returns 1 if room was made, 0 if not. */
 int console_flush(struct console *c);
 /* The fd to poll for POLLOUT while bytes wait, or -1 when none do. */

@@ -33,21 +33,27 @@ static void ctl_fail(struct session *s, int code, const char *what, const struct
 	session_shutdown(s);
 }
 
+/* The bundle's name as typed, without its directory, for bundlemgrd's messages. */
+static const char *ctl_label(const char *bundle)
+{
+	const char *label = strrchr(bundle, '/');
+
+	return label != NULL && label[1] != 0 ? label + 1 : bundle;
+}
+
 /*
  * RUN: the bundle directory, its label, the arguments and the
  * environment; for pkg:/NAME no directory, and NAME as the label.
  */
-static int ctl_send_run(struct session *s)
+int ctl_send_run(struct session *s, size_t i)
 {
 	const struct sim_opts *o = s->o;
-	const char *label = strrchr(o->bundle, '/');
+	const char *label = ctl_label(s->names[i]);
 	struct nx_ctl_run hdr = {.argc = (uint32_t)o->nargs, .envc = (uint32_t)o->nenv};
 	size_t len = sizeof(hdr), off;
 	uint8_t *body;
 	int err;
 
-	/* The bundle's name as typed, for bundlemgrd's messages. */
-	label = label != NULL && label[1] != 0 ? label + 1 : o->bundle;
 	len += strlen(label) + 1;
 	for (size_t i = 0; i < o->nargs; i++)
 		len += strlen(o->args[i]) + 1;
@@ -69,7 +75,7 @@ static int ctl_send_run(struct session *s)
 		off += strlen(o->env[i]) + 1;
 	}
 	sim_trace_step(s->trace, "run", 1);
-	err = nx_wire_send(s->ctl, NX_CTL_RUN, 0, NULL, body, len, s->bundle_fd);
+	err = nx_wire_send(s->ctl, NX_CTL_RUN, 0, NULL, body, len, s->bundle_fds[i]);
 	free(body);
 	return err == 0 ? 0 : -1;
 }
@@ -87,17 +93,16 @@ static void on_ready(struct session *s, struct nx_msg *m)
 		session_reboot(s);
 	} else if (s->update != NULL) {
 		update_on_ready(s->update);
-	} else if (s->o->bundle != NULL) {
+	} else if (s->nbundles > 0) {
 		ksim_console_switch(s->ks);
-		/* --gdb: the task spawned next is the payload's. */
+		s->ready_ns = sim_now_ns();
+		/* --gdb (run only, one bundle): the task spawned next is the payload's. */
 		if (s->gdb != NULL && gdb_stub_arm(s->gdb) != 0) {
 			fprintf(stderr, "nexus-sim: gdb: cannot attach to the run\n");
 			s->code = NX_EXIT_INTERNAL;
 			session_shutdown(s);
-		} else if (ctl_send_run(s) != 0) {
-			fprintf(stderr, "nexus-sim: cannot send the run request to init\n");
-			s->code = NX_EXIT_INTERNAL;
-			session_shutdown(s);
+		} else {
+			session_next_run(s);
 		}
 	} else {
 		s->code = 0;
@@ -105,45 +110,67 @@ static void on_ready(struct session *s, struct nx_msg *m)
 	}
 }
 
+/* A run that did not happen: refused, or a daemon failed or missed its deadline. */
+static void result_refused(struct session *s, struct sim_result *res, int64_t err,
+			   const struct nx_msg *m)
+{
+	const char *label = ctl_label(res->bundle);
+	size_t n = strlen(label);
+
+	/* bundlemgrd's refusals name the bundle themselves: say it once. */
+	if (m->len > n && memcmp(m->body, label, n) == 0 && m->body[n] == ':')
+		snprintf(res->msg, sizeof(res->msg), "%.*s", (int)m->len, (const char *)m->body);
+	else
+		snprintf(res->msg, sizeof(res->msg), "%s: %.*s", res->bundle, (int)m->len,
+			 (const char *)m->body);
+	fprintf(stderr, "nexus-sim: %s\n", res->msg);
+	res->outcome = nx_err_is_refusal(err) ? SIM_REFUSED : SIM_ERROR;
+	res->code = nx_err_is_refusal(err) ? NX_EXIT_REFUSED
+		    : err == -NX_ETIMEDOUT ? NX_EXIT_UNAVAILABLE
+					   : NX_EXIT_INTERNAL;
+	(void)s;
+}
+
 static void on_result(struct session *s, struct nx_msg *m)
 {
 	struct nx_ctl_result r;
-	int64_t res = nx_msg_result(m);
+	int64_t err = nx_msg_result(m);
+	struct sim_result *res = &s->results[s->current];
 
+	if (s->current >= s->nbundles) {
+		/* A run given up on (test --timeout's grace) may still answer at the shutdown. */
+		if (!s->shutdown_sent)
+			ctl_fail(s, NX_EXIT_INTERNAL, "init sent an unasked result", m);
+		return;
+	}
 	sim_trace_step(s->trace, "run", 0);
-	session_shutdown(s);
-	if (res < 0) {
-		const char *label = strrchr(s->o->bundle, '/');
-		size_t n;
-
-		/* bundlemgrd's refusals name the bundle themselves: say it once. */
-		label = label != NULL && label[1] != 0 ? label + 1 : s->o->bundle;
-		n = strlen(label);
-		if (m->len > n && memcmp(m->body, label, n) == 0 && m->body[n] == ':')
-			fprintf(stderr, "nexus-sim: %.*s\n", (int)m->len, (const char *)m->body);
-		else
-			fprintf(stderr, "nexus-sim: %s: %.*s\n", s->o->bundle, (int)m->len,
-				(const char *)m->body);
-		s->code = nx_err_is_refusal(res) ? NX_EXIT_REFUSED
-			  : res == -NX_ETIMEDOUT ? NX_EXIT_UNAVAILABLE
-						 : NX_EXIT_INTERNAL;
-		return;
-	}
-	if (m->len != sizeof(r)) {
+	if (err < 0) {
+		result_refused(s, res, err, m);
+	} else if (m->len != sizeof(r)) {
 		fprintf(stderr, "nexus-sim: init sent a result of the wrong size\n");
-		s->code = NX_EXIT_INTERNAL;
-		return;
-	}
-	memcpy(&r, m->body, sizeof(r));
-	if (NX_WAIT_IS_CRASH(r.status)) {
-		r.crash.name[sizeof(r.crash.name) - 1] = 0;
-		fprintf(stderr, "nexus-sim: %s crashed: %s pc=0x%llx addr=0x%llx\n", r.crash.name,
-			nx_crash_cause_name(r.crash.cause), (unsigned long long)r.crash.pc,
-			(unsigned long long)r.crash.addr);
-		s->code = NX_EXIT_CRASH_BASE + nx_crash_signal(NX_WAIT_CAUSE(r.status));
+		res->outcome = SIM_ERROR;
+		res->code = NX_EXIT_INTERNAL;
+		snprintf(res->msg, sizeof(res->msg), "init sent a result of the wrong size");
 	} else {
-		s->code = (int)NX_WAIT_CODE(r.status);
+		memcpy(&r, m->body, sizeof(r));
+		if (NX_WAIT_IS_CRASH(r.status)) {
+			r.crash.name[sizeof(r.crash.name) - 1] = 0;
+			fprintf(stderr, "nexus-sim: %s crashed: %s pc=0x%llx addr=0x%llx\n",
+				r.crash.name, nx_crash_cause_name(r.crash.cause),
+				(unsigned long long)r.crash.pc, (unsigned long long)r.crash.addr);
+			res->crash = r.crash;
+			res->outcome =
+			    NX_WAIT_CAUSE(r.status) == NX_CRASH_TIMEOUT ? SIM_TIMEOUT : SIM_CRASHED;
+			res->code =
+			    res->outcome == SIM_TIMEOUT && s->test
+				? NX_EXIT_TIMEOUT
+				: NX_EXIT_CRASH_BASE + nx_crash_signal(NX_WAIT_CAUSE(r.status));
+		} else {
+			res->outcome = SIM_EXITED;
+			res->code = (int)NX_WAIT_CODE(r.status);
+		}
 	}
+	session_bundle_done(s);
 }
 
 static void on_down(struct session *s, struct nx_msg *m)
@@ -260,19 +287,21 @@ int ctl_boot(struct session *s)
 	if (trace >= 0 &&
 	    nx_wire_send(s->ctl, NX_CTL_CONFIG, NX_CTL_CFG_TRACE, NULL, NULL, 0, trace) != 0)
 		return -1;
-	/* The bundle too, before BOOT: init's Landlock domain and bundlemgrd's must hold it. */
 	if (nx_wire_send(s->ctl, NX_CTL_CONFIG, NX_CTL_CFG_TRUST_DIR, NULL, NULL, 0, s->trust) !=
 		0 ||
 	    nx_wire_send(s->ctl, NX_CTL_CONFIG, NX_CTL_CFG_STATE_DIR, NULL, NULL, 0, s->st->fd) !=
 		0 ||
 	    nx_wire_send(s->ctl, NX_CTL_CONFIG, NX_CTL_CFG_STATE_LOCK, NULL, NULL, 0,
 			 s->st->lock) != 0 ||
-	    (s->bundle_fd >= 0 && nx_wire_send(s->ctl, NX_CTL_CONFIG, NX_CTL_CFG_BUNDLE_DIR, NULL,
-					       NULL, 0, s->bundle_fd) != 0) ||
-	    ctl_send_wraps(s) != 0 ||
-	    nx_wire_send(s->ctl, NX_CTL_BOOT, flags, NULL, NULL, 0, -1) != 0)
+	    ctl_send_wraps(s) != 0)
 		return -1;
-	return 0;
+	/* The bundles too, before BOOT: init's Landlock domain and bundlemgrd's must hold them. */
+	for (size_t i = 0; i < s->nbundles; i++)
+		if (s->bundle_fds[i] >= 0 &&
+		    nx_wire_send(s->ctl, NX_CTL_CONFIG, NX_CTL_CFG_BUNDLE_DIR, NULL, NULL, 0,
+				 s->bundle_fds[i]) != 0)
+			return -1;
+	return nx_wire_send(s->ctl, NX_CTL_BOOT, flags, NULL, NULL, 0, -1) == 0 ? 0 : -1;
 }
 
 int ctl_update(struct session *s, uint32_t op, uint32_t arg, const char *label, int fd)

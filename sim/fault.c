@@ -4,7 +4,9 @@
  * once, hang:<daemon> makes it stop answering, escape:<daemon> (or init,
  * or nexus-sim itself) makes it try to open files outside its sandbox;
  * updated's stop:<point> and ioerr:bootctrl (docs/updates.md) make it
- * stop at a named step or fail every BootCtrl write. Checked here so a
+ * stop at a named step or fail every BootCtrl write. pause:test is
+ * nexus-sim's own (never passed to init): a test session stops between
+ * two bundles until a byte arrives on stdin (cli.h). Checked here so a
  * typo is a usage error rather than a boot failure.
  */
 #include <stdio.h>
@@ -21,7 +23,7 @@ int cli_check_fault(void)
 	static const char *const points[] = {NX_UPDATE_FAULT_POINTS};
 	const char *f = getenv("NEXUS_FAULT");
 
-	if (f == NULL || strcmp(f, "ioerr:bootctrl") == 0)
+	if (f == NULL || strcmp(f, "ioerr:bootctrl") == 0 || cli_fault_pause())
 		return 0;
 	for (size_t i = 0; i < sizeof(points) / sizeof(points[0]); i++)
 		if (strncmp(f, "stop:", 5) == 0 && strcmp(f + 5, points[i]) == 0)
@@ -34,7 +36,15 @@ int cli_check_fault(void)
 	}
 	fprintf(stderr,
 		"nexus-sim: NEXUS_FAULT=%s: expected seccomp:<daemon>, hang:<daemon>, "
-		"escape:<daemon|init|nexus-sim>, stop:<update step> or ioerr:bootctrl\n",
+		"escape:<daemon|init|nexus-sim>, stop:<update step>, ioerr:bootctrl or "
+		"pause:test\n",
 		f);
 	return NX_EXIT_USAGE;
+}
+
+int cli_fault_pause(void)
+{
+	const char *f = getenv("NEXUS_FAULT");
+
+	return f != NULL && strcmp(f, CLI_FAULT_PAUSE) == 0;
 }

@@ -7,13 +7,15 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "init_launch.h"
 #include "nxhost.h"
 
 pid_t init_launch(int console, int ksock, int ctl, int wrap)
 {
 	char dir[PATH_MAX], path[PATH_MAX + 16], env0[128];
-	const char *fault = getenv("NEXUS_FAULT");
+	/* nexus-sim's own fault is none of init's. */
+	const char *fault = cli_fault_pause() ? NULL : getenv("NEXUS_FAULT");
 	char *argv[] = {"init", wrap ? "wrap" : NULL, NULL};
 	char *envp[] = {env0, NULL};
 	pid_t pid;

@@ -67,10 +67,9 @@ void inspect_print_stack(FILE *out, uint64_t top, uint64_t size)
 		top, size, base, (uint64_t)(base - NX_STACK_GUARD_SIZE), base);
 }
 
-static int refused(const char *path, int err)
+static int refused(struct inspect_report *r, const char *path, int err)
 {
-	fprintf(stderr, "nexus-sim: %s: refused: %s: %s\n", path, nxl_errname(err),
-		nxl_strerror(err));
+	inspect_say(r, "%s: refused: %s: %s", path, nxl_errname(err), nxl_strerror(err));
 	return NX_EXIT_REFUSED;
 }
 
@@ -90,44 +89,49 @@ static int read_all(int fd, uint8_t *buf, size_t len)
 	return 0;
 }
 
-int inspect_elf(const char *path)
+int inspect_elf(const char *path, FILE *out, struct inspect_report *r)
 {
 	/* Non-blocking: a FIFO named here must be refused, not waited on. */
 	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	struct stat st;
-	struct nxl_plan plan;
+	static struct nxl_plan plan;
 	uint8_t *buf = NULL;
 	int rc;
 
 	if (fd < 0) {
-		fprintf(stderr, "nexus-sim: %s: cannot open: %s\n", path, strerror(errno));
+		inspect_say(r, "%s: cannot open: %s", path, strerror(errno));
 		return NX_EXIT_NOINPUT;
 	}
+	r->kind = "elf";
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		fprintf(stderr, "nexus-sim: %s: not a regular file, so not an ELF file\n", path);
+		inspect_say(r, "%s: not a regular file, so not an ELF file", path);
 		rc = NX_EXIT_REFUSED;
 		goto out;
 	}
 	if ((uint64_t)st.st_size > NX_ELF_FILE_MAX) {
-		rc = refused(path, NXL_E_FILE_SIZE);
+		rc = refused(r, path, NXL_E_FILE_SIZE);
 		goto out;
 	}
 	buf = malloc(st.st_size ? (size_t)st.st_size : 1);
 	if (!buf || read_all(fd, buf, (size_t)st.st_size) != 0) {
-		fprintf(stderr, "nexus-sim: %s: cannot read: %s\n", path,
-			buf ? strerror(errno) : "out of memory");
+		inspect_say(r, "%s: cannot read: %s", path,
+			    buf ? strerror(errno) : "out of memory");
 		rc = buf ? NX_EXIT_NOINPUT : NX_EXIT_INTERNAL;
 		goto out;
 	}
 	int err = nxl_plan_elf(buf, (size_t)st.st_size, &plan);
 	if (err != NXL_OK) {
-		rc = refused(path, err);
+		rc = refused(r, path, err);
 		goto out;
 	}
-	printf("%s: static RISC-V ELF64 executable, %lld bytes\n", path, (long long)st.st_size);
-	inspect_print_plan(stdout, &plan);
-	inspect_print_stack(stdout, NX_STACK_TOP, NX_STACK_SIZE_DEFAULT);
-	rc = fflush(stdout) == 0 ? 0 : NX_EXIT_INTERNAL;
+	r->file_size = (uint64_t)st.st_size;
+	r->plan = plan;
+	r->have_plan = 1;
+	fprintf(out, "%s: static RISC-V ELF64 executable, %lld bytes\n", path,
+		(long long)st.st_size);
+	inspect_print_plan(out, &plan);
+	inspect_print_stack(out, NX_STACK_TOP, NX_STACK_SIZE_DEFAULT);
+	rc = 0;
 out:
 	free(buf);
 	close(fd);

@@ -27,7 +27,7 @@
 struct ksim;
 
 struct ksim_opts {
-	int console_fd;		/* debug_putc/debug_write bytes go here (the sim: 1) */
+	int console_fd;		/* debug_putc/debug_write bytes go here (the sim: 1); -1: kept */
 	int boot_console_fd;	/* ... until ksim_console_switch, when >= 0 (see there) */
 	uint64_t console_quota; /* bytes the tasks may write there; 0: no quota */
 	uint64_t mem_limit;	/* bytes all VMOs may hold; 0: no limit */
@@ -44,6 +44,13 @@ struct ksim *ksim_new(const struct ksim_opts *opts);
  */
 #define KSIM_CONSOLE_SWITCH_MS 1000
 void ksim_console_switch(struct ksim *ks);
+/*
+ * With console_fd -1 the tasks' bytes are kept in memory (at most the
+ * quota): the bytes of the current run so far. ksim_console_restart
+ * begins a new run: the quota counts afresh, the kept bytes start empty.
+ */
+const char *ksim_console_captured(struct ksim *ks, size_t *len);
+void ksim_console_restart(struct ksim *ks);
 /* Closes every client and watched fd it still owns, ends every task. */
 void ksim_free(struct ksim *ks);
 
@@ -60,6 +67,10 @@ int ksim_add_client(struct ksim *ks, int fd, const char *name);
  * KSIM_WATCH_MAX fds are watched.
  */
 int ksim_watch(struct ksim *ks, int fd, void (*cb)(void *arg, int fd, short revents), void *arg);
+/* The same for POLLOUT: an fd the owner writes without blocking, watched while it waits for room.
+ */
+int ksim_watch_out(struct ksim *ks, int fd, void (*cb)(void *arg, int fd, short revents),
+		   void *arg);
 /*
  * The same, for an fd whose callback ends the tasks or the session (a
  * signal, the run's timeout). A task running alone (kernel.h) is served

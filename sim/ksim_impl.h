@@ -32,7 +32,8 @@ struct ksim_watch {
 	int fd;
 	void (*cb)(void *arg, int fd, short revents);
 	void *arg;
-	int ending; /* ksim_watch_ending */
+	int ending;   /* ksim_watch_ending */
+	short events; /* POLLIN, or POLLOUT (ksim_watch_out) */
 };
 
 /* Everything the loop polls: clients, watched fds, the console when it waits. */

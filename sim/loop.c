@@ -57,7 +57,7 @@ static nfds_t pollset(struct ksim *ks, struct pollfd *pfd, short *kind, unsigned
 	for (unsigned i = 0; i < ks->nwatch; i++) {
 		kind[n] = PFD_WATCH;
 		ending[n] = (unsigned char)ks->watch[i].ending;
-		pfd[n++] = (struct pollfd){.fd = ks->watch[i].fd, .events = POLLIN};
+		pfd[n++] = (struct pollfd){.fd = ks->watch[i].fd, .events = ks->watch[i].events};
 	}
 	int cfd = console_wait_fd(ks->con);
 	if (cfd >= 0) {
@@ -106,7 +106,8 @@ struct ksim *ksim_new(const struct ksim_opts *opts)
 				      .preempt = preempt,
 				      .alone_arg = ks,
 				      .trace = opts->trace};
-	ks->payload_con = console_new(opts->console_fd);
+	ks->payload_con =
+	    opts->console_fd >= 0 ? console_new(opts->console_fd) : console_new_capture();
 	if (ks->payload_con != NULL)
 		console_set_quota(ks->payload_con, opts->console_quota);
 	if (opts->boot_console_fd >= 0 &&
@@ -177,6 +178,16 @@ void ksim_console_switch(struct ksim *ks)
 	ks->con = ks->payload_con;
 }
 
+const char *ksim_console_captured(struct ksim *ks, size_t *len)
+{
+	return console_captured(ks->payload_con, len);
+}
+
+void ksim_console_restart(struct ksim *ks)
+{
+	console_restart(ks->payload_con);
+}
+
 uint64_t ksim_first_call_ns(struct ksim *ks, const char *name)
 {
 	for (unsigned i = 0; i < KSIM_CLIENTS_MAX; i++)
@@ -206,23 +217,28 @@ int ksim_add_client(struct ksim *ks, int fd, const char *name)
 }
 
 static int watch_add(struct ksim *ks, int fd, void (*cb)(void *arg, int fd, short revents),
-		     void *arg, int ending)
+		     void *arg, int ending, short events)
 {
 	if (ks->nwatch == KSIM_WATCH_MAX)
 		return -1;
-	ks->watch[ks->nwatch++] = (struct ksim_watch){fd, cb, arg, ending};
+	ks->watch[ks->nwatch++] = (struct ksim_watch){fd, cb, arg, ending, events};
 	return 0;
 }
 
 int ksim_watch(struct ksim *ks, int fd, void (*cb)(void *arg, int fd, short revents), void *arg)
 {
-	return watch_add(ks, fd, cb, arg, 0);
+	return watch_add(ks, fd, cb, arg, 0, POLLIN);
+}
+
+int ksim_watch_out(struct ksim *ks, int fd, void (*cb)(void *arg, int fd, short revents), void *arg)
+{
+	return watch_add(ks, fd, cb, arg, 0, POLLOUT);
 }
 
 int ksim_watch_ending(struct ksim *ks, int fd, void (*cb)(void *arg, int fd, short revents),
 		      void *arg)
 {
-	return watch_add(ks, fd, cb, arg, 1);
+	return watch_add(ks, fd, cb, arg, 1, POLLIN);
 }
 
 void ksim_unwatch(struct ksim *ks, int fd)

@@ -15,7 +15,8 @@ struct command {
 
 static const struct command commands[] = {
     {"run", cmd_run,
-     "run [-v] [--state DIR] [--trust DIR] [--env K=V]... BUNDLE|pkg:/NAME [-- ARGS...]\n"
+     "run [-v] [--json] [--state DIR] [--trust DIR] [--env K=V]... BUNDLE|pkg:/NAME\n"
+     "        [-- ARGS...]\n"
      "        boot, install and run a bundle; exit with its code"},
     {"boot", cmd_boot,
      "boot [-v] [--state DIR] [--trust DIR] [--selftest]\n"
@@ -27,9 +28,13 @@ static const struct command commands[] = {
     {"status", cmd_status,
      "status [--state DIR] [--json]\n"
      "        the A/B state: active and pending slot, tries left, floor, each slot's set"},
+    {"test", cmd_test,
+     "test [-v] [--junit FILE] [--json] [--state DIR] [--timeout SECONDS] BUNDLE...\n"
+     "        boot once, run each bundle in turn; TAP on stdout (CI smoke mode)"},
     {"inspect", cmd_inspect,
      "inspect [--trust DIR] FILE.elf|BUNDLE.nxb\n"
-     "        print the loader plan (and a bundle's manifest and signature), or the refusal"},
+     "        print the loader plan (and a bundle's manifest and signature), or the refusal\n"
+     "        (--json: as one JSON object)"},
 };
 
 static void usage(FILE *f)

@@ -29,6 +29,7 @@ enum {
 	O_TRACE_OUT,
 	O_TIMELINE,
 	O_WRAP,
+	O_JUNIT,
 	O_GDB
 };
 
@@ -48,6 +49,7 @@ static const struct option long_opts[] = {
     {"trace-out", required_argument, NULL, O_TRACE_OUT},
     {"timeline", required_argument, NULL, O_TIMELINE},
     {"wrap", required_argument, NULL, O_WRAP},
+    {"junit", required_argument, NULL, O_JUNIT},
     {"gdb", required_argument, NULL, O_GDB},
     {NULL, 0, NULL, 0},
 };
@@ -83,6 +85,8 @@ static unsigned opt_bit(int c)
 		return OPT_TIMELINE;
 	case O_WRAP:
 		return OPT_WRAP;
+	case O_JUNIT:
+		return OPT_JUNIT;
 	case O_GDB:
 		return OPT_GDB;
 	default:
@@ -284,6 +288,13 @@ static int opt_one(struct sim_opts *o, int c, const char *arg, const char *cmd)
 		o->nwrap++;
 		return 0;
 	}
+	case O_JUNIT:
+		if (arg[0] == 0) {
+			fprintf(stderr, "nexus-sim %s: --junit needs a file\n", cmd);
+			return NX_EXIT_USAGE;
+		}
+		o->junit = arg;
+		return 0;
 	case O_GDB:
 		if (!gdb_addr_ok(arg)) {
 			fprintf(stderr,
@@ -333,6 +344,15 @@ int sim_opts_parse(struct sim_opts *o, int argc, char **argv, unsigned allowed, 
 	if (o->trace_out != NULL && o->trace == 0) {
 		fprintf(stderr, "nexus-sim %s: --trace-out without --trace\n", cmd);
 		return NX_EXIT_USAGE;
+	}
+	if (operands == OPTS_ONE_OR_MORE) {
+		o->operands = argv + optind;
+		o->noperands = (size_t)(end - optind);
+		if (o->noperands == 0)
+			fprintf(stderr, "nexus-sim %s: no bundle named\n", cmd);
+		else if (end < argc)
+			fprintf(stderr, "nexus-sim %s: takes no payload arguments\n", cmd);
+		return o->noperands == 0 || end < argc ? NX_EXIT_USAGE : 0;
 	}
 	for (int i = optind; i < end; i++, nops++)
 		if (nops < operands)

@@ -26,12 +26,16 @@
 #define OPT_TRACE (1u << 10)	/* --trace=CLASSES and --trace-out FILE */
 #define OPT_TIMELINE (1u << 11) /* --timeline FILE.json */
 #define OPT_WRAP (1u << 12)	/* --wrap DAEMON=CMD, repeatable (wrap.h) */
-#define OPT_GDB (1u << 13)	/* --gdb HOST:PORT (gdb.h) */
+#define OPT_JUNIT (1u << 13)	/* test --junit FILE */
+#define OPT_GDB (1u << 14)	/* --gdb HOST:PORT (gdb.h) */
 
 /* --trace classes (sim_opts.trace). */
 #define SIM_TRACE_SYSCALLS (1u << 0) /* payload syscalls, decoded */
 #define SIM_TRACE_IPC (1u << 1)	     /* frames between processes */
 #define SIM_TRACE_SCHED (1u << 2)    /* scheduler slices */
+
+/* sim_opts_parse's `operands` for a command that takes one or more (test BUNDLE...). */
+#define OPTS_ONE_OR_MORE (-1)
 
 #define SIM_PKG_PREFIX "pkg:/"	       /* run pkg:/NAME: a bundle installed in the booted slot */
 #define SIM_ENV_MAX NX_ENVC_MAX	       /* --env options of one run: the stack builder's cap */
@@ -47,11 +51,14 @@ struct sim_opts {
 	const char *trust_dir; /* NULL: the build's dev trust directory */
 	const char *operand;   /* the command's one argument before "--", as typed */
 	const char *bundle;    /* run: the bundle as the user named it */
-	const char *set;       /* update: the system set as the user named it */
-	int selftest;	       /* boot --selftest: the OTA selftest */
-	unsigned tries;	       /* update --tries: boots the new set gets on trial */
-	int json;	       /* status --json */
-	char *const *args;     /* run: the payload's arguments after argv[0] */
+	char *const *operands; /* OPTS_ONE_OR_MORE: every operand, as typed */
+	size_t noperands;
+	const char *junit; /* test --junit FILE */
+	const char *set;   /* update: the system set as the user named it */
+	int selftest;	   /* boot --selftest: the OTA selftest */
+	unsigned tries;	   /* update --tries: boots the new set gets on trial */
+	int json;	   /* --json: one JSON object on stdout (run, test, inspect, status) */
+	char *const *args; /* run: the payload's arguments after argv[0] */
 	size_t nargs;
 	const char *env[SIM_ENV_MAX]; /* run: --env K=V, in order */
 	size_t nenv;
@@ -69,7 +76,8 @@ struct sim_opts {
 /*
  * Parse argv (argv[0] is the command's name) for a command taking the
  * options in `allowed`; `operands` is how many non-option arguments it
- * takes before "--" (0 or 1: o->operand). Returns 0, or
+ * takes before "--" (0 or 1: o->operand; OPTS_ONE_OR_MORE: o->operands,
+ * and no "--" allowed). Returns 0, or
  * NX_EXIT_USAGE after saying what is wrong on stderr.
  */
 int sim_opts_parse(struct sim_opts *o, int argc, char **argv, unsigned allowed, int operands);

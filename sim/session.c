@@ -26,6 +26,7 @@
 #include "nexus/svc.h"
 #include "nexus/svc_bundle.h"
 #include "nxhost.h"
+#include "report.h"
 #include "sandbox.h"
 #include "session.h"
 #include "signals.h"
@@ -35,10 +36,102 @@
 
 static uint64_t now_ns(void)
 {
-	struct timespec ts;
+	return sim_now_ns();
+}
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+static void session_on_tee(void *arg, int fd, short revents);
+
+/* The tee's watches as it wants them now: the pipe while it may be read, the console for room. */
+static void session_tee_watch(struct session *s)
+{
+	struct tee *t = &s->tee;
+
+	ksim_unwatch(s->ks, t->rd);
+	ksim_unwatch(s->ks, t->out);
+	if (tee_wants_read(t))
+		(void)ksim_watch(s->ks, t->rd, session_on_tee, s);
+	if (tee_wants_write(t))
+		(void)ksim_watch_out(s->ks, t->out, session_on_tee, s);
+}
+
+/* The boot console through the tee (test, --json): bytes in the pipe, or room on the console. */
+static void session_on_tee(void *arg, int fd, short revents)
+{
+	struct session *s = arg;
+
+	(void)revents;
+	if (fd == s->tee.out)
+		tee_flush(&s->tee);
+	tee_drain(&s->tee);
+	session_tee_watch(s);
+}
+
+/* test: --timeout is each bundle's; armed at its RUN, disarmed at its RESULT (0 ms). */
+static void session_arm_timer(struct session *s, uint64_t ms)
+{
+	struct itimerspec it = {.it_value = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L}};
+
+	if (s->timer >= 0)
+		(void)timerfd_settime(s->timer, 0, &it, NULL);
+}
+
+void session_next_run(struct session *s)
+{
+	struct sim_result *r = &s->results[s->current];
+
+	if (s->current == s->nbundles || s->shutdown_sent) {
+		session_shutdown(s);
+		return;
+	}
+	/* The memory limit needs no reset: the last bundle's tasks ended and freed theirs. */
+	ksim_console_restart(s->ks);
+	if (s->test)
+		session_arm_timer(s, s->o->timeout_ms);
+	/* What was printed before this RUN (the boot's READY, the last result) is not its. */
+	tee_drain(&s->tee);
+	session_tee_watch(s);
+	s->tee.markers = &r->markers;
+	r->start_ns = now_ns();
+	if (ctl_send_run(s, s->current) != 0) {
+		fprintf(stderr, "nexus-sim: cannot send the run request to init\n");
+		s->code = NX_EXIT_INTERNAL;
+		session_shutdown(s);
+	}
+}
+
+/* NEXUS_FAULT=pause:test (cli.h): the whole kernel waits, so nothing runs meanwhile. */
+static void session_pause(struct session *s)
+{
+	char c;
+
+	fprintf(stderr, "nexus-sim: fault: paused before bundle %zu\n", s->current + 1);
+	while (read(STDIN_FILENO, &c, 1) < 0 && errno == EINTR)
+		;
+}
+
+void session_bundle_done(struct session *s)
+{
+	struct sim_result *r = &s->results[s->current];
+	size_t len;
+	const char *out = ksim_console_captured(s->ks, &len);
+
+	r->end_ns = now_ns();
+	/* What the daemons said before init's RESULT is in the pipe already. */
+	tee_drain(&s->tee);
+	session_tee_watch(s);
+	s->tee.markers = &s->boot_markers;
+	if (out != NULL && sim_text_add(&r->console, out, len) != 0)
+		fprintf(stderr, "nexus-sim: out of memory keeping %s's output\n", r->bundle);
+	s->current++;
+	if (!s->test) {
+		s->code = r->code;
+		session_shutdown(s);
+		return;
+	}
+	session_arm_timer(s, 0);
+	if (s->current < s->nbundles && cli_fault_pause())
+		session_pause(s);
+	session_next_run(s);
 }
 
 void session_shutdown(struct session *s)
@@ -101,6 +194,38 @@ static void session_on_signal(void *arg, int fd, short revents)
 }
 
 /*
+ * test --timeout, for the bundle that runs: its tasks end with crash
+ * cause `timeout` and its RESULT says so; if none came
+ * NX_TIMEOUT_GRACE_MS later, the bundle is failed and the session ends
+ * (the bundles after it are reported as not run).
+ */
+static void session_test_timeout(struct session *s, int fd)
+{
+	struct sim_result *r = &s->results[s->current];
+	struct itimerspec grace = {
+	    .it_value = {NX_TIMEOUT_GRACE_MS / 1000, (NX_TIMEOUT_GRACE_MS % 1000) * 1000000L}};
+
+	if (s->current == s->nbundles)
+		return;
+	if (r->outcome == SIM_TIMEOUT) {
+		snprintf(r->msg, sizeof(r->msg), "%s did not end %d ms after its timeout",
+			 r->bundle, NX_TIMEOUT_GRACE_MS);
+		fprintf(stderr, "nexus-sim: %s\n", r->msg);
+		r->code = NX_EXIT_TIMEOUT;
+		r->end_ns = now_ns();
+		s->current = s->nbundles;
+		session_shutdown(s);
+		return;
+	}
+	r->outcome = SIM_TIMEOUT;
+	fprintf(stderr, "nexus-sim: %s timed out after %llu.%03llu s\n", r->bundle,
+		(unsigned long long)(s->o->timeout_ms / 1000),
+		(unsigned long long)(s->o->timeout_ms % 1000));
+	nxk_end_all(ksim_kernel(s->ks), NX_CRASH_TIMEOUT);
+	(void)timerfd_settime(fd, 0, &grace, NULL);
+}
+
+/*
  * --timeout: every task ends with crash cause `timeout` (so the payload
  * gets its crash report); if the session is still up NX_TIMEOUT_GRACE_MS
  * later, it is shut down anyway.
@@ -115,6 +240,10 @@ static void session_on_timer(void *arg, int fd, short revents)
 	(void)revents;
 	if (read(fd, &n, sizeof(n)) != (ssize_t)sizeof(n))
 		return;
+	if (s->test) {
+		session_test_timeout(s, fd);
+		return;
+	}
 	if (s->timed_out) {
 		session_shutdown(s);
 		return;
@@ -194,9 +323,15 @@ static int session_start(struct session *s)
 		close(ks[1]);
 		return NX_EXIT_INTERNAL;
 	}
-	s->init_pid = init_launch(s->console, ks[1], ctl[1], s->o->nwrap > 0);
+	s->init_pid =
+	    init_launch(s->tee_wr >= 0 ? s->tee_wr : s->console, ks[1], ctl[1], s->o->nwrap > 0);
+	s->started = 1;
 	close(ks[1]);
 	close(ctl[1]);
+	/* init and the daemons hold the tee's write end now: its end is theirs. */
+	if (s->tee_wr >= 0)
+		close(s->tee_wr);
+	s->tee_wr = -1;
 	s->ctl = ctl[0];
 	if (s->init_pid < 0) {
 		close(ks[0]);
@@ -275,8 +410,8 @@ static int session_console(const struct sim_opts *o, struct state_dir *st)
 	return state_dir_create(st, NX_STATE_CONSOLE);
 }
 
-/* The timer of --timeout, armed now: the budget covers the whole session. */
-static int session_timer(const struct sim_opts *o)
+/* The timer of --timeout, armed now: the budget covers the whole session (test: each bundle). */
+static int session_timer(const struct sim_opts *o, int test)
 {
 	struct itimerspec it = {
 	    .it_value = {(time_t)(o->timeout_ms / 1000), (long)(o->timeout_ms % 1000) * 1000000L}};
@@ -285,7 +420,7 @@ static int session_timer(const struct sim_opts *o)
 	if (o->timeout_ms == 0)
 		return -1;
 	fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-	if (fd >= 0 && timerfd_settime(fd, 0, &it, NULL) != 0) {
+	if (fd >= 0 && !test && timerfd_settime(fd, 0, &it, NULL) != 0) {
 		close(fd);
 		fd = -1;
 	}
@@ -301,20 +436,25 @@ static int session_inputs(struct session *s)
 	s->trust = session_open_trust(o);
 	if (s->trust < 0)
 		return NX_EXIT_NOINPUT;
-	if (o->bundle != NULL && strncmp(o->bundle, SIM_PKG_PREFIX, strlen(SIM_PKG_PREFIX)) != 0) {
+	for (size_t i = 0; i < s->nbundles; i++) {
+		const char *b = s->names[i];
 		char path[PATH_MAX];
 
-		if (bundle_find(o->bundle, path, sizeof(path)) != 0) {
-			bundle_say_not_found("nexus-sim", o->bundle);
+		if (strncmp(b, SIM_PKG_PREFIX, strlen(SIM_PKG_PREFIX)) == 0)
+			continue;
+		if (bundle_find(b, path, sizeof(path)) != 0) {
+			bundle_say_not_found("nexus-sim", b);
 			return NX_EXIT_NOINPUT;
 		}
-		s->bundle_fd = session_open_dir(path, "bundle");
-		if (s->bundle_fd < 0)
+		s->bundle_fds[i] = session_open_dir(path, "bundle");
+		if (s->bundle_fds[i] < 0)
 			return NX_EXIT_NOINPUT;
 	}
-	if ((err = session_check_overlap(o, s->trust, "trust directory")) != 0 ||
-	    (err = session_check_overlap(o, s->bundle_fd, "bundle")) != 0)
+	if ((err = session_check_overlap(o, s->trust, "trust directory")) != 0)
 		return err;
+	for (size_t i = 0; i < s->nbundles; i++)
+		if ((err = session_check_overlap(o, s->bundle_fds[i], "bundle")) != 0)
+			return err;
 	if ((o->set != NULL || o->selftest) && (err = update_new(s)) != 0)
 		return err;
 	return 0;
@@ -334,13 +474,37 @@ static int session_state_files(struct state_dir *st)
 	return 0;
 }
 
-/* The exit status: a signal, then a timeout, then whatever the run said. */
+/* TAP or JSON on stdout, JUnit to its file; the exit status, which a JUnit write failure sets. */
+static int session_report(struct session *s, int code)
+{
+	if (s->junit != NULL && s->started && report_junit(s->junit, s) != 0) {
+		fprintf(stderr, "nexus-sim test: cannot write %s\n", s->o->junit);
+		code = NX_EXIT_CANTCREAT;
+	}
+	if (s->o->json)
+		report_json(stdout, s, code);
+	else if (s->test && s->started)
+		report_tap(stdout, s);
+	fflush(stdout);
+	return code;
+}
+
+/*
+ * The exit status: a signal, then a timeout, then whatever the run said;
+ * a test session that ran: 0 when every bundle passed, 1 if any failed.
+ */
 static int session_code(const struct session *s)
 {
 	if (s->signalled != 0)
 		return NX_EXIT_CRASH_BASE + s->signalled;
 	if (s->timed_out)
 		return NX_EXIT_TIMEOUT;
+	if (s->test && s->code == -1) {
+		for (size_t i = 0; i < s->nbundles; i++)
+			if (!sim_result_ok(&s->results[i]))
+				return 1;
+		return 0;
+	}
 	if (s->code == -1) {
 		fprintf(stderr, "nexus-sim: the session ended without a result\n");
 		return NX_EXIT_INTERNAL;
@@ -348,27 +512,74 @@ static int session_code(const struct session *s)
 	return s->code;
 }
 
+/* The bundles RUN names: a run's one, a test session's every one. */
+static void session_bundles(struct session *s)
+{
+	const struct sim_opts *o = s->o;
+
+	s->test = o->noperands > 0;
+	s->names = s->test ? (const char *const *)o->operands : &o->bundle;
+	s->nbundles = s->test ? o->noperands : o->bundle != NULL ? 1 : 0;
+	for (size_t i = 0; i < NX_RUN_BUNDLES_MAX; i++)
+		s->bundle_fds[i] = -1;
+	for (size_t i = 0; i < s->nbundles; i++)
+		s->results[i].bundle = s->names[i];
+	/* The payload's output goes into the report: TAP and JSON own stdout. */
+	s->capture = s->test || o->json;
+}
+
+/* test --junit FILE, and the tee for the markers; 0 or an exit code. */
+static int session_outputs(struct session *s)
+{
+	if (s->o->junit != NULL) {
+		s->junit = fopen(s->o->junit, "we");
+		if (s->junit == NULL) {
+			fprintf(stderr, "nexus-sim test: cannot create --junit %s: %s\n",
+				s->o->junit, strerror(errno));
+			return NX_EXIT_CANTCREAT;
+		}
+	}
+	if (s->capture && (s->tee_wr = tee_open(&s->tee, s->console, &s->boot_markers)) < 0) {
+		fprintf(stderr, "nexus-sim: cannot make the console pipe: %s\n", strerror(errno));
+		return NX_EXIT_INTERNAL;
+	}
+	return 0;
+}
+
+static void session_free_results(struct session *s)
+{
+	for (size_t i = 0; i < s->nbundles; i++) {
+		sim_text_free(&s->results[i].console);
+		sim_text_free(&s->results[i].markers);
+	}
+	sim_text_free(&s->boot_markers);
+}
+
 int session_run(const struct sim_opts *o)
 {
 	struct state_dir st = {.fd = -1, .lock = -1};
-	struct session s = {.o = o,
-			    .ctl = -1,
-			    .sig = -1,
-			    .timer = -1,
-			    .bundle_fd = -1,
-			    .trust = -1,
-			    .console = -1,
-			    .st = &st,
-			    .init_pid = -1,
-			    .next_ksock = -1,
-			    .code = -1};
+	static struct session s;
 	struct ksim_opts ko = {.console_fd = STDOUT_FILENO,
 			       .boot_console_fd = -1,
 			       .console_quota = NX_CONSOLE_QUOTA,
 			       .mem_limit =
 				   o->mem_limit != 0 ? o->mem_limit : NX_MEM_LIMIT_DEFAULT};
-	int err;
+	int err, code;
 
+	s = (struct session){.o = o,
+			     .ctl = -1,
+			     .sig = -1,
+			     .timer = -1,
+			     .trust = -1,
+			     .console = -1,
+			     .st = &st,
+			     .init_pid = -1,
+			     .next_ksock = -1,
+			     .tee = {.rd = -1, .out = -1},
+			     .tee_wr = -1,
+			     .code = -1};
+	s.start_ns = now_ns();
+	session_bundles(&s);
 	s.sig = signals_take();
 	if (s.sig < 0) {
 		fprintf(stderr, "nexus-sim: cannot take the signals: %s\n", strerror(errno));
@@ -384,20 +595,27 @@ int session_run(const struct sim_opts *o)
 	ko.trace = sim_trace_kernel_ops(s.trace);
 	s.console = session_console(o, &st);
 	s.msg = malloc(sizeof(*s.msg));
-	s.timer = session_timer(o);
+	s.timer = session_timer(o, s.test);
 	if (s.console < 0) {
 		s.code = NX_EXIT_CANTCREAT;
 		goto out;
 	}
-	/* A run's payload writes to stdout; health checks (run or update) to the console. */
+	if ((err = session_outputs(&s)) != 0) {
+		s.code = err;
+		goto out;
+	}
+	/* A run's payload writes to stdout (or is kept); health checks to the console. */
 	if (s.update != NULL)
 		ko.console_fd = s.console;
 	else
 		ko.boot_console_fd = s.console;
+	if (s.capture && s.update == NULL)
+		ko.console_fd = -1;
 	if (s.msg == NULL || (s.ks = ksim_new(&ko)) == NULL ||
 	    (o->timeout_ms != 0 && s.timer < 0) ||
 	    ksim_watch_ending(s.ks, s.sig, session_on_signal, &s) != 0 ||
 	    (s.timer >= 0 && ksim_watch_ending(s.ks, s.timer, session_on_timer, &s) != 0) ||
+	    (s.tee.rd >= 0 && ksim_watch(s.ks, s.tee.rd, session_on_tee, &s) != 0) ||
 	    (s.trace != NULL && sim_trace_attach(s.trace, s.ks) != 0)) {
 		fprintf(stderr, "nexus-sim: cannot set up the kernel\n");
 		s.code = NX_EXIT_INTERNAL;
@@ -424,8 +642,17 @@ out:
 	if (s.ctl >= 0)
 		close(s.ctl);
 	session_reap_init(&s);
+	/* init is gone, and its daemons with it: the console's last lines are in the pipe. */
+	if (s.signalled == 0)
+		tee_finish(&s.tee, s.sig);
+	else
+		tee_drain(&s.tee);
+	tee_close(&s.tee);
+	if (s.tee_wr >= 0)
+		close(s.tee_wr);
 	/* Every process that wrote trace records is gone (or going): the rest is read now. */
-	if (s.trace != NULL && (err = sim_trace_finish(s.trace)) != 0 && s.code == 0)
+	if (s.trace != NULL && (err = sim_trace_finish(s.trace)) != 0 &&
+	    (s.code == 0 || (s.test && s.code == -1)))
 		s.code = err;
 	if (s.next_ksock >= 0)
 		close(s.next_ksock);
@@ -440,8 +667,9 @@ out:
 	sim_trace_free(s.trace);
 	if (s.console >= 0)
 		close(s.console);
-	if (s.bundle_fd >= 0)
-		close(s.bundle_fd);
+	for (size_t i = 0; i < s.nbundles; i++)
+		if (s.bundle_fds[i] >= 0)
+			close(s.bundle_fds[i]);
 	if (s.trust >= 0)
 		close(s.trust);
 	if (s.timer >= 0)
@@ -450,5 +678,10 @@ out:
 		close(s.wrap_fd[i]);
 	state_dir_close(&st);
 	close(s.sig);
-	return session_code(&s);
+	s.end_ns = now_ns();
+	code = session_report(&s, session_code(&s));
+	if (s.junit != NULL && fclose(s.junit) != 0 && code == 0)
+		code = NX_EXIT_CANTCREAT;
+	session_free_results(&s);
+	return code;
 }

@@ -17,17 +17,20 @@ static void ctl_config(struct nxd_conn *c, struct nx_msg *m, void *arg)
 	int *slot = m->hdr.arg == NX_CTL_CFG_TRUST_DIR	  ? &in->trust_fd
 		    : m->hdr.arg == NX_CTL_CFG_STATE_DIR  ? &in->state_fd
 		    : m->hdr.arg == NX_CTL_CFG_STATE_LOCK ? &in->lock_fd
-		    : m->hdr.arg == NX_CTL_CFG_BUNDLE_DIR ? &in->bundle_fd
-		    : m->hdr.arg == NX_CTL_CFG_TRACE	  ? &in->trace_fd
-							  : NULL;
+		    : m->hdr.arg == NX_CTL_CFG_BUNDLE_DIR && in->nbundles < NX_RUN_BUNDLES_MAX
+			? &in->bundle_fds[in->nbundles]
+		    : m->hdr.arg == NX_CTL_CFG_TRACE ? &in->trace_fd
+						     : NULL;
 	int want_dir = m->hdr.arg != NX_CTL_CFG_STATE_LOCK && m->hdr.arg != NX_CTL_CFG_TRACE;
 	int wrap = m->hdr.arg == NX_CTL_CFG_WRAP;
 	const char *why = NULL;
 	struct stat st;
 
 	if ((slot == NULL && !wrap) || in->booting || in->booted)
-		why = slot == NULL && !wrap ? "unknown configuration item"
-					    : "configuration after boot";
+		why = slot != NULL || wrap ? "configuration after boot"
+		      : m->hdr.arg == NX_CTL_CFG_BUNDLE_DIR
+			  ? "more bundle directories than NX_RUN_BUNDLES_MAX"
+			  : "unknown configuration item";
 	else if (wrap)
 		why = wrap_config(in, m);
 	else if (m->len != 0)
@@ -55,7 +58,10 @@ static void ctl_config(struct nxd_conn *c, struct nx_msg *m, void *arg)
 				    want_dir ? "directory" : "regular file");
 		return;
 	}
-	if (*slot >= 0)
+	/* Bundle directories add up (a test session names several); the others are replaced. */
+	if (m->hdr.arg == NX_CTL_CFG_BUNDLE_DIR)
+		in->nbundles++;
+	else if (*slot >= 0)
 		close(*slot);
 	*slot = nx_msg_take_fd(m);
 }

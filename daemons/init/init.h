@@ -19,10 +19,11 @@
 #define INIT_CORE_SERVICES 1	/* logd, the table's first: a reboot stops it last */
 /*
  * Landlock rules init holds from start to BOOT: the daemons dir, the
- * loader, shared objects, the directories from nexus-sim, and under
- * --wrap the wrappers and what they reach (sandbox.c).
+ * loader, shared objects, the directories from nexus-sim (each bundle
+ * directory of a run or test session), and under --wrap the wrappers and
+ * what they reach (sandbox.c).
  */
-#define INIT_CONFINE_MAX 32
+#define INIT_CONFINE_MAX (32 + NX_RUN_BUNDLES_MAX)
 
 enum svc_dir { SVC_DIR_NONE, SVC_DIR_TRUST, SVC_DIR_STATE };
 /* What follows argv[0]: nothing, the slot this boot runs, or updated's two words. */
@@ -62,9 +63,11 @@ struct init {
 	struct nxd_conn *kernel;   /* fd 3 */
 	struct nxd_conn *registry; /* init's own connection to samgrd, as client "init" */
 	int trust_fd, state_fd;
-	int lock_fd;   /* the state directory's lock: held open until init exits */
-	int bundle_fd; /* a run's bundle directory (NX_CTL_CFG_BUNDLE_DIR), or -1 */
-	int trace_fd;  /* the trace pipe (NX_CTL_CFG_TRACE), or -1 */
+	int lock_fd; /* the state directory's lock: held open until init exits */
+	/* The bundle directories of a run or test session (NX_CTL_CFG_BUNDLE_DIR), in order. */
+	int bundle_fds[NX_RUN_BUNDLES_MAX];
+	size_t nbundles;
+	int trace_fd; /* the trace pipe (NX_CTL_CFG_TRACE), or -1 */
 	struct nx_landlock_rule confine[INIT_CONFINE_MAX]; /* sandbox.c, until BOOT */
 	size_t nconfine;
 	char exe_dir[4096];
@@ -153,6 +156,9 @@ void run_start(struct init *in, const struct nx_frame *req, run_done_fn done, in
 /* A run_done_fn that answers nexus-sim's RUN with NX_CTL_RESULT. */
 void run_reply_ctl(struct init *in, const struct nx_frame *req, int64_t err, const void *body,
 		   size_t len);
+/* When the run's CONNECT to a restarting service is due again (ms), or 0; init's tick runs it. */
+uint64_t run_retry_at(const struct init *in);
+void run_tick(struct init *in, uint64_t now);
 /* End the run in progress with done(-NX_EPIPE) (shutdown). */
 void run_abort(struct init *in);
 /* Forget the run in progress without calling done (its task runs on, unwatched). */

@@ -64,7 +64,7 @@ int main(int argc, char **argv)
 		snprintf(in.exe_dir, sizeof(in.exe_dir), "%s", argv[2]);
 	else if (nx_exe_dir(in.exe_dir, sizeof(in.exe_dir)) != 0)
 		fatal("cannot find its own executable");
-	in.trust_fd = in.state_fd = in.lock_fd = in.bundle_fd = in.reexec_fd = in.trace_fd = -1;
+	in.trust_fd = in.state_fd = in.lock_fd = in.reexec_fd = in.trace_fd = -1;
 	in.slot = -1;
 	in.fault = getenv("NEXUS_FAULT");
 	in.nsvc = init_nservices;

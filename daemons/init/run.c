@@ -9,6 +9,11 @@
  *
  *   CONNECT bundlemgrd -> INSTALL -> CONNECT execd -> RUN (reply: spawned)
  *   -> EXITED (the task ended) -> done
+ *
+ * A service init is restarting (it died between two runs) is not
+ * registered with samgrd until it is up again: its CONNECT is repeated
+ * every NX_RECONNECT_POLL_MS (from init's tick, never blocking) until
+ * the step's deadline; one init will not restart fails at once.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -30,6 +35,8 @@ struct run {
 	int dirfd;	       /* the bundle until INSTALL took it */
 	int ended;	       /* answered: late completions are ignored */
 	int connecting;	       /* a CONNECT is pending on init's registry connection */
+	uint64_t connect_due;  /* ms: the current step's peer must be registered by then */
+	uint64_t retry_at;     /* ms: CONNECT again then (the peer is restarting); 0 = none */
 	uint32_t argc, envc;
 	size_t strslen;
 	uint8_t *strs; /* the arguments, then the environment */
@@ -38,6 +45,7 @@ struct run {
 };
 
 static void run_connect(struct run *r, const char *svc);
+static int run_may_wait(const struct run *r);
 
 static void run_free(struct run *r)
 {
@@ -226,6 +234,11 @@ static void run_connected(void *arg, int fd, int err, const char *why)
 		return;
 	}
 	if (fd < 0) {
+		if (err == -NX_ESRCH && run_may_wait(r)) {
+			r->retry_at = nxd_now_ms() + NX_RECONNECT_POLL_MS;
+			init_arm_timer(r->in);
+			return;
+		}
 		if (err == -NX_ETIMEDOUT) {
 			r->peer = "samgrd";
 			run_no_reply(r, err, NX_DEADLINE_REGISTRY_MS);
@@ -247,10 +260,45 @@ static void run_connected(void *arg, int fd, int err, const char *why)
 		run_install(r);
 }
 
+/* The peer is not registered: will it be again before the step's deadline? */
+static int run_may_wait(const struct run *r)
+{
+	const struct svc *s = svc_by_name(r->in, r->peer);
+	int coming = s != NULL && (s->state == SVC_STARTING || s->restart_at != 0);
+
+	return coming && nxd_now_ms() + NX_RECONNECT_POLL_MS < r->connect_due;
+}
+
+static void run_connect_again(struct run *r)
+{
+	if (init_connect(r->in, r->peer, run_connected, r) != 0) {
+		run_failf(r, NX_EPIPE, "cannot ask samgrd for %s", r->peer);
+		return;
+	}
+	r->connecting = 1;
+}
+
+uint64_t run_retry_at(const struct init *in)
+{
+	return in->run != NULL ? in->run->retry_at : 0;
+}
+
+void run_tick(struct init *in, uint64_t now)
+{
+	struct run *r = in->run;
+
+	if (r == NULL || r->retry_at == 0 || now < r->retry_at || r->connecting)
+		return;
+	r->retry_at = 0;
+	run_connect_again(r);
+}
+
 /* CONNECT to a service through samgrd, without waiting for the answer. */
 static void run_connect(struct run *r, const char *svc)
 {
 	r->peer = svc;
+	r->connect_due = nxd_now_ms() + (strcmp(svc, NX_SVC_EXECD) == 0 ? NX_DEADLINE_EXEC_MS
+									: NX_DEADLINE_BUNDLE_MS);
 	if (init_connect(r->in, svc, run_connected, r) != 0) {
 		run_failf(r, NX_EPIPE, "cannot ask samgrd for %s", svc);
 		return;

@@ -14,7 +14,7 @@
  * system's library directory, where updated's libarchive and the
  * compressors it links live beside libc), the
  * trust directory (read), the state directory (read-write: bundlemgrd
- * makes its store, logd its journal) and a run's bundle directory (read).
+ * makes its store, logd its journal) and a run's bundle directories (read).
  * Nothing else: init itself needs no path after BOOT. Under --wrap, the
  * wrappers' executables and what they reach (init_wrap_* below).
  *
@@ -154,8 +154,8 @@ void init_sandbox_boot(struct init *in)
 		return;
 	confine_add(in, in->trust_fd, NX_LANDLOCK_READ);
 	confine_add(in, in->state_fd, NX_LANDLOCK_READ | NX_LANDLOCK_WRITE);
-	if (in->bundle_fd >= 0)
-		confine_add(in, in->bundle_fd, NX_LANDLOCK_READ);
+	for (size_t i = 0; i < in->nbundles; i++)
+		confine_add(in, in->bundle_fds[i], NX_LANDLOCK_READ);
 	/* init kills only its own children, which are inside its domain: signals stay scoped. */
 	if ((err = nx_landlock_restrict(in->confine, in->nconfine, 0)) < 0) {
 		errno = -err;
@@ -163,9 +163,11 @@ void init_sandbox_boot(struct init *in)
 	}
 	/* The directories stay (the daemons get them); the rest was for the rules only. */
 	for (size_t i = 0; i < in->nconfine; i++) {
-		int fd = in->confine[i].fd;
+		int fd = in->confine[i].fd, keep = fd == in->trust_fd || fd == in->state_fd;
 
-		if (fd != in->trust_fd && fd != in->state_fd && fd != in->bundle_fd)
+		for (size_t b = 0; b < in->nbundles; b++)
+			keep |= fd == in->bundle_fds[b];
+		if (!keep)
 			close(fd);
 	}
 	in->nconfine = 0;

@@ -2,7 +2,8 @@
  * The service table and how one daemon is started: a fresh kernel
  * connection from the kernel (KCONNECT), an init channel, its directory,
  * its registry connection and (bundlemgrd, in a run) the bundle directory
- * placed at fds 3..7, nothing else open, no environment but the
+ * placed at fds 3..7 (a test session's further bundles from fd 9 on, after
+ * the trace pipe's fd 8), nothing else open, no environment but the
  * fault-injection switch when it names this daemon.
  */
 #include <errno.h>
@@ -146,7 +147,9 @@ int svc_start(struct init *in, struct svc *s)
 {
 	const char *name = s->def->name;
 	char path[sizeof(in->exe_dir) + NX_SVC_NAME_MAX + 1];
-	int src[6] = {-1, -1, -1, -1, -1, -1};
+	/* fds 3..8, then a test session's bundles after the first (nxd_bundle_fd). */
+	int src[6 + NX_RUN_BUNDLES_MAX - 1];
+	int nsrc = 6;
 	int chan[2] = {-1, -1}, reg[2] = {-1, -1};
 	struct svc *samgrd = svc_by_name(in, "samgrd");
 	pid_t pid;
@@ -174,9 +177,12 @@ int svc_start(struct init *in, struct svc *s)
 		 : s->def->dir == SVC_DIR_STATE ? in->state_fd
 						: -1;
 	src[3] = reg[1];
-	src[4] = s->def->bundle ? in->bundle_fd : -1;
+	src[4] = s->def->bundle && in->nbundles > 0 ? in->bundle_fds[0] : -1;
 	/* fd 8 (NX_TRACE_FD), whatever fds 5-7 are: the trace pipe when the session traces. */
 	src[5] = in->trace_fd;
+	/* bundlemgrd: a test session's further bundles from fd 9 on, in order. */
+	for (size_t i = 1; s->def->bundle && i < in->nbundles; i++)
+		src[nsrc++] = in->bundle_fds[i];
 	pid = fork();
 	if (pid < 0) {
 		nxd_say("init: cannot start %s: fork: %s", name, strerror(errno));
@@ -208,12 +214,12 @@ int svc_start(struct init *in, struct svc *s)
 		}
 		envp[ne] = NULL;
 		if (s->wrap_path == NULL)
-			nx_exec_fds(path, argv, envp, NXD_FD_KERNEL, src, 6);
+			nx_exec_fds(path, argv, envp, NXD_FD_KERNEL, src, nsrc);
 		/* --wrap: the tool's words, then the daemon's path and its usual arguments. */
 		memcpy(wargv, s->wrap_argv, w * sizeof(wargv[0]));
 		wargv[w] = path;
 		memcpy(wargv + w + 1, argv + 1, sizeof(argv) - sizeof(argv[0]));
-		nx_exec_fds(s->wrap_path, wargv, envp, NXD_FD_KERNEL, src, 6);
+		nx_exec_fds(s->wrap_path, wargv, envp, NXD_FD_KERNEL, src, nsrc);
 	}
 	/* The fault is injected once: the restarted daemon must come up. */
 	s->fault = 0;

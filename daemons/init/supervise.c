@@ -211,6 +211,7 @@ static void init_tick(void *arg)
 		return;
 	}
 	gate_tick(in, now);
+	run_tick(in, now);
 	for (size_t i = 0; i < in->nsvc; i++) {
 		struct svc *s = &in->svc[i];
 
@@ -239,6 +240,8 @@ void init_arm_timer(struct init *in)
 				due = in->svc[i].restart_at;
 		if (in->gate_deadline != 0 && in->gate_deadline < due)
 			due = in->gate_deadline;
+		if (run_retry_at(in) != 0 && run_retry_at(in) < due)
+			due = run_retry_at(in);
 	}
 	if (due == UINT64_MAX)
 		nxd_loop_set_tick(in->loop, -1, init_tick, in);

@@ -46,9 +46,9 @@ static void start_need_dir(int fd)
  * the daemon may close before nxd_sandbox enforces it): no path is looked
  * up, and a directory not named here is out of reach once sandboxed.
  */
-static void start_landlock(struct nxd *d, unsigned flags, int bundle)
+static void start_landlock(struct nxd *d, unsigned flags, int nbundles)
 {
-	struct nx_landlock_rule rules[2];
+	struct nx_landlock_rule rules[1 + NX_RUN_BUNDLES_MAX];
 	size_t n = 0;
 	int err;
 
@@ -57,14 +57,14 @@ static void start_landlock(struct nxd *d, unsigned flags, int bundle)
 		    (struct nx_landlock_rule){NXD_FD_DIR, NX_LANDLOCK_READ | NX_LANDLOCK_WRITE};
 	else if ((flags & NXD_START_DIR_RO) == NXD_START_DIR_RO)
 		rules[n++] = (struct nx_landlock_rule){NXD_FD_DIR, NX_LANDLOCK_READ};
-	if (bundle)
-		rules[n++] = (struct nx_landlock_rule){NXD_FD_BUNDLE, NX_LANDLOCK_READ};
+	for (int i = 0; i < nbundles; i++)
+		rules[n++] = (struct nx_landlock_rule){nxd_bundle_fd(i), NX_LANDLOCK_READ};
 	if ((err = nx_landlock_prepare(&d->landlock, rules, n, 0)) != 0) {
 		errno = -err;
 		fatal("landlock");
 	}
-	if (bundle)
-		close(NXD_FD_BUNDLE);
+	for (int i = 0; i < nbundles; i++)
+		close(nxd_bundle_fd(i));
 }
 
 static void start_on_stop(struct nxd_conn *c, struct nx_msg *m, void *arg)
@@ -101,17 +101,27 @@ static int start_trace_fd(void)
 	return fstat(NX_TRACE_FD, &st) == 0 && S_ISFIFO(st.st_mode);
 }
 
-/* Close every fd above `top` but the trace pipe. */
+_Static_assert(NXD_FD_BUNDLE_MORE == NX_TRACE_FD + 1,
+	       "a session's next bundles follow the trace pipe");
+
+/* Close every fd above `top` but the trace pipe (top may be past it: a test session's bundles). */
 static void start_close_rest(int top, int trace)
 {
 	int err = 0;
 
-	if (!trace)
+	if (top > NX_TRACE_FD) {
+		/* Without tracing nothing is at fd 8 (init leaves it closed); make sure. */
+		if (!trace)
+			(void)close(NX_TRACE_FD);
 		err = close_range((unsigned)top + 1, ~0U, 0);
-	else if (top + 1 < NX_TRACE_FD)
-		err = close_range((unsigned)top + 1, NX_TRACE_FD - 1, 0);
-	if (err == 0 && trace)
-		err = close_range(NX_TRACE_FD + 1, ~0U, 0);
+	} else if (!trace) {
+		err = close_range((unsigned)top + 1, ~0U, 0);
+	} else {
+		if (top + 1 < NX_TRACE_FD)
+			err = close_range((unsigned)top + 1, NX_TRACE_FD - 1, 0);
+		if (err == 0)
+			err = close_range(NX_TRACE_FD + 1, ~0U, 0);
+	}
 	if (err != 0)
 		fatal("close_range");
 }
@@ -139,11 +149,12 @@ struct nxd *nxd_start(const char *name, unsigned flags)
 		start_need_seqpacket(NXD_FD_SAMGR, "registry connection");
 		top = NXD_FD_SAMGR;
 	}
-	/* fd 7 comes with a run only; a boot starts bundlemgrd without it. */
-	if ((flags & NXD_START_BUNDLE) && fcntl(NXD_FD_BUNDLE, F_GETFD) >= 0) {
-		start_need_dir(NXD_FD_BUNDLE);
-		top = NXD_FD_BUNDLE;
-		bundle = 1;
+	/* fd 7 (9, 10, ... for a test session's next ones) come with a run only. */
+	while ((flags & NXD_START_BUNDLE) && bundle < NX_RUN_BUNDLES_MAX &&
+	       fcntl(nxd_bundle_fd(bundle), F_GETFD) >= 0) {
+		start_need_dir(nxd_bundle_fd(bundle));
+		top = nxd_bundle_fd(bundle);
+		bundle++;
 	}
 	if (!(flags & NXD_START_DIR) && top > NXD_FD_DIR && fcntl(NXD_FD_DIR, F_GETFD) >= 0)
 		close(NXD_FD_DIR);

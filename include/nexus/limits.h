@@ -46,6 +46,8 @@
 #define NX_MEM_LIMIT_DEFAULT (1ULL << 30) /* bytes all VMOs of a run may hold: 1 GiB */
 #define NX_CONSOLE_QUOTA (16ULL << 20)	  /* bytes a run's tasks may write to the console */
 #define NX_TIMEOUT_GRACE_MS 2000	  /* ms after a --timeout before the session is ended */
+/* Bundle directories one session hands to init (nexus-sim test BUNDLE...; bundlemgrd fds 7..). */
+#define NX_RUN_BUNDLES_MAX 64
 
 /* IPC. */
 #define NX_FRAME_BODY_MAX                                                                          \
@@ -54,6 +56,11 @@
 #define NX_FRAME_FDS_MAX 1 /* fds per frame (SCM_RIGHTS) */
 #define NX_SVC_NAME_MAX 32 /* bytes of a service name including the NUL */
 #define NX_PATH_MAX 256	   /* bytes of a vfs path including the NUL */
+
+/* Channels (nexus/ipc.h; docs/abi.md). */
+#define NX_CHAN_MSGS_MAX 32	   /* messages queued toward one endpoint: a full queue blocks */
+#define NX_CHAN_MSG_BYTES_MAX 4096 /* bytes of data per message; bigger travels as a VMO */
+#define NX_CHAN_HANDLES_MAX 8	   /* handles per message */
 
 /*
  * Deadlines: no process waits on a peer without one (docs/daemons.md).

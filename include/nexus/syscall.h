@@ -28,7 +28,9 @@
 #define NX_SYS_HANDLE_CLOSE 20
 #define NX_SYS_TASK_CRASH 21 /* (pid, struct nx_crash *out) */
 #define NX_SYS_GETPID 22
-#define NX_SYS_SPAWN_ATTRS 23 /* (as, entry, sp, a0, struct nx_spawn_attrs *, its size) */
+#define NX_SYS_SPAWN_ATTRS 23	 /* (as, entry, sp, a0, struct nx_spawn_attrs *, its size) */
+#define NX_SYS_CHANNEL_CREATE 24 /* (uint32_t out[2]) -> 0, two handles: the channel's ends */
+#define NX_SYS_CLOCK 25		 /* () -> the kernel's deterministic clock, in ticks */
 
 /* nexus-sim additions, host callers only (a payload gets -NX_EPERM). */
 #define NX_SYS_VMO_EXPORT 40 /* (vmo) -> 0, the VMO's memfd by SCM_RIGHTS */

@@ -4,3 +4,7 @@ $(BUILD)/bench/bare-engine: $(BUILD)/tests/bench/bare_engine.o $(LOADER_LIB)
 $(BUILD)/bench/bare-engine: LIBS := $(UNICORN_LIBS)
 HOST_PROGS += $(BUILD)/bench/bare-engine
 BENCH_BINS += $(BUILD)/bench/bare-engine
+# The host's pipe round trip, beside the channel round trip between two tasks.
+$(BUILD)/bench/pipe-rtt: $(BUILD)/tests/bench/pipe_rtt.o
+HOST_PROGS += $(BUILD)/bench/pipe-rtt
+BENCH_BINS += $(BUILD)/bench/pipe-rtt

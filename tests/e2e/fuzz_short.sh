@@ -21,7 +21,8 @@ toml 50000 8192
 frame 50000 65600
 ksock 10000 8192
 nxsindex 50000 8192
-nxs 10000 80000"
+nxs 10000 80000
+chan 20000 8192"
 
 fail=0
 echo "$targets" | {

@@ -15,7 +15,7 @@ FUZZ_SEEDS := $(FUZZ_DIR)/seeds
 FUZZ_CFLAGS = $(NX_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined \
 	-fno-sanitize-recover=all -fno-omit-frame-pointer $(INC_TESTS)
 FUZZ_LDFLAGS := -fsanitize=fuzzer,address,undefined
-FUZZ_TARGETS := loader manifest toml frame ksock nxsindex nxs
+FUZZ_TARGETS := loader manifest toml frame ksock nxsindex nxs chan
 
 $(FUZZ_OBJ)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -36,10 +36,13 @@ $(FUZZ_DIR)/fuzz_frame: $(FUZZ_OBJ)/tests/fuzz/fuzz_frame.o $(FUZZ_FRAME_OBJS)
 $(FUZZ_DIR)/fuzz_ksock: $(FUZZ_OBJ)/tests/fuzz/fuzz_ksock.o $(FUZZ_KSOCK_OBJS)
 $(FUZZ_DIR)/fuzz_nxsindex: $(FUZZ_OBJ)/tests/fuzz/fuzz_nxsindex.o $(FUZZ_FORMATS_OBJS)
 $(FUZZ_DIR)/fuzz_nxs: $(FUZZ_OBJ)/tests/fuzz/fuzz_nxs.o $(FUZZ_NXS_OBJS) $(FUZZ_FORMATS_OBJS)
+FUZZ_CHAN_OBJS := $(call fuzz_objs,$(wildcard kernel/*.c) sim/cpu_unicorn.c sim/rv_access.c \
+	sim/port_linux.c)
+$(FUZZ_DIR)/fuzz_chan: $(FUZZ_OBJ)/tests/fuzz/fuzz_chan.o $(FUZZ_CHAN_OBJS)
 # formats/ is linked whole: bootctrl.c brings zlib (its CRC-32).
 $(FUZZ_DIR)/fuzz_manifest $(FUZZ_DIR)/fuzz_toml $(FUZZ_DIR)/fuzz_nxsindex: LIBS := -lsodium -lz
 $(FUZZ_DIR)/fuzz_nxs: LIBS := -larchive -lsodium -lz
-$(FUZZ_DIR)/fuzz_ksock: LIBS := $(UNICORN_LIBS)
+$(FUZZ_DIR)/fuzz_ksock $(FUZZ_DIR)/fuzz_chan: LIBS := $(UNICORN_LIBS)
 FUZZERS := $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
 $(FUZZERS): NX_LDFLAGS := $(FUZZ_LDFLAGS)
 HOST_PROGS += $(FUZZERS)
@@ -114,6 +117,19 @@ $(FUZZ_SEEDS)/frame.ok $(FUZZ_SEEDS)/ksock.ok: $(FUZZ_SEEDS)/%.ok: $(FUZZ_SEEDGE
 	rm -rf $(FUZZ_SEEDS)/$*
 	mkdir -p $(FUZZ_SEEDS)/$* $(FUZZ_DIR)/corpus/$*
 	$(FUZZ_SEEDGEN) $* $(FUZZ_SEEDS)/$*
+	@touch $@
+
+# Channel programs (fuzz_chan.c's opcodes): create, send with handles and
+# data, receive with TRUNCATE and too little room, a deadline, a close.
+$(FUZZ_SEEDS)/chan.ok:
+	rm -rf $(FUZZ_SEEDS)/chan
+	mkdir -p $(FUZZ_SEEDS)/chan $(FUZZ_DIR)/corpus/chan
+	printf '\000\000\001\003\000\001\000\004\000\010\001\003\002\001\000\000\004\002\020\000\001\002\002\000\000' \
+		>$(FUZZ_SEEDS)/chan/send-recv
+	printf '\000\000\004\000\000\000\002\001\377\005\002\001\004\000\000\000\002\001\000' \
+		>$(FUZZ_SEEDS)/chan/deadline-close
+	printf '\000\000\200\000\003\000\007\000\000\000\000\000\001\000\204\000\000\000\002\000\000' \
+		>$(FUZZ_SEEDS)/chan/two-callers
 	@touch $@
 
 FUZZ_BINS += $(FUZZERS) $(FUZZ_TARGETS:%=$(FUZZ_SEEDS)/%.ok)

@@ -12,12 +12,14 @@
  * 3 the daemon's kernel socket, 4 its channel to init, 5 a directory
  * handed over by init (only with NXD_START_DIR), 6 its registry
  * connection to samgrd (every daemon but samgrd), 7 the run's bundle
- * directory (only with NXD_START_BUNDLE, and only for a run). nxd_start
+ * directory (only with NXD_START_BUNDLE, and only for a run; a test
+ * session's bundles at 7, then 9, 10, ... past the trace pipe's 8, at most
+ * NX_RUN_BUNDLES_MAX: nxd_bundle_fd). nxd_start
  * closes everything else.
  *
  * The flags also say what the daemon may reach once sandboxed: its
  * Landlock domain holds fd 5's directory read-only (NXD_START_DIR_RO) or
- * read-write (NXD_START_DIR_RW), fd 7's read-only, and nothing else: with
+ * read-write (NXD_START_DIR_RW), the bundles' (nxd_bundle_fd) read-only, and nothing else: with
  * NXD_START_DIR alone the daemon uses fd 5 at start only.
  */
 #ifndef NXD_H
@@ -36,6 +38,14 @@
 #define NXD_FD_DIR 5
 #define NXD_FD_SAMGR 6
 #define NXD_FD_BUNDLE 7
+/* A test session's second bundle on, after the trace pipe (NX_TRACE_FD, 8). */
+#define NXD_FD_BUNDLE_MORE 9
+
+/* The fd of a session's i-th bundle directory (0: NXD_FD_BUNDLE). */
+static inline int nxd_bundle_fd(int i)
+{
+	return i == 0 ? NXD_FD_BUNDLE : NXD_FD_BUNDLE_MORE + i - 1;
+}
 
 #define NXD_START_DIR (1u << 0)	     /* fd 5 is a directory the daemon needs at start */
 #define NXD_START_NO_SAMGR (1u << 1) /* samgrd itself: there is no fd 6 */

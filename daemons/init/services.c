@@ -190,10 +190,11 @@ int svc_start(struct init *in, struct svc *s)
 	}
 	if (pid == 0) {
 		const char *fault = s->fault ? in->fault : NULL;
-		char env_fault[64], env_wrap[64], slot[2] = {(char)('a' + in->slot), 0};
+		char env_fault[64], env_wrap[64], env_bundles[32];
+		char slot[2] = {(char)('a' + in->slot), 0};
 		char *wargv[NX_WRAP_WORDS_MAX + 4];
 		char *argv[] = {(char *)name, NULL, NULL, NULL};
-		char *envp[4];
+		char *envp[5];
 		size_t w = s->wrap_argc, ne = 0;
 
 		if (s->def->args == SVC_ARGS_SLOT) {
@@ -207,6 +208,11 @@ int svc_start(struct init *in, struct svc *s)
 			envp[ne++] = env_wrap;
 			if (nx_seccomp_san_traced_env() != NULL)
 				envp[ne++] = (char *)nx_seccomp_san_traced_env();
+		}
+		if (s->def->bundle && in->nbundles > 0) {
+			snprintf(env_bundles, sizeof(env_bundles), "%s=%zu", NXD_BUNDLES_ENV,
+				 in->nbundles);
+			envp[ne++] = env_bundles;
 		}
 		if (fault != NULL) {
 			snprintf(env_fault, sizeof(env_fault), "NEXUS_FAULT=%s", fault);

@@ -93,6 +93,23 @@ static int start_fault_hang(const char *name)
 	return f != NULL && strncmp(f, "hang:", 5) == 0 && strcmp(f + 5, name) == 0;
 }
 
+/* NXD_BUNDLES_ENV: 0 to NX_RUN_BUNDLES_MAX bundle directories. */
+static int start_bundles(void)
+{
+	const char *v = getenv(NXD_BUNDLES_ENV);
+	char *end;
+	long n;
+
+	if (v == NULL)
+		return 0;
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno != 0 || end == v || *end != 0 || n < 0 || n > NX_RUN_BUNDLES_MAX)
+		fatalx("%s=%s: expected 0 to %d bundle directories", NXD_BUNDLES_ENV, v,
+		       NX_RUN_BUNDLES_MAX);
+	return (int)n;
+}
+
 /* fd NX_TRACE_FD is the session's trace pipe when init passed one (nexus/trace.h). */
 static int start_trace_fd(void)
 {
@@ -133,7 +150,7 @@ static const struct nxd_handler start_init_table[] = {
 struct nxd *nxd_start(const char *name, unsigned flags)
 {
 	struct nxd *d;
-	int top = NXD_FD_INIT, bundle = 0, trace = start_trace_fd();
+	int top = NXD_FD_INIT, bundle, nbundles, trace = start_trace_fd();
 
 	nxd_set_progname(name);
 	if (strlen(name) >= NX_SVC_NAME_MAX)
@@ -150,11 +167,10 @@ struct nxd *nxd_start(const char *name, unsigned flags)
 		top = NXD_FD_SAMGR;
 	}
 	/* fd 7 (9, 10, ... for a test session's next ones) come with a run only. */
-	while ((flags & NXD_START_BUNDLE) && bundle < NX_RUN_BUNDLES_MAX &&
-	       fcntl(nxd_bundle_fd(bundle), F_GETFD) >= 0) {
+	nbundles = (flags & NXD_START_BUNDLE) ? start_bundles() : 0;
+	for (bundle = 0; bundle < nbundles; bundle++) {
 		start_need_dir(nxd_bundle_fd(bundle));
 		top = nxd_bundle_fd(bundle);
-		bundle++;
 	}
 	if (!(flags & NXD_START_DIR) && top > NXD_FD_DIR && fcntl(NXD_FD_DIR, F_GETFD) >= 0)
 		close(NXD_FD_DIR);
@@ -167,7 +183,7 @@ struct nxd *nxd_start(const char *name, unsigned flags)
 	if (d == NULL || (d->loop = nxd_loop_new()) == NULL)
 		fatalx("out of memory");
 	snprintf(d->name, sizeof(d->name), "%s", name);
-	start_landlock(d, flags, bundle);
+	start_landlock(d, flags, nbundles);
 	d->flags = flags;
 	d->dir = (flags & NXD_START_DIR) ? NXD_FD_DIR : -1;
 	d->hang = start_fault_hang(name);

@@ -99,6 +99,13 @@ void nxd_sandbox_parent(const int *extra, size_t n, int wrap);
 #define NXD_WRAP_ENV "NEXUS_WRAP"
 
 /*
+ * How many bundle directories a NXD_START_BUNDLE daemon was given (fd 7,
+ * then 9 onward; absent: none). Counted, not probed: a --wrap tool may
+ * leave an fd of its own in the next slot.
+ */
+#define NXD_BUNDLES_ENV "NEXUS_BUNDLES"
+
+/*
  * REGISTER this daemon's name with samgrd; each connection samgrd then
  * hands over is served through `table` with `arg` (the peer's name is
  * nxd_conn_peer(); the connection is non-blocking, so a client that

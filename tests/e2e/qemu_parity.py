@@ -21,7 +21,7 @@ BUILD = os.environ.get("NX_BUILD", "build")
 NXRUN = os.path.join(BUILD, "harness", "nxrun-elf")
 SIM = os.path.join(BIN, "nexus-sim")
 QEMU = os.path.join(BIN, "nexus-qemu")
-TIMEOUT_S = 60  # one run; a hang is a failure, never waited out (nexus-qemu --timeout)
+TIMEOUT_S = 180  # one run (flood writes 16 MiB through the UART: ~40 s on a busy machine)
 HANG_S = 2  # payloads that never end: both sides must still be running after this long
 HANGS = {"hang"}
 

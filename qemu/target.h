@@ -17,8 +17,9 @@
 #endif
 
 /* Physical memory (QEMU virt). */
-#define NXQ_RAM_MB 1536 /* -m nexus-qemu boots with: the run memory limit (1 GiB) and the kernel   \
-			 */
+#define NXQ_RAM_MB                                                                                 \
+	1536 /* -m nexus-qemu boots with: the run memory limit (1 GiB) and the kernel              \
+	      */
 #define NXQ_KERNEL_PA NXQ_C(0x80200000)	     /* where OpenSBI's fw_dynamic enters S-mode */
 #define NXQ_KERNEL_SIZE_MAX (NXQ_C(2) << 20) /* bytes of the kernel image, bss included */
 /* Where `-device loader,file=IMAGE,addr=...` puts the image: right after the kernel. */

@@ -151,5 +151,6 @@ int main(void)
 	/* libsodium reads its entropy source once, here, not under the sandbox. */
 	if (sodium_init() < 0)
 		fatalx("libsodium cannot start");
-	return nxd_service(d, extra_syscalls, NXD_COUNT(extra_syscalls), handlers, NXD_COUNT(handlers), NULL);
+	return nxd_service(d, extra_syscalls, NXD_COUNT(extra_syscalls), handlers,
+			   NXD_COUNT(handlers), NULL);
 }

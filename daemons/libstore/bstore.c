@@ -42,8 +42,8 @@ static int open_sub(int state_fd, const char *name)
 }
 
 int bstore_open(struct bstore *st, int state_fd, const char *slot, const char *staging,
-		const struct bstore_io *io, void (*note)(void *arg, const char *name, const char *why),
-		void *note_arg)
+		const struct bstore_io *io,
+		void (*note)(void *arg, const char *name, const char *why), void *note_arg)
 {
 	st->io = io;
 	st->note = note;

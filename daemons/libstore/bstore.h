@@ -67,7 +67,8 @@ void bstore_close(struct bstore *st);
 void bstore_init_aside(struct bstore *st, int state_fd,
 		       void (*note)(void *arg, const char *name, const char *why), void *note_arg);
 
-/* Move parent/name into quarantine/ (made when first needed) under a name of its own. 0 or -errno. */
+/* Move parent/name into quarantine/ (made when first needed) under a name of its own. 0 or -errno.
+ */
 int bstore_quarantine(struct bstore *st, int parent, const char *name, const char *why);
 
 /*

@@ -135,5 +135,6 @@ int main(int argc, char **argv)
 	if (slot_fd < 0)
 		fatal("state directory: %s", nx_state_slot(slot));
 	close(nxd_dir_fd(d));
-	return nxd_service(d, extra_syscalls, NXD_COUNT(extra_syscalls), handlers, NXD_COUNT(handlers), NULL);
+	return nxd_service(d, extra_syscalls, NXD_COUNT(extra_syscalls), handlers,
+			   NXD_COUNT(handlers), NULL);
 }

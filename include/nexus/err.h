@@ -15,7 +15,7 @@
 #define NX_ENOMEM 12
 #define NX_EACCES 13 /* handle lacks the right the call needs */
 #define NX_EFAULT 14
-#define NX_EBUSY 16 /* the resource is in a state that forbids the call now */
+#define NX_EBUSY 16  /* the resource is in a state that forbids the call now */
 #define NX_EEXIST 17 /* mapping overlaps an existing one */
 #define NX_EINVAL 22
 #define NX_ENOSPC 28

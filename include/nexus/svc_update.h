@@ -48,8 +48,8 @@
  * nexus-sim); NEXUS_FAULT=ioerr:bootctrl makes every BootCtrl write fail.
  */
 #define NX_UPDATE_FAULT_POINTS                                                                     \
-	"stage-bundle", "stage-index", "stage-temp", "stage-renamed", "stage-swap",                \
-	    "switch-temp", "switch-renamed", "commit-temp", "commit-renamed", "rollback-temp",     \
+	"stage-bundle", "stage-index", "stage-temp", "stage-renamed", "stage-swap", "switch-temp", \
+	    "switch-renamed", "commit-temp", "commit-renamed", "rollback-temp",                    \
 	    "rollback-renamed", "boot-temp", "boot-renamed"
 
 #define NX_UPDATE_TEXT_MAX 64 /* bytes of each text field below, with its NUL */

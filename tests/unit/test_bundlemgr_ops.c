@@ -106,7 +106,9 @@ static int setup(void **state)
 	f->state_fd = openat(root, "state", O_RDONLY | O_DIRECTORY);
 	f->src_fd = openat(root, "src", O_RDONLY | O_DIRECTORY);
 	close(root);
-	assert_int_equal(bstore_open(&f->bm.store, f->state_fd, NX_STATE_SLOT_A, NX_BUNDLE_STAGING_DIR, &bstore_io_host, NULL, NULL), 0);
+	assert_int_equal(bstore_open(&f->bm.store, f->state_fd, NX_STATE_SLOT_A,
+				     NX_BUNDLE_STAGING_DIR, &bstore_io_host, NULL, NULL),
+			 0);
 	f->bm.sig.verify = local_verify;
 	*state = f;
 	return 0;

@@ -91,7 +91,9 @@ static void test_bm_store_commit_writes_members(void **state)
 	struct bstore st;
 	char msg[256];
 
-	assert_int_equal(bstore_open(&st, f->state_fd, NX_STATE_SLOT_A, NX_BUNDLE_STAGING_DIR, &bm_io_faulty, NULL, NULL), 0);
+	assert_int_equal(bstore_open(&st, f->state_fd, NX_STATE_SLOT_A, NX_BUNDLE_STAGING_DIR,
+				     &bm_io_faulty, NULL, NULL),
+			 0);
 	assert_int_equal(bstore_commit(&st, "demo.hello", "1.0.0", members, msg, sizeof(msg)), 0);
 	read_back(f->state_fd, "slot-a/demo.hello@1.0.0/manifest.nxb", manifest, sizeof(manifest));
 	read_back(f->state_fd, "slot-a/demo.hello@1.0.0/manifest.sig", sig, sizeof(sig));
@@ -108,7 +110,9 @@ static void test_bm_store_commit_failure_leaves_nothing(void **state)
 	char msg[256];
 	int total;
 
-	assert_int_equal(bstore_open(&st, f->state_fd, NX_STATE_SLOT_A, NX_BUNDLE_STAGING_DIR, &bm_io_faulty, NULL, NULL), 0);
+	assert_int_equal(bstore_open(&st, f->state_fd, NX_STATE_SLOT_A, NX_BUNDLE_STAGING_DIR,
+				     &bm_io_faulty, NULL, NULL),
+			 0);
 	bm_faulty.calls = 0;
 	bm_faulty.fail_at = 0;
 	assert_int_equal(bstore_commit(&st, "a", "1.0.0", members, msg, sizeof(msg)), 0);
@@ -138,7 +142,9 @@ static void test_bm_store_commit_never_replaces(void **state)
 	struct bstore st;
 	char msg[256];
 
-	assert_int_equal(bstore_open(&st, f->state_fd, NX_STATE_SLOT_A, NX_BUNDLE_STAGING_DIR, &bstore_io_host, NULL, NULL), 0);
+	assert_int_equal(bstore_open(&st, f->state_fd, NX_STATE_SLOT_A, NX_BUNDLE_STAGING_DIR,
+				     &bstore_io_host, NULL, NULL),
+			 0);
 	assert_int_equal(bstore_commit(&st, "a", "1.0.0", members, msg, sizeof(msg)), 0);
 	assert_int_equal(bstore_commit(&st, "a", "1.0.0", members, msg, sizeof(msg)), -EEXIST);
 	assert_int_equal(count_entries(f->state_fd, NX_STATE_SLOT_A), 1);
@@ -156,7 +162,9 @@ static void test_bm_store_open_cleans_interrupted_install(void **state)
 	int fd = openat(f->state_fd, "staging/x@1.0.0.99/payload.elf", O_CREAT | O_WRONLY, 0600);
 	assert_true(fd >= 0);
 	close(fd);
-	assert_int_equal(bstore_open(&st, f->state_fd, NX_STATE_SLOT_A, NX_BUNDLE_STAGING_DIR, &bstore_io_host, NULL, NULL), 0);
+	assert_int_equal(bstore_open(&st, f->state_fd, NX_STATE_SLOT_A, NX_BUNDLE_STAGING_DIR,
+				     &bstore_io_host, NULL, NULL),
+			 0);
 	assert_int_equal(count_entries(f->state_fd, NX_BUNDLE_STAGING_DIR), 0);
 	bstore_close(&st);
 }
@@ -177,7 +185,9 @@ static void test_bm_store_each_filters_by_name(void **state)
 	struct bstore st;
 	char msg[256], seen[256] = "";
 
-	assert_int_equal(bstore_open(&st, f->state_fd, NX_STATE_SLOT_A, NX_BUNDLE_STAGING_DIR, &bstore_io_host, NULL, NULL), 0);
+	assert_int_equal(bstore_open(&st, f->state_fd, NX_STATE_SLOT_A, NX_BUNDLE_STAGING_DIR,
+				     &bstore_io_host, NULL, NULL),
+			 0);
 	assert_int_equal(bstore_commit(&st, "a", "1.0.0", members, msg, sizeof(msg)), 0);
 	assert_int_equal(bstore_commit(&st, "b", "2.0.0", members, msg, sizeof(msg)), 0);
 	assert_int_equal(bstore_each(&st, "b", collect, seen), 0);
@@ -205,7 +215,9 @@ static void test_bm_store_each_installed_limit(void **state)
 	char path[64];
 	int n = 0;
 
-	assert_int_equal(bstore_open(&st, f->state_fd, NX_STATE_SLOT_A, NX_BUNDLE_STAGING_DIR, &bstore_io_host, NULL, NULL), 0);
+	assert_int_equal(bstore_open(&st, f->state_fd, NX_STATE_SLOT_A, NX_BUNDLE_STAGING_DIR,
+				     &bstore_io_host, NULL, NULL),
+			 0);
 	for (int i = 0; i < NX_BUNDLE_INSTALLED_MAX; i++) {
 		snprintf(path, sizeof(path), "slot-a/p%d@1.0.0", i);
 		assert_int_equal(mkdirat(f->state_fd, path, 0700), 0);

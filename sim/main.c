@@ -42,6 +42,9 @@ static void usage(FILE *f)
 	fprintf(f, "usage: nexus-sim COMMAND [ARGS...]\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %s\n", commands[i].summary);
+	fprintf(f, "\nrun, boot, update and test also take the debugging tools (docs/tools.md):\n"
+		   "  --trace=syscalls,ipc,sched [--trace-out FILE], --timeline FILE.json,\n"
+		   "  --wrap DAEMON=CMD; run takes --gdb HOST:PORT\n");
 	fprintf(f, "\n'nexus-sim COMMAND --help' describes each; 'nexus-sim --version' prints "
 		   "the version.\n");
 }

@@ -46,25 +46,14 @@ size_t gdb_stop_reply(const struct gdb_stub *g, char *reply)
 	return (size_t)sprintf(reply, "T%02xthread:1;", sig);
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* A hex number at *p (at least one digit); *p moves past it. 0, or -1. */
 static int hexnum(const char **p, uint64_t *v)
 {
 	const char *s = *p;
 	*v = 0;
-	for (; hexval(*s) >= 0 && s - *p < 16; s++)
-		*v = *v << 4 | (uint64_t)hexval(*s);
-	if (s == *p || hexval(*s) >= 0)
+	for (; gdb_hexval((unsigned char)*s) >= 0 && s - *p < 16; s++)
+		*v = *v << 4 | (uint64_t)gdb_hexval((unsigned char)*s);
+	if (s == *p || gdb_hexval((unsigned char)*s) >= 0)
 		return -1;
 	*p = s;
 	return 0;
@@ -84,7 +73,8 @@ static size_t hex_encode(const uint8_t *b, size_t n, char *out)
 static int hex_decode(const char *s, uint8_t *b, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		int hi = hexval(s[2 * i]), lo = hi < 0 ? -1 : hexval(s[2 * i + 1]);
+		int hi = gdb_hexval((unsigned char)s[2 * i]),
+		    lo = hi < 0 ? -1 : gdb_hexval((unsigned char)s[2 * i + 1]);
 		if (lo < 0)
 			return -1;
 		b[i] = (uint8_t)(hi << 4 | lo);

@@ -14,7 +14,7 @@ static void take(struct gdb_in *in, size_t n)
 	in->len -= n;
 }
 
-static int hexval(uint8_t c)
+int gdb_hexval(unsigned char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -53,7 +53,7 @@ enum gdb_item gdb_in_next(struct gdb_in *in, char *out, size_t *outlen)
 		return GDB_NONE;
 	uint8_t sum = 0;
 	size_t n = 0;
-	int bad = hexval(in->buf[hash + 1]) < 0 || hexval(in->buf[hash + 2]) < 0;
+	int bad = gdb_hexval(in->buf[hash + 1]) < 0 || gdb_hexval(in->buf[hash + 2]) < 0;
 	for (size_t i = 1; i < hash; i++) {
 		uint8_t c = in->buf[i];
 		sum = (uint8_t)(sum + c);
@@ -67,7 +67,8 @@ enum gdb_item gdb_in_next(struct gdb_in *in, char *out, size_t *outlen)
 		else
 			out[n++] = (char)c;
 	}
-	if (!bad && sum != (uint8_t)(hexval(in->buf[hash + 1]) << 4 | hexval(in->buf[hash + 2])))
+	if (!bad &&
+	    sum != (uint8_t)(gdb_hexval(in->buf[hash + 1]) << 4 | gdb_hexval(in->buf[hash + 2])))
 		bad = 1;
 	take(in, hash + 3);
 	if (bad)

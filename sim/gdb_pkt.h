@@ -26,6 +26,9 @@ enum gdb_item {
 	GDB_ACK,      /* '+' or '-' from gdb */
 };
 
+/* The value of one hex digit, either case; -1 for anything else. */
+int gdb_hexval(unsigned char c);
+
 /* Room left in the buffer for more bytes; they go at buf + len. */
 size_t gdb_in_room(const struct gdb_in *in);
 /* The next item of what was received; out holds GDB_PKT_MAX + 1 bytes. */

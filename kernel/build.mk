@@ -45,7 +45,7 @@ $(BUILD)/tests/test_channel: $(BUILD)/tests/unit/test_channel.o $(KTEST_OBJS) $(
 # The kernel socket and loop (sim/ksock.c, sim/loop.c), driven by a forked
 # client that loads fixtures through elf_spawn over the socket.
 $(BUILD)/tests/test_kernel_ksock: $(BUILD)/tests/unit/test_kernel_ksock.o $(BUILD)/sim/ksock.o \
-	$(BUILD)/sim/console.o \
+	$(BUILD)/sim/console.o $(BUILD)/sim/seed_bridge.o \
 	$(BUILD)/sim/loop.o $(BUILD)/sim/watchdog.o $(KERNEL_LINUX) $(KERNEL_LIB) $(NXD_DEPS) \
 	| $(BUILD)/payloads/hello.elf $(BUILD)/payloads/busy.elf $(BUILD)/payloads/exit42.elf
 # The trace hooks (nxk_opts.trace), with tiny tasks.

@@ -15,6 +15,7 @@ struct nxk;
 struct nxk_caller;
 struct nxk_cpu;
 struct nx_crash;
+struct nx_msg_hdr;
 
 /* Why a slice ended (nxk_trace_ops.slice). */
 enum nxk_trace_why {
@@ -90,6 +91,21 @@ struct nxk_opts {
 	void *alone_arg;
 	/* Tracing, or NULL (the usual case). */
 	const struct nxk_trace_ops *trace;
+	/*
+	 * The seed bridge (seed.c, docs/abi.md "The seed endpoint"). Task
+	 * `pid` sent hdr and data on its seed, with `fd` the memfd (read-only)
+	 * of the VMO the message carried, or -1; the callee owns fd either
+	 * way. 0: taken; the kernel then runs no task until nxk_seed_reply
+	 * answers it, so what a service does costs no guest time and the
+	 * interleaving stays deterministic. -NX_E*: ipc_send returns it.
+	 * NULL: a send on a seed gets -NX_ENOSYS.
+	 */
+	int (*seed_send)(void *arg, uint32_t pid, const struct nx_msg_hdr *hdr, const void *data,
+			 int fd);
+	/* A task spawned with NX_SPAWN_REPORT ended: its status and crash record (or NULL). */
+	void (*seed_ended)(void *arg, uint32_t pid, const char *name, uint64_t status,
+			   const struct nx_crash *crash);
+	void *seed_arg;
 };
 
 /* NULL on allocation failure. */
@@ -142,8 +158,14 @@ long nxk_host_call(struct nxk_caller *c, struct nxk_req *req);
  * Returns 1 if a task ran, 0 if none was ready.
  */
 int nxk_run_slice(struct nxk *k);
-/* Tasks ready to run. */
+/* Tasks ready to run; 0 while a seed request is unanswered (nothing may run then). */
 unsigned nxk_ready_count(const struct nxk *k);
+/*
+ * Answer a request opts.seed_send took from task pid: a message {ty, len
+ * bytes of data} reaches its seed end (dropped if the task has gone).
+ * Every taken request gets exactly one answer. Call outside nxk_run_slice.
+ */
+void nxk_seed_reply(struct nxk *k, uint32_t pid, uint16_t ty, const void *data, uint32_t len);
 /* The console takes bytes again: calls that waited for it are repeated. */
 void nxk_console_ready(struct nxk *k);
 /*

@@ -66,6 +66,7 @@ struct nxk_chan_ep {
 	struct nxk_chan_msg *head, *tail;
 	unsigned n;	 /* messages queued, at most NX_CHAN_MSGS_MAX */
 	unsigned parked; /* NXK_CHAN_*: who may be blocked on it, so a wake must look */
+	uint32_t seed;	 /* the kernel's end of task `seed`'s seed channel (seed.c); else 0 */
 };
 
 enum nxk_caller_kind { NXK_CALLER_TASK = 1, NXK_CALLER_HOST };
@@ -112,6 +113,8 @@ struct nxk_task {
 	uint64_t status; /* wait status once a zombie */
 	int crashed;
 	struct nx_crash crash;
+	struct nxk_chan_ep *seed; /* NX_SPAWN_SEED: the kernel's end of its seed channel */
+	int report;		  /* NX_SPAWN_REPORT: its end goes to nxk_opts.seed_ended */
 	struct nxk_task *rq_next;
 };
 
@@ -132,6 +135,7 @@ struct nxk {
 	int deadlines;		      /* a blocked call may have a deadline: clock.c must look */
 	int chan_parked;	 /* a channel call may be blocked: nxk_chan_blocked must look */
 	struct nxk_chan_ep *eps; /* every live channel endpoint */
+	unsigned seed_pending;	 /* seed requests taken and not yet answered: no task runs */
 };
 
 /* handle.c */
@@ -171,6 +175,15 @@ void nxk_chan_wake(struct nxk *k, struct nxk_chan_ep *ep, unsigned what);
  */
 void nxk_chan_sweep(struct nxk *k);
 
+/* seed.c: the seed channel of a task spawned with NX_SPAWN_SEED */
+/* Give t (fresh: no handle yet) its seed as handle NX_SEED_HANDLE. */
+int nxk_seed_create(struct nxk_task *t);
+/* ipc_send toward a seed's kernel end: hand the message to the platform. */
+long nxk_seed_send(struct nxk_caller *c, struct nxk_chan_ep *kend, const struct nx_msg_hdr *hdr,
+		   uint64_t data, const struct nx_ipc_handle *items, uint32_t n);
+/* t ended: tell the platform (NX_SPAWN_REPORT), and let its seed go. */
+void nxk_seed_ended(struct nxk_task *t);
+
 /* as.c */
 struct nxk_as *nxk_as_create(void);
 void nxk_as_unref(struct nxk_as *as);
@@ -186,7 +199,7 @@ int nxk_copyout(struct nxk_caller *c, uint64_t ptr, const void *src, size_t len)
 
 /* task.c */
 void nxk_caller_init(struct nxk_caller *c, struct nxk *k, enum nxk_caller_kind kind);
-/* The child gets caps & the spawner's capabilities. */
+/* The child gets caps & the spawner's capabilities; the spawner waits for it. */
 int nxk_task_spawn(struct nxk_caller *spawner, struct nxk_as *as, uint64_t entry, uint64_t sp,
 		   uint64_t a0, const char *name, uint32_t caps, uint32_t *pid);
 struct nxk_task *nxk_task_find(struct nxk *k, uint32_t pid);

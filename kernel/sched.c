@@ -12,6 +12,7 @@
  * moment it makes another task ready (spawn, a wake) trap.c stops it at
  * that call and the slices that follow are budgeted again. Nor does a
  * task run alone while a channel call is blocked (see nxk_run_slice).
+ * No task runs at all while a seed request waits for its answer (seed.c).
  */
 
 #include "kobj.h"
@@ -60,7 +61,7 @@ void nxk_rq_remove(struct nxk *k, struct nxk_task *t)
 
 unsigned nxk_ready_count(const struct nxk *k)
 {
-	return k->nready;
+	return k->seed_pending > 0 ? 0 : k->nready;
 }
 
 unsigned nxk_task_count(const struct nxk *k)
@@ -88,6 +89,9 @@ static enum nxk_trace_why slice_why(const struct nxk *k, const struct nxk_task *
 
 int nxk_run_slice(struct nxk *k)
 {
+	/* A service is answering a seed request: the tasks wait for it (seed.c). */
+	if (k->seed_pending > 0)
+		return 0;
 	struct nxk_task *t = rq_pop(k);
 	if (t == NULL) {
 		/* Only a deadline can end what is blocked now (clock.c). */

@@ -36,6 +36,8 @@ long nxk_sys_ipc_send(struct nxk_caller *c, const uint64_t a[6]);
 long nxk_sys_ipc_recv(struct nxk_caller *c, const uint64_t a[6]);
 long nxk_sys_cap_transfer(struct nxk_caller *c, const uint64_t a[6]);
 long nxk_sys_clock(struct nxk_caller *c, const uint64_t a[6]);
+/* sys_ucopy.c */
+long nxk_sys_ucopy(struct nxk_caller *c, const uint64_t a[6]);
 /* sys_host.c */
 long nxk_sys_kconnect(struct nxk_caller *c, const uint64_t a[6]);
 

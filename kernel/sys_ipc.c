@@ -111,6 +111,8 @@ long nxk_sys_ipc_send(struct nxk_caller *c, const uint64_t a[6])
 		return r;
 	if (ep->peer == NULL)
 		return -NX_EPIPE;
+	if (ep->peer->seed != 0)
+		return nxk_seed_send(c, ep->peer, &hdr, a[2], it, n);
 	if (ep->peer->n >= NX_CHAN_MSGS_MAX)
 		return chan_block(c, ep, NXK_CHAN_SEND, hdr.flags, a[5]);
 	struct nxk_chan_msg *m;

@@ -20,8 +20,9 @@ long nxk_sys_yield(struct nxk_caller *c, const uint64_t a[6])
 	return 0;
 }
 
-/* The spawn both forms share, once the name and capabilities are known. */
-static long spawn_common(struct nxk_caller *c, const uint64_t a[6], const char *name, uint32_t caps)
+/* The spawn both forms share, once the name, capabilities and parent are known. */
+static long spawn_common(struct nxk_caller *c, struct nxk_caller *parent, const uint64_t a[6],
+			 const char *name, uint32_t caps, uint32_t flags)
 {
 	struct nxk_handle *ah;
 	int r = nxk_handle_get(c, a[0], NXK_OBJ_AS, NX_RIGHT_MANAGE, &ah);
@@ -31,8 +32,18 @@ static long spawn_common(struct nxk_caller *c, const uint64_t a[6], const char *
 	if (m == NULL || !(m->prot & NX_PROT_EXEC) || a[1] % 2 != 0 || a[2] % 16 != 0)
 		return -NX_EINVAL;
 	uint32_t pid;
-	r = nxk_task_spawn(c, ah->obj, a[1], a[2], a[3], name, caps, &pid);
-	return r != 0 ? r : (long)pid;
+	r = nxk_task_spawn(parent, ah->obj, a[1], a[2], a[3], name, caps, &pid);
+	if (r != 0)
+		return r;
+	nxk_task_find(c->k, pid)->report = (flags & NX_SPAWN_REPORT) != 0;
+	if ((flags & NX_SPAWN_SEED) && (r = nxk_seed_create(nxk_task_find(c->k, pid))) != 0) {
+		/* Never started: it goes as a task killed before its first instruction. */
+		struct nxk_task *t = nxk_task_find(c->k, pid);
+		nxk_task_kill(t, NX_CRASH_KILLED);
+		nxk_task_reap(t);
+		return r;
+	}
+	return (long)pid;
 }
 
 /* (as, entry, sp, a0, name, name len) -> pid; the child gets the spawner's capabilities. */
@@ -44,7 +55,7 @@ long nxk_sys_spawn(struct nxk_caller *c, const uint64_t a[6])
 	int r = nxk_copyin(c, a[4], name, a[5]);
 	if (r != 0)
 		return r;
-	return spawn_common(c, a, name, c->caps);
+	return spawn_common(c, c, a, name, c->caps, 0);
 }
 
 /* (as, entry, sp, a0, struct nx_spawn_attrs *, its size) -> pid */
@@ -59,14 +70,26 @@ long nxk_sys_spawn_attrs(struct nxk_caller *c, const uint64_t a[6])
 	int terminated = 0;
 	for (unsigned i = 0; i < sizeof(at.name); i++)
 		terminated |= at.name[i] == 0;
-	if (at.version != NX_SPAWN_ATTRS_VERSION || !terminated || at.name[0] == 0 ||
-	    (at.caps & ~(uint32_t)NX_CAPS_ALL) != 0 || at.reserved[0] != 0 || at.reserved[1] != 0 ||
-	    at.reserved[2] != 0 || at.reserved[3] != 0)
+	/* Version 1 is version 2 with flags and parent (its reserved[0]) zero. */
+	int v1 = at.version == 1 && at.flags == 0 && at.parent == 0;
+	if ((at.version != NX_SPAWN_ATTRS_VERSION && !v1) || !terminated || at.name[0] == 0 ||
+	    (at.caps & ~(uint32_t)NX_CAPS_ALL) != 0 || (at.flags & ~NX_SPAWN_FLAGS) != 0 ||
+	    at.reserved[0] != 0 || at.reserved[1] != 0 || at.reserved[2] != 0)
 		return -NX_EINVAL;
 	/* Capabilities only shrink: asking for one the spawner lacks is refused. */
 	if ((at.caps & ~c->caps) != 0)
 		return -NX_EPERM;
-	return spawn_common(c, a, at.name, at.caps);
+	struct nxk_caller *parent = c;
+	if (at.parent != 0) {
+		/* execd spawning for a task's nx_spawn_path: the child is that task's. */
+		struct nxk_task *p = nxk_task_find(c->k, at.parent);
+		if (c->kind != NXK_CALLER_HOST)
+			return -NX_EPERM;
+		if (p == NULL || p->state == NXK_TASK_ZOMBIE)
+			return -NX_ESRCH;
+		parent = &p->caller;
+	}
+	return spawn_common(c, parent, a, at.name, at.caps, at.flags);
 }
 
 /* (code) -> does not return */

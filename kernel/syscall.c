@@ -38,6 +38,7 @@ static const struct nxk_sys sys_table[NX_SYS_MAX] = {
     SYS(NX_SYS_SPAWN_ATTRS, spawn_attrs, 0, 6),
     SYS(NX_SYS_CHANNEL_CREATE, channel_create, 0, 1),
     SYS(NX_SYS_CLOCK, clock, 0, 0),
+    SYS(NX_SYS_UCOPY, ucopy, 0, 4),
     SYS(NX_SYS_VMO_EXPORT, vmo_export, 1, 1),
     SYS(NX_SYS_VMO_IMPORT, vmo_import, 1, 1),
     SYS(NX_SYS_KCONNECT, kconnect, 1, 2),

@@ -116,6 +116,7 @@ void nxk_task_end(struct nxk_task *t, uint64_t status, const struct nx_crash *cr
 	if (k->o.trace != NULL)
 		k->o.trace->task(k->o.trace->arg, t->pid, t->name, t == k->current ? 1 : 2, status,
 				 crash);
+	nxk_seed_ended(t);
 	nxk_handles_close_all(&t->caller);
 	nxk_orphan_children(k, &t->caller);
 	nxk_wake_waiters(k, t->pid);

@@ -26,6 +26,14 @@ struct ksim_client {
 	int retry;		  /* the kernel says the parked call can complete */
 	int dead;		  /* a reply could not be sent: drop the connection */
 	uint64_t first_ns;	  /* CLOCK_MONOTONIC of its first frame, 0 before */
+	int seed;		  /* execd's seed connection: replies, not calls (seed_bridge.c) */
+};
+
+/* A seed request carried to execd and not yet answered. */
+struct seed_pending {
+	uint32_t pid;
+	uint64_t seq;
+	uint8_t id[16];
 };
 
 struct ksim_watch {
@@ -50,12 +58,27 @@ struct ksim {
 	struct ksim_watch watch[KSIM_WATCH_MAX];
 	unsigned nwatch;
 	struct watchdog *wd; /* polls for the loop while a task runs alone */
+	struct seed_pending seed_pend[NX_SPAWN_PENDING_MAX];
+	unsigned seed_n;
+	uint64_t seed_seq;
 	/* One frame in, one reply body out: the loop serves one call at a time. */
 	struct nx_msg *msg;
 	uint8_t out[NX_FRAME_BODY_MAX];
 };
 
 int ksock_read(struct ksim_client *cl);
+
+/* seed_bridge.c */
+/* cl is execd's seed connection (named NX_EXEC_SEED_CONN, the first one): mark it; 1 if so. */
+int seed_bridge_claim(struct ksim *ks, struct ksim_client *cl);
+int seed_bridge_send(void *arg, uint32_t pid, const struct nx_msg_hdr *hdr, const void *data,
+		     int fd);
+void seed_bridge_ended(void *arg, uint32_t pid, const char *name, uint64_t status,
+		       const struct nx_crash *crash);
+/* A frame from the seed connection: execd's answer to a request. */
+void seed_bridge_reply(struct ksim *ks, const struct nx_msg *m);
+/* cl goes: if it is the seed connection, every open request is answered -NX_EPIPE. */
+void seed_bridge_gone(struct ksim *ks, struct ksim_client *cl);
 void ksock_retry(struct ksim_client *cl);
 void ksock_call_free(struct ksim_call *call);
 

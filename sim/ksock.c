@@ -76,6 +76,12 @@ int ksock_read(struct ksim_client *cl)
 	}
 	if (st == 0 || st == -NX_EPIPE)
 		return -1;
+	if (cl->seed) {
+		if (st > 0)
+			seed_bridge_reply(cl->ks, m);
+		nx_msg_release(m);
+		return 0;
+	}
 	long err = st < 0 ? st : 0;
 	if (err == 0 && m->hdr.kind != NX_FRAME_KCALL)
 		err = -NX_ENOSYS;

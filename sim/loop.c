@@ -105,7 +105,10 @@ struct ksim *ksim_new(const struct ksim_opts *opts)
 				      .alone = run_alone,
 				      .preempt = preempt,
 				      .alone_arg = ks,
-				      .trace = opts->trace};
+				      .trace = opts->trace,
+				      .seed_send = seed_bridge_send,
+				      .seed_ended = seed_bridge_ended,
+				      .seed_arg = ks};
 	ks->payload_con =
 	    opts->console_fd >= 0 ? console_new(opts->console_fd) : console_new_capture();
 	if (ks->payload_con != NULL)
@@ -133,6 +136,7 @@ static void client_free(struct ksim *ks, unsigned i)
 {
 	struct ksim_client *cl = ks->clients[i];
 	ks->clients[i] = NULL;
+	seed_bridge_gone(ks, cl);
 	nxk_host_free(cl->c);
 	if (cl->parked != NULL)
 		ksock_call_free(cl->parked);
@@ -213,6 +217,7 @@ int ksim_add_client(struct ksim *ks, int fd, const char *name)
 	cl->fd = fd;
 	strncpy(cl->name, name, sizeof(cl->name) - 1);
 	ks->clients[i] = cl;
+	(void)seed_bridge_claim(ks, cl);
 	return 0;
 }
 

@@ -284,11 +284,20 @@ int bm_get_payload(struct bm *bm, const char *name, char id[BM_ID_MAX], uint64_t
 	char dirname[BSTORE_DIRNAME_MAX];
 	int err, dfd;
 
-	if ((err = find_newest(bm, name, &n, msg, cap)) != 0)
-		return err;
-	if (!n.found) {
-		snprintf(msg, cap, "%s: not installed", name);
-		return -NX_ESRCH;
+	const char *at = strchr(name, '@');
+	char bare[NX_BUNDLE_NAME_MAX];
+	if (at != NULL) {
+		/* "name@version": that version (the caller resolved a /packages/ path). */
+		snprintf(bare, sizeof(bare), "%.*s", (int)(at - name), name);
+		snprintf(n.version, sizeof(n.version), "%s", at + 1);
+		name = bare;
+	} else {
+		if ((err = find_newest(bm, name, &n, msg, cap)) != 0)
+			return err;
+		if (!n.found) {
+			snprintf(msg, cap, "%s: not installed", name);
+			return -NX_ESRCH;
+		}
 	}
 	snprintf(dirname, sizeof(dirname), "%s@%s", name, n.version);
 	dfd = openat(bm->store.slot_fd, dirname, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);

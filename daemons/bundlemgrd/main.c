@@ -13,6 +13,7 @@
 
 #include "nxd.h"
 #include "manifest.h"
+#include "semver.h"
 #include "nexus/state.h"
 #include "nexus/svc_bundle.h"
 #include "bm.h"
@@ -26,6 +27,27 @@ static int name_ok(struct nxd_conn *c, struct nx_msg *m)
 	if (memchr(m->body, '\0', m->len) != NULL || !nx_bundle_name_ok((const char *)m->body)) {
 		nxd_reply_err(c, &m->hdr, -NX_EINVAL, "'%.*s': not a bundle name", (int)m->len,
 			      (const char *)m->body);
+		return 0;
+	}
+	return 1;
+}
+
+/* GET_PAYLOAD's body: a bundle name, or "name@version" with a well-formed version. */
+static int id_ok(struct nxd_conn *c, struct nx_msg *m)
+{
+	const char *body = (const char *)m->body;
+	const char *at = memchr(body, '@', m->len);
+	struct nx_semver v;
+	char name[NX_BUNDLE_NAME_MAX];
+
+	if (at == NULL)
+		return name_ok(c, m);
+	size_t nlen = (size_t)(at - body);
+	snprintf(name, sizeof(name), "%.*s", (int)nlen, body);
+	if (memchr(body, '\0', m->len) != NULL || nlen >= sizeof(name) ||
+	    !nx_bundle_name_ok(name) || nx_semver_parse(at + 1, &v) != 0) {
+		nxd_reply_err(c, &m->hdr, -NX_EINVAL, "'%.*s': not a bundle name or name@version",
+			      (int)m->len, body);
 		return 0;
 	}
 	return 1;
@@ -87,7 +109,7 @@ static void on_get_payload(struct nxd_conn *c, struct nx_msg *m, void *arg)
 	uint64_t size = 0;
 	(void)arg;
 
-	if (!name_ok(c, m))
+	if (!id_ok(c, m))
 		return;
 	int fd =
 	    bm_get_payload(&bm, (const char *)m->body, id, &size, &body.info, msg, sizeof(msg));
@@ -104,7 +126,7 @@ static const struct nxd_handler handlers[] = {
     {{NX_BUNDLE_INSTALL, 0, NX_PATH_MAX - 1, NX_FD_REQUIRED}, on_install},
     {{NX_BUNDLE_UNINSTALL, 1, NX_BUNDLE_NAME_MAX - 1, NX_FD_NONE}, on_uninstall},
     {{NX_BUNDLE_LIST, 0, 0, NX_FD_NONE}, on_list},
-    {{NX_BUNDLE_GET_PAYLOAD, 1, NX_BUNDLE_NAME_MAX - 1, NX_FD_NONE}, on_get_payload},
+    {{NX_BUNDLE_GET_PAYLOAD, 1, BM_ID_MAX - 1, NX_FD_NONE}, on_get_payload},
 };
 
 /*

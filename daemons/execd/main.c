@@ -4,22 +4,23 @@
  * loader's plan, VMOs, as_map, stack, spawn: every step a kernel call the
  * kernel checks) -> the reply (the pid) -> an asynchronous kernel WAIT, so
  * execd keeps serving while the task runs -> a report and EXITED.
+ * Payloads' nx_spawn_path arrives on a connection of its own (spawn_path.c).
  *
  * One task at a time: the kernel holds one blocked wait per host caller,
  * so a second EXEC while a task runs is answered -NX_EAGAIN.
  */
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "exec_report.h"
 #include "exec_req.h"
-#include "elf_spawn.h"
+#include "exec_spawn.h"
+#include "spawn_path.h"
 #include "nxd.h"
 #include "nexus/svc_bundle.h"
+#include "nexus/spawn.h"
 #include "nexus/svc_exec.h"
 #include "nexus/syscall.h"
 
@@ -28,7 +29,6 @@
 
 static struct nxd *execd;
 static struct nxd_peer bundlemgrd;
-static struct nx_msg payload_reply;
 
 /* The running task and the request to answer when it ends. */
 static struct {
@@ -39,24 +39,20 @@ static struct {
 	char name[NX_BUNDLE_NAME_MAX];
 } run;
 
-static long kcall(void *ctx, unsigned nr, const uint64_t a[6], const void *in, size_t inlen,
-		  void *out, size_t outcap, int fd_in, int *fd_out)
-{
-	return nxd_kcall(ctx, nr, a, in, inlen, out, outcap, fd_in, fd_out);
-}
-
-static void report(uint64_t status, const struct nx_crash *cr)
+void execd_report_end(uint64_t pid, const char *name, uint64_t status, const struct nx_crash *cr)
 {
 	char line[NX_ERRMSG_MAX];
 	struct exec_report_fields f;
 	int code = exec_end_code(status, cr);
 
-	if (exec_report_line(line, sizeof(line), run.pid, code, run.name) > 0)
+	if (!exec_end_reported(status))
+		return;
+	if (exec_report_line(line, sizeof(line), pid, code, name) > 0)
 		nxd_say("%s", line);
-	exec_report_fields(&f, run.pid, status, cr, run.name);
+	exec_report_fields(&f, pid, status, cr, name);
 	if (nxd_log(execd, NX_LOG_ERROR, "crash report", f.f, EXEC_REPORT_FIELDS) != 0)
 		nxd_say("execd: logd did not take the crash record of pid=%llu",
-			(unsigned long long)run.pid);
+			(unsigned long long)pid);
 }
 
 static void finish(void)
@@ -92,8 +88,7 @@ static void on_waited(void *arg, struct nx_msg *reply, int err)
 			snprintf(res.crash.name, sizeof(res.crash.name), "%s", run.name);
 		}
 	}
-	if (exec_end_reported(status))
-		report(status, &res.crash);
+	execd_report_end(run.pid, run.name, status, &res.crash);
 	if (nx_wire_send(nxd_conn_fd(run.conn), NX_EXEC_EXITED, 0, run.req.id, &res, sizeof(res),
 			 -1) != 0)
 		nxd_say("execd: %s: pid %llu ended but its client is gone", run.name,
@@ -101,87 +96,21 @@ static void on_waited(void *arg, struct nx_msg *reply, int err)
 	finish();
 }
 
-/* Get, map and spawn the payload; returns the pid or -NX_E* with msg. */
+/* RUN's spawn: a refusal as -NX_E* with msg (docs/services.md). */
 static long spawn(const struct exec_req *r, const char *name, char *msg, size_t cap)
 {
-	struct nx_elf_spawn_req sr = {0};
-	struct nx_elf_spawn_result res = {0};
-	const char *argv0[2] = {name, NULL};
-	char task_name[NX_TASK_NAME_MAX];
-	long ret;
-
-	int64_t size = nxd_peer_call(&bundlemgrd, NX_BUNDLE_GET_PAYLOAD, 0, name, strlen(name), -1,
-				     &payload_reply);
-	if (size == -NX_ETIMEDOUT) {
-		snprintf(msg, cap, "%s: bundlemgrd did not answer within %d ms", name,
-			 NX_DEADLINE_BUNDLE_MS);
-		nx_msg_release(&payload_reply);
-		return size;
-	}
-	if (size < 0) {
-		snprintf(msg, cap, "%.*s", (int)payload_reply.len,
-			 (const char *)payload_reply.body);
-		if (payload_reply.hdr.kind != NX_FRAME_REPLY || payload_reply.len == 0)
-			snprintf(msg, cap, "%s: bundlemgrd did not hand out the payload", name);
-		nx_msg_release(&payload_reply);
-		return size;
-	}
-	struct nx_bundle_payload info = {0};
-	if (payload_reply.len >= sizeof(info))
-		memcpy(&info, payload_reply.body, sizeof(info));
-	int fd = nx_msg_take_fd(&payload_reply);
-	nx_msg_release(&payload_reply);
-	if (info.kind != NX_BUNDLE_KIND_ELF) {
-		snprintf(msg, cap, "%s: its payload is not an ELF (payloadKind %u): it cannot run",
-			 name, info.kind);
-		if (fd >= 0)
-			close(fd);
-		return -NX_EINVAL;
-	}
-	int seals = fd < 0 ? -1 : fcntl(fd, F_GET_SEALS);
-	if (seals < 0 || (seals & NX_BUNDLE_SEALS) != NX_BUNDLE_SEALS || size == 0) {
-		snprintf(msg, cap, "%s: payload from bundlemgrd is not a sealed memfd", name);
-		if (fd >= 0)
-			close(fd);
-		return -NX_EPERM;
-	}
-	void *elf = mmap(NULL, (size_t)size, PROT_READ, MAP_SHARED, fd, 0);
-	if (elf == MAP_FAILED) {
-		snprintf(msg, cap, "%s: mapping the payload failed", name);
-		close(fd);
-		return -NX_ENOMEM;
-	}
-	snprintf(task_name, sizeof(task_name), "%s", name);
-	sr.elf = elf;
-	sr.len = (size_t)size;
-	sr.argv = r->argc > 0 ? r->argv : argv0;
-	sr.argc = r->argc > 0 ? r->argc : 1;
-	sr.envp = r->envp;
-	sr.envc = r->envc;
-	sr.name = task_name;
-	sr.caps = info.caps;
-	/* Its read-only pages are mapped from the sealed memfd itself: shared, not copied. */
-	sr.elf_memfd = fd;
-	const struct nx_kcaller k = {.ctx = execd, .call = kcall};
-	if (nx_elf_spawn(&k, &sr, &res) == 0) {
-		ret = res.pid;
-	} else {
-		snprintf(msg, cap, "%s: %s", name, res.msg);
-		switch (res.stage) {
-		case NX_ELF_SPAWN_ELF:
-		case NX_ELF_SPAWN_STACK:
-			ret = -NX_EINVAL;
-			break;
-		case NX_ELF_SPAWN_KERNEL:
-			ret = nx_err_is_refusal(res.err) ? -NX_EINVAL : -NX_ENOMEM;
-			break;
-		default:
-			ret = -NX_ENOMEM;
-		}
-	}
-	munmap(elf, (size_t)size);
-	close(fd);
-	return ret;
+	const struct exec_spawn s = {.bundle = name,
+				     .name = name,
+				     .argv = r->argv,
+				     .argc = r->argc,
+				     .envp = r->envp,
+				     .envc = r->envc,
+				     .flags = NX_SPAWN_SEED};
+	enum exec_spawn_step step;
+	long pid = exec_spawn(execd, &bundlemgrd, &s, &step, msg, cap);
+	if (pid < 0 && step == EXEC_STEP_KERNEL)
+		pid = nx_err_is_refusal(pid) ? -NX_EINVAL : -NX_ENOMEM;
+	return pid;
 }
 
 static void on_run(struct nxd_conn *c, struct nx_msg *m, void *arg)
@@ -232,11 +161,17 @@ static const struct nxd_handler handlers[] = {
     {{NX_EXEC_RUN, sizeof(struct nx_exec_req) + 2, NX_FRAME_BODY_MAX, NX_FD_NONE}, on_run},
 };
 
-/* Beyond libnxd's base list: none; the payload arrives as an fd and is only mapped. */
+/*
+ * Beyond libnxd's base list: pread64, for an nx_spawn_path request's
+ * memfd; a payload arrives as an fd and is only mapped.
+ */
+static const int extra_syscalls[] = {SYS_pread64};
+
 int main(void)
 {
 	execd = nxd_start(NX_SVC_EXECD, 0);
-	nx_msg_init(&payload_reply);
 	nxd_peer_init(&bundlemgrd, execd, NX_SVC_BUNDLEMGRD, NX_DEADLINE_BUNDLE_MS);
-	return nxd_service(execd, NULL, 0, handlers, NXD_COUNT(handlers), NULL);
+	spawn_path_start(execd, &bundlemgrd);
+	return nxd_service(execd, extra_syscalls, NXD_COUNT(extra_syscalls), handlers,
+			   NXD_COUNT(handlers), NULL);
 }

@@ -12,6 +12,7 @@
 
 #include "elf_share_impl.h"
 #include "elf_spawn.h"
+#include "nexus/bootstrap.h"
 #include "nxd_trace.h"
 #include "nexus/spawn.h"
 #include "loader.h"
@@ -165,6 +166,13 @@ static int build_stack(const struct nx_kcaller *k, long as, const struct nx_elf_
 		return -1;
 	int r = nxl_stack_build(NX_STACK_TOP, size, req->argv, req->argc, req->envp, req->envc,
 				view, st);
+	if (r == 0 && (req->flags & NX_SPAWN_SEED)) {
+		/* The kernel gives the seed as the task's first handle: the bootstrap names it. */
+		uint8_t *bs = view + (st->bootstrap - st->base);
+		const uint32_t seed = NX_SEED_HANDLE, flags = NX_BOOTSTRAP_HAS_SEED;
+		memcpy(bs + offsetof(struct nx_bootstrap, seed), &seed, sizeof(seed));
+		memcpy(bs + offsetof(struct nx_bootstrap, flags), &flags, sizeof(flags));
+	}
 	munmap(view, size);
 	if (r != 0) {
 		(void)kcall(k, NX_SYS_HANDLE_CLOSE, (uint64_t)vmo, 0, 0, 0, 0, 0);
@@ -200,7 +208,10 @@ int nx_elf_spawn(const struct nx_kcaller *k, const struct nx_elf_spawn_req *req,
 		return fail(res, NX_ELF_SPAWN_KERNEL, as, "as_create: error %ld", -as);
 	if (load_segments(k, as, &plan, req, res) != 0 || build_stack(k, as, req, &st, res) != 0)
 		goto bad;
-	struct nx_spawn_attrs at = {.version = NX_SPAWN_ATTRS_VERSION, .caps = req->caps};
+	struct nx_spawn_attrs at = {.version = NX_SPAWN_ATTRS_VERSION,
+				    .caps = req->caps,
+				    .flags = req->flags,
+				    .parent = req->parent};
 	memcpy(at.name, req->name, nlen);
 	const uint64_t a[6] = {(uint64_t)as, plan.entry, st.sp, st.bootstrap, 0, sizeof(at)};
 	nxd_trace_span("load", t_load);

@@ -12,10 +12,11 @@
  *                        reply: arg = versions removed.
  * NX_BUNDLE_LIST         body empty. reply: arg = count, body = one
  *                        "name@version\n" per installed bundle, sorted.
- * NX_BUNDLE_GET_PAYLOAD  body: name. reply: arg = payload bytes, fd = a
- *                        memfd holding them, sealed with NX_BUNDLE_SEALS,
- *                        body struct nx_bundle_payload then "name@version"
- *                        (the newest installed, no NUL). The
+ * NX_BUNDLE_GET_PAYLOAD  body: name (the newest installed version) or
+ *                        "name@version" (that one). reply: arg = payload
+ *                        bytes, fd = a memfd holding them, sealed with
+ *                        NX_BUNDLE_SEALS, body struct nx_bundle_payload then
+ *                        "name@version" (no NUL). The
  *                        bytes are re-verified (signature through
  *                        keystored, size, SHA-256) as they are copied into
  *                        the memfd, so the bytes verified are the bytes

@@ -31,6 +31,10 @@
 #define NX_SYS_SPAWN_ATTRS 23	 /* (as, entry, sp, a0, struct nx_spawn_attrs *, its size) */
 #define NX_SYS_CHANNEL_CREATE 24 /* (uint32_t out[2]) -> 0, two handles: the channel's ends */
 #define NX_SYS_CLOCK 25		 /* () -> the kernel's deterministic clock, in ticks */
+#define NX_SYS_UCOPY 26		 /* (dst, src, len, flags) -> bytes: a copy that cannot fault */
+
+/* ucopy flags. */
+#define NX_UCOPY_STRING 1u /* stop after the first NUL; none within len: -NX_ENAMETOOLONG */
 
 /* nexus-sim additions, host callers only (a payload gets -NX_EPERM). */
 #define NX_SYS_VMO_EXPORT 40 /* (vmo) -> 0, the VMO's memfd by SCM_RIGHTS */

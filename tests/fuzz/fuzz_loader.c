@@ -314,7 +314,7 @@ static void fuzz_stack(const uint8_t *data, size_t size)
 	memcpy(&bs, image + (out.bootstrap - base), sizeof(bs));
 	FUZZ_CHECK(bs.magic == NX_BOOTSTRAP_MAGIC && bs.version == NX_BOOTSTRAP_VERSION &&
 		       bs.argc == argc && bs.envc == envc && bs.stack_base == base &&
-		       bs.stack_size == ssize && bs.reserved == 0,
+		       bs.stack_size == ssize && bs.seed == 0 && bs.flags == 0,
 		   "bootstrap fields wrong");
 	check_strings(image, base, top, bs.argv, str, argc);
 	check_strings(image, base, top, bs.envp, str + argc, envc);

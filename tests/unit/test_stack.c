@@ -63,7 +63,8 @@ static void test_stack_layout(void **state)
 	assert_int_equal(bs.envc, 1);
 	assert_int_equal(bs.stack_base, base);
 	assert_int_equal(bs.stack_size, SIZE);
-	assert_int_equal(bs.reserved, 0);
+	assert_int_equal(bs.seed, 0);
+	assert_int_equal(bs.flags, 0);
 	assert_true(bs.argv >= st.sp && bs.argv < bs.envp && bs.envp < st.bootstrap);
 	assert_int_equal(bs.argv + 4 * 8, bs.envp);
 	assert_int_equal(bs.envp + 2 * 8, st.bootstrap);

@@ -42,6 +42,8 @@ $(BUILD)/tests/test_kernel_objects: $(BUILD)/tests/unit/test_kernel_objects.o $(
 $(BUILD)/tests/test_cpu_unicorn: $(BUILD)/tests/unit/test_cpu_unicorn.o $(KTEST_OBJS) $(KERNEL_LIB)
 # Channels: queues, handles in messages, deadlines, wakes (docs/abi.md).
 $(BUILD)/tests/test_channel: $(BUILD)/tests/unit/test_channel.o $(KTEST_OBJS) $(KERNEL_LIB)
+# The seed endpoint and spawn_attrs version 2 (kernel/seed.c).
+$(BUILD)/tests/test_seed: $(BUILD)/tests/unit/test_seed.o $(KTEST_OBJS) $(KERNEL_LIB)
 # The kernel socket and loop (sim/ksock.c, sim/loop.c), driven by a forked
 # client that loads fixtures through elf_spawn over the socket.
 $(BUILD)/tests/test_kernel_ksock: $(BUILD)/tests/unit/test_kernel_ksock.o $(BUILD)/sim/ksock.o \
@@ -51,7 +53,7 @@ $(BUILD)/tests/test_kernel_ksock: $(BUILD)/tests/unit/test_kernel_ksock.o $(BUIL
 # The trace hooks (nxk_opts.trace), with tiny tasks.
 $(BUILD)/tests/test_kernel_trace: $(BUILD)/tests/unit/test_kernel_trace.o $(KTEST_OBJS) $(KERNEL_LIB)
 KERNEL_TESTS := $(addprefix $(BUILD)/tests/test_,kernel_objects cpu_unicorn kernel_ksock \
-	kernel_trace channel)
+	kernel_trace channel seed)
 $(KERNEL_TESTS): LIBS := $(UNICORN_LIBS) -lsodium -lseccomp -lcmocka
 
 HOST_PROGS += $(HARNESS) $(KERNEL_TESTS)

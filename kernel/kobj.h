@@ -67,10 +67,11 @@ struct nxk_chan_ep {
 	unsigned n;	 /* messages queued, at most NX_CHAN_MSGS_MAX */
 	unsigned parked; /* NXK_CHAN_*: who may be blocked on it, so a wake must look */
 	uint32_t seed;	 /* the kernel's end of task `seed`'s seed channel (seed.c); else 0 */
+	int asked;	 /* a request from it is unanswered: the task is parked on it */
 };
 
 enum nxk_caller_kind { NXK_CALLER_TASK = 1, NXK_CALLER_HOST };
-enum nxk_block { NXK_BLOCK_WAIT = 1, NXK_BLOCK_CONSOLE, NXK_BLOCK_CHAN };
+enum nxk_block { NXK_BLOCK_WAIT = 1, NXK_BLOCK_CONSOLE, NXK_BLOCK_CHAN, NXK_BLOCK_SEED };
 
 struct nxk_caller {
 	struct nxk *k;

@@ -6,9 +6,10 @@
  * with nxk_seed_reply. The kernel keeps no name table: it only moves the
  * bytes and the one VMO a request may carry.
  *
- * While a request is unanswered no task runs (sched.c): a service's work
- * takes no guest time, so tasks interleave the same way on every run
- * however long the host takes to answer.
+ * The sender is parked until the answer is queued on its seed (its send
+ * then returns 0), and while a request is unanswered no task runs at all
+ * (sched.c): a service's work takes no guest time, so tasks interleave
+ * the same way on every run however long the host takes to answer.
  */
 #include "kobj.h"
 #include "nexus/bootstrap.h"
@@ -69,7 +70,10 @@ long nxk_seed_send(struct nxk_caller *c, struct nxk_chan_ep *kend, const struct 
 	k->seed_pending++;
 	if (vh != NULL && (hdr->flags & NX_IPC_CAP_MOVE))
 		(void)nxk_handle_close(c, items[0].handle);
-	return 0;
+	kend->asked = 1;
+	c->blocked = 1;
+	c->blocked_on = NXK_BLOCK_SEED;
+	return NXK_BLOCKED;
 }
 
 void nxk_seed_reply(struct nxk *k, uint32_t pid, uint16_t ty, const void *data, uint32_t len)
@@ -79,16 +83,20 @@ void nxk_seed_reply(struct nxk *k, uint32_t pid, uint16_t ty, const void *data, 
 	struct nxk_task *t = nxk_task_find(k, pid);
 	struct nxk_chan_ep *tend = t != NULL && t->seed != NULL ? t->seed->peer : NULL;
 	struct nxk_chan_msg *m;
-	/* A task that has gone, or closed its seed, or let it fill up, loses the answer. */
-	if (tend == NULL || tend->n >= NX_CHAN_MSGS_MAX || len > NX_CHAN_MSG_BYTES_MAX ||
-	    nxk_chan_msg_alloc(k, len, &m) != 0) {
-		nxk_run_wakes(k);
+	if (t == NULL || t->seed == NULL || !t->seed->asked)
 		return;
+	t->seed->asked = 0;
+	/* The send completes (with 0) whatever becomes of the answer. */
+	if (t->caller.blocked && t->caller.blocked_on == NXK_BLOCK_SEED)
+		nxk_wake(k, &t->caller);
+	/* A task that closed its seed, or let it fill up, loses the answer. */
+	if (tend != NULL && tend->n < NX_CHAN_MSGS_MAX && len <= NX_CHAN_MSG_BYTES_MAX &&
+	    nxk_chan_msg_alloc(k, len, &m) == 0) {
+		memcpy(m->data, data, len);
+		m->hdr = (struct nx_msg_hdr){.src = 0, .dst = pid, .ty = ty, .len = len};
+		nxk_chan_push(tend, m);
+		nxk_chan_wake(k, tend, NXK_CHAN_RECV);
 	}
-	memcpy(m->data, data, len);
-	m->hdr = (struct nx_msg_hdr){.src = 0, .dst = pid, .ty = ty, .len = len};
-	nxk_chan_push(tend, m);
-	nxk_chan_wake(k, tend, NXK_CHAN_RECV);
 	nxk_run_wakes(k);
 }
 

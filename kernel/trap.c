@@ -152,7 +152,8 @@ void nxk_run_wakes(struct nxk *k)
 			continue;
 		}
 		struct nxk_task *t = c->task;
-		long r = nxk_dispatch(c, c->blk_nr, c->blk_a);
+		/* A seed send completes once its answer is queued (seed.c): it is not repeated. */
+		long r = c->blocked_on == NXK_BLOCK_SEED ? 0 : nxk_dispatch(c, c->blk_nr, c->blk_a);
 		if (r == NXK_BLOCKED)
 			continue;
 		if (k->o.trace != NULL)

@@ -74,8 +74,9 @@ void report_json(FILE *f, const struct session *s, int code)
 		json_result(f, r, code);
 		fprintf(f,
 			", \"timings_ms\": {\"boot\": %.3f, \"run\": %.3f, \"total\": %.3f}, "
-			"\"session_markers\": ",
-			boot, sim_ms(r->start_ns, r->end_ns), sim_ms(s->start_ns, s->end_ns));
+			"\"tasks_left\": %u, \"session_markers\": ",
+			boot, sim_ms(r->start_ns, r->end_ns), sim_ms(s->start_ns, s->end_ns),
+			s->tasks_left);
 		json_lines(f, &s->boot_markers);
 		fputs("}\n", f);
 		return;
@@ -86,9 +87,9 @@ void report_json(FILE *f, const struct session *s, int code)
 	fprintf(f,
 		"{\"command\": \"test\", \"exit_code\": %d, \"tests\": %zu, \"passed\": %zu, "
 		"\"failed\": %zu, \"timings_ms\": {\"boot\": %.3f, \"total\": %.3f}, "
-		"\"session_markers\": ",
+		"\"tasks_left\": %u, \"session_markers\": ",
 		code, s->nbundles, passed, s->nbundles - passed, boot,
-		sim_ms(s->start_ns, s->end_ns));
+		sim_ms(s->start_ns, s->end_ns), s->tasks_left);
 	json_lines(f, &s->boot_markers);
 	fputs(", \"results\": [", f);
 	for (size_t i = 0; i < s->nbundles; i++) {

@@ -657,8 +657,10 @@ out:
 	if (s.next_ksock >= 0)
 		close(s.next_ksock);
 	gdb_stub_close(s.gdb);
-	if (s.ks != NULL)
+	if (s.ks != NULL) {
+		s.tasks_left = nxk_task_count(ksim_kernel(s.ks));
 		ksim_free(s.ks);
+	}
 	if (s.msg != NULL) {
 		nx_msg_release(s.msg);
 		free(s.msg);

@@ -48,6 +48,7 @@ struct session {
 	FILE *junit;	/* test --junit FILE, opened (truncated) once the state is locked */
 	struct sim_text boot_markers;
 	uint64_t start_ns, ready_ns, end_ns; /* CLOCK_MONOTONIC: session start, READY, end */
+	unsigned tasks_left;		     /* tasks still in the kernel's table at the end */
 	int trust;			     /* the trust directory, for every boot */
 	int console;			     /* init's fds 1 and 2, for every boot */
 	struct state_dir *st;		     /* locked for the whole session */

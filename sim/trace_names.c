@@ -96,6 +96,9 @@ static const char *const sys_names[NX_SYS_MAX] = {
     [NX_SYS_TASK_CRASH] = "task_crash",
     [NX_SYS_GETPID] = "getpid",
     [NX_SYS_SPAWN_ATTRS] = "spawn_attrs",
+    [NX_SYS_CHANNEL_CREATE] = "channel_create",
+    [NX_SYS_CLOCK] = "clock",
+    [NX_SYS_UCOPY] = "ucopy",
     [NX_SYS_VMO_EXPORT] = "vmo_export",
     [NX_SYS_VMO_IMPORT] = "vmo_import",
     [NX_SYS_KCONNECT] = "kconnect",
@@ -109,16 +112,20 @@ const char *trace_sys_name(uint64_t nr)
 	return nr < NX_SYS_MAX ? sys_names[nr] : NULL;
 }
 
-/* nexus/err.h's values, and ENOENT, which services may pass on from the host. */
+/* nexus/err.h's values. */
 const char *trace_err_name(int64_t err)
 {
 	switch (err) {
 	case NX_EPERM:
 		return "EPERM";
-	case 2:
+	case NX_ENOENT:
 		return "ENOENT";
 	case NX_ESRCH:
 		return "ESRCH";
+	case NX_E2BIG:
+		return "E2BIG";
+	case NX_ENOEXEC:
+		return "ENOEXEC";
 	case NX_EBADF:
 		return "EBADF";
 	case NX_ECHILD:
@@ -143,6 +150,8 @@ const char *trace_err_name(int64_t err)
 		return "EPIPE";
 	case NX_ERANGE:
 		return "ERANGE";
+	case NX_ENAMETOOLONG:
+		return "ENAMETOOLONG";
 	case NX_ENOSYS:
 		return "ENOSYS";
 	case NX_EMSGSIZE:

@@ -14,4 +14,5 @@ HOST_PROGS += $(DAEMON_DIR)/execd $(BUILD)/tests/test_execd_req
 PRODUCT += $(DAEMON_DIR)/execd
 TEST_BINS += $(BUILD)/tests/test_execd_req
 UNIT_TESTS += $(BUILD)/tests/test_execd_req
-E2E_TESTS += $(sort $(wildcard tests/e2e/exec_*.sh))
+E2E_TESTS += $(sort $(wildcard tests/e2e/exec_*.sh)) tests/e2e/spawn_path.sh \
+	tests/e2e/spawner_determinism.sh

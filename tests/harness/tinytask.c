@@ -62,7 +62,7 @@ static long map_new(struct nxh_direct *d, long as, uint64_t va, uint64_t len, ui
 	return r != 0 ? r : c;
 }
 
-long tiny_spawn(struct nxh_direct *d, const void *code, size_t len, const char *name)
+long tiny_as(struct nxh_direct *d, const void *code, size_t len)
 {
 	long as = tiny_call(d, NX_SYS_AS_CREATE, 0, 0, 0, 0, 0, 0);
 	if (as < 0)
@@ -77,11 +77,20 @@ long tiny_spawn(struct nxh_direct *d, const void *code, size_t len, const char *
 	if (r == 0)
 		r = tiny_call(d, NX_SYS_AS_MAP, (uint64_t)as, 0, TINY_STACK_TOP - 2 * NX_PAGE_SIZE,
 			      NX_PAGE_SIZE, 0, 0);
-	if (r == 0) {
-		const uint64_t a[6] = {(uint64_t)as, TINY_CODE_VA, TINY_STACK_TOP, 0, 0,
-				       strlen(name)};
-		r = d->kc.call(d, NX_SYS_SPAWN, a, name, strlen(name), NULL, 0, -1, NULL);
+	if (r != 0) {
+		(void)tiny_call(d, NX_SYS_HANDLE_CLOSE, (uint64_t)as, 0, 0, 0, 0, 0);
+		return r;
 	}
+	return as;
+}
+
+long tiny_spawn(struct nxh_direct *d, const void *code, size_t len, const char *name)
+{
+	long as = tiny_as(d, code, len);
+	if (as < 0)
+		return as;
+	const uint64_t a[6] = {(uint64_t)as, TINY_CODE_VA, TINY_STACK_TOP, 0, 0, strlen(name)};
+	long r = d->kc.call(d, NX_SYS_SPAWN, a, name, strlen(name), NULL, 0, -1, NULL);
 	long c = tiny_call(d, NX_SYS_HANDLE_CLOSE, (uint64_t)as, 0, 0, 0, 0, 0);
 	return r < 0 ? r : (c < 0 ? c : r);
 }

@@ -28,6 +28,8 @@ void tiny_env_fini(struct tiny_env *e);
 #define TINY_DATA_VA 0x20000ULL
 #define TINY_STACK_TOP 0x40000ULL
 
+/* An address space with the code, data and stack pages mapped: its handle, or -NX_E*. */
+long tiny_as(struct nxh_direct *d, const void *code, size_t len);
 /* Builds and spawns the task; its pid, or a negative -NX_E*. */
 long tiny_spawn(struct nxh_direct *d, const void *code, size_t len, const char *name);
 /* Waits; the status word, and the crash record when it crashed. */

@@ -8,3 +8,8 @@ BENCH_BINS += $(BUILD)/bench/bare-engine
 $(BUILD)/bench/pipe-rtt: $(BUILD)/tests/bench/pipe_rtt.o
 HOST_PROGS += $(BUILD)/bench/pipe-rtt
 BENCH_BINS += $(BUILD)/bench/pipe-rtt
+# The host's posix_spawn of a static binary, beside nx_spawn_path.
+$(BUILD)/bench/spawn-host: $(BUILD)/tests/bench/spawn_host.o
+$(BUILD)/bench/spawn-host: LIBS := -static
+HOST_PROGS += $(BUILD)/bench/spawn-host
+BENCH_BINS += $(BUILD)/bench/spawn-host

@@ -29,8 +29,10 @@ struct ksim_client {
 	int seed;		  /* execd's seed connection: replies, not calls (seed_bridge.c) */
 };
 
-/* A seed request carried to execd and not yet answered. */
+/* A seed request carried to a service and not yet answered. */
 struct seed_pending {
+	struct ksim_client *cl; /* the service's seed connection */
+	uint16_t ty;
 	uint32_t pid;
 	uint64_t seq;
 	uint8_t id[16];
@@ -69,14 +71,15 @@ struct ksim {
 int ksock_read(struct ksim_client *cl);
 
 /* seed_bridge.c */
-/* cl is execd's seed connection (named NX_EXEC_SEED_CONN, the first one): mark it; 1 if so. */
+/* cl is a service's seed connection (NX_EXEC_SEED_CONN, NX_VFS_SEED_CONN; the first of each name):
+ * mark it; 1 if so. */
 int seed_bridge_claim(struct ksim *ks, struct ksim_client *cl);
 int seed_bridge_send(void *arg, uint32_t pid, const struct nx_msg_hdr *hdr, const void *data,
 		     int fd);
 void seed_bridge_ended(void *arg, uint32_t pid, const char *name, uint64_t status,
 		       const struct nx_crash *crash);
-/* A frame from the seed connection: execd's answer to a request. */
-void seed_bridge_reply(struct ksim *ks, const struct nx_msg *m);
+/* A frame from a seed connection: the service's answer to a request. */
+void seed_bridge_reply(struct ksim_client *cl, const struct nx_msg *m);
 /* cl goes: if it is the seed connection, every open request is answered -NX_EPIPE. */
 void seed_bridge_gone(struct ksim *ks, struct ksim_client *cl);
 void ksock_retry(struct ksim_client *cl);

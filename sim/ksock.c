@@ -78,7 +78,7 @@ int ksock_read(struct ksim_client *cl)
 		return -1;
 	if (cl->seed) {
 		if (st > 0)
-			seed_bridge_reply(cl->ks, m);
+			seed_bridge_reply(cl, m);
 		nx_msg_release(m);
 		return 0;
 	}

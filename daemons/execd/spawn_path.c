@@ -23,7 +23,6 @@
 #include "nexus/svc_bundle.h"
 #include "nexus/svc_exec.h"
 #include "nexus/svc_vfs.h"
-#include "nexus/syscall.h"
 
 static struct nxd *execd;
 static struct nxd_peer *bundlemgrd;
@@ -77,8 +76,8 @@ static int resolve(const char *path, struct vfs_path *p, char bundle[2 * NX_PATH
 		n = snprintf(vpath, sizeof(vpath), "%s/%s", path, NX_BUNDLE_PAYLOAD);
 	else
 		n = snprintf(vpath, sizeof(vpath), "%s", path);
-	if (n < 0 || (size_t)n >= sizeof(vpath) ||
-	    vfs_path_parse(vpath, (size_t)n, p, &why) != 0 || strcmp(p->file, NX_BUNDLE_PAYLOAD) != 0) {
+	if (n < 0 || (size_t)n >= sizeof(vpath) || vfs_path_parse(vpath, (size_t)n, p, &why) != 0 ||
+	    strcmp(p->file, NX_BUNDLE_PAYLOAD) != 0) {
 		snprintf(msg, cap, "%s: no such program (%s)", path,
 			 why != NULL ? why : "not a bundle's " NX_BUNDLE_PAYLOAD);
 		return -NX_ENOENT;
@@ -179,7 +178,8 @@ static void on_spawn(struct nxd_conn *c, struct nx_msg *m, void *arg)
 	    sr.bytes > NX_SPAWN_REQ_BYTES_MAX) {
 		if (fd >= 0)
 			close(fd);
-		nxd_reply_err(c, &m->hdr, sr.bytes > NX_SPAWN_REQ_BYTES_MAX ? -NX_E2BIG : -NX_EINVAL,
+		nxd_reply_err(c, &m->hdr,
+			      sr.bytes > NX_SPAWN_REQ_BYTES_MAX ? -NX_E2BIG : -NX_EINVAL,
 			      "spawn: a request of %u bytes (at most %zu)", sr.bytes,
 			      (size_t)NX_SPAWN_REQ_BYTES_MAX);
 		return;
@@ -221,17 +221,8 @@ static const struct nxd_handler seed_handlers[] = {
 
 void spawn_path_start(struct nxd *d, struct nxd_peer *bm)
 {
-	int fd = -1;
-	const uint64_t a[6] = {0, sizeof(NX_EXEC_SEED_CONN) - 1};
-
 	execd = d;
 	bundlemgrd = bm;
 	nxd_peer_init(&vfsd, d, NX_SVC_VFSD, NX_DEADLINE_SERVICE_MS);
-	long r = nxd_kcall(d, NX_SYS_KCONNECT, a, NX_EXEC_SEED_CONN, sizeof(NX_EXEC_SEED_CONN) - 1,
-			   NULL, 0, -1, &fd);
-	if (r != 0 || fd < 0)
-		fatalx("the seed connection: KCONNECT failed (error %ld)", -r);
-	if (nxd_loop_add(nxd_loop_of(d), fd, "kernel", seed_handlers, NXD_COUNT(seed_handlers),
-			 NULL) == NULL)
-		fatalx("the seed connection: cannot serve it");
+	nxd_seed_serve(d, NX_EXEC_SEED_CONN, seed_handlers, NXD_COUNT(seed_handlers), NULL);
 }

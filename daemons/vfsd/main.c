@@ -98,13 +98,25 @@ static void on_read(struct nxd_conn *c, struct nx_msg *m, void *arg)
 	forward(c, m, NX_PKGFS_READ, body, sizeof(struct nx_vfs_read) + n);
 }
 
+#define VFS_STAT_HANDLER                                                                           \
+	{                                                                                          \
+		{NX_VFS_STAT, 1, NX_PATH_MAX - 1, NX_FD_NONE}, on_path                             \
+	}
+#define VFS_READ_HANDLER                                                                           \
+	{                                                                                          \
+		{NX_VFS_READ, sizeof(struct nx_vfs_read) + 1,                                      \
+		 sizeof(struct nx_vfs_read) + NX_PATH_MAX - 1, NX_FD_NONE},                        \
+		    on_read                                                                        \
+	}
+
 static const struct nxd_handler handlers[] = {
     {{NX_VFS_OPEN, 1, NX_PATH_MAX - 1, NX_FD_NONE}, on_path},
-    {{NX_VFS_STAT, 1, NX_PATH_MAX - 1, NX_FD_NONE}, on_path},
-    {{NX_VFS_READ, sizeof(struct nx_vfs_read) + 1, sizeof(struct nx_vfs_read) + NX_PATH_MAX - 1,
-      NX_FD_NONE},
-     on_read},
+    VFS_STAT_HANDLER,
+    VFS_READ_HANDLER,
 };
+
+/* What payloads reach through their seed: no OPEN, whose fd a task could not take. */
+static const struct nxd_handler seed_handlers[] = {VFS_STAT_HANDLER, VFS_READ_HANDLER};
 
 int main(void)
 {
@@ -112,6 +124,7 @@ int main(void)
 
 	nx_msg_init(&reply);
 	nxd_peer_init(&pkgfs, d, NX_SVC_PACKAGEFSD, NX_DEADLINE_SERVICE_MS);
+	nxd_seed_serve(d, NX_VFS_SEED_CONN, seed_handlers, NXD_COUNT(seed_handlers), NULL);
 	/* vfsd opens nothing: libnxd's base list is all it needs. */
 	return nxd_service(d, NULL, 0, handlers, NXD_COUNT(handlers), NULL);
 }

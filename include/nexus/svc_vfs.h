@@ -30,6 +30,14 @@
 #include "nexus/limits.h"
 
 #define NX_SVC_VFSD "vfsd"
+/*
+ * vfsd's seed connection (docs/abi.md "The seed endpoint"): payloads'
+ * NX_VFS_STAT and NX_VFS_READ, sent on their seed with that ty and these
+ * bodies; the answer is the int64 result, then the reply's body (a READ
+ * of at most NX_VFS_SEED_READ_MAX bytes fits one message).
+ */
+#define NX_VFS_SEED_CONN "vfsd.seed"
+#define NX_VFS_SEED_READ_MAX (NX_CHAN_MSG_BYTES_MAX - 8)
 #define NX_SVC_PACKAGEFSD "packagefsd"
 
 /* vfsd: any path. */

@@ -149,6 +149,15 @@ __attribute__((warn_unused_result)) int64_t nxd_peer_call(struct nxd_peer *p, ui
 void nxd_peer_close(struct nxd_peer *p);
 
 /*
+ * A seed connection (docs/abi.md "The seed endpoint"): a fresh kernel
+ * connection named `name` (KCONNECT, before the sandbox), over which the
+ * kernel process carries payloads' requests of this service as frames;
+ * served through `table` like any client, the reply going back into the
+ * payload's seed. A failure is fatal.
+ */
+void nxd_seed_serve(struct nxd *d, const char *name, const struct nxd_handler *table, size_t n,
+		    void *arg);
+/*
  * The init channel (fd 4) and the kernel socket (fd 3) as loop
  * connections. samgrd serves NX_SVC_ATTACH on the init channel: its
  * table replaces the default one and must include nxd_handle_stop for

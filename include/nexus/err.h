@@ -8,6 +8,7 @@
 
 #define NX_OK 0
 #define NX_EPERM 1
+#define NX_ENOENT 2 /* no such file or program */
 #define NX_ESRCH 3
 #define NX_EBADF 9 /* no such handle in the caller's table */
 #define NX_ECHILD 10

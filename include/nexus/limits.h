@@ -49,6 +49,17 @@
 /* Bundle directories one session hands to init (nexus-sim test BUNDLE...; bundlemgrd fds 7..). */
 #define NX_RUN_BUNDLES_MAX 64
 
+/*
+ * init's program registry (formats/programs.h; docs/formats.md): the
+ * [[program]] tables of one TOML file, each a name nexus-sim run takes.
+ */
+#define NX_PROGRAMS_MAX 32		/* [[program]] tables in one registry */
+#define NX_PROGRAM_NAME_MAX 32		/* bytes of a program's name including the NUL */
+#define NX_PROGRAM_DESC_MAX 128		/* bytes of its description including the NUL */
+#define NX_PROGRAM_ARGS_MAX 16		/* its args entries */
+#define NX_PROGRAM_ARG_MAX 256		/* bytes of one of its args including the NUL */
+#define NX_PROGRAM_PATH_MAX NX_PATH_MAX /* bytes of its path including the NUL */
+
 /* IPC. */
 #define NX_FRAME_BODY_MAX                                                                          \
 	(64U << 10)	   /* bytes after the 32-byte header; bigger travels as a VMO              \

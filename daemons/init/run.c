@@ -132,9 +132,10 @@ static int run_refused(struct run *r, struct nx_msg *reply)
 		return 0;
 	if (r->program[0] != 0 && nx_msg_result(reply) == -NX_ESRCH) {
 		run_failf(r, NX_ESRCH,
-			  "%.*s: program %s needs it: add --with <its bundle>.nxb, or use a "
-			  "--state directory that has it installed",
-			  (int)reply->len, (const char *)reply->body, r->program);
+			  "%.*s (program %s needs it: install it with --with %s.nxb, or use a "
+			  "--state directory that has it)",
+			  (int)reply->len, (const char *)reply->body, r->program,
+			  nx_bundle_name_ok(r->name) ? r->name : "<its bundle>");
 		return 1;
 	}
 	run_fail(r, nx_msg_result(reply), reply->body, reply->len);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "nexus/state.h"
@@ -110,7 +111,9 @@ static int cmp_program(const void *a, const void *b)
 
 int launches_read(struct launches *l, int state_fd, const char *path)
 {
-	int fd = openat(state_fd, NX_STATE_JOURNAL, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	/* Non-blocking: a FIFO in its place must not hang status (it is refused below). */
+	int fd = openat(state_fd, NX_STATE_JOURNAL, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
 	FILE *f;
 	char *line = NULL;
 	size_t cap = 0;
@@ -126,6 +129,12 @@ int launches_read(struct launches *l, int state_fd, const char *path)
 	}
 	if (fd < 0 && errno == ENOENT)
 		return 0;
+	if (fd >= 0 && (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))) {
+		fprintf(stderr, "nexus-sim status: %s/%s: not a regular file\n", path,
+			NX_STATE_JOURNAL);
+		close(fd);
+		return -1;
+	}
 	if (fd < 0 || (f = fdopen(fd, "r")) == NULL) {
 		fprintf(stderr, "nexus-sim status: cannot read %s/%s: %s\n", path, NX_STATE_JOURNAL,
 			strerror(errno));

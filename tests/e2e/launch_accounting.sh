@@ -52,4 +52,8 @@ echo 'execd: info launch errno=3 event=launch.v1 program=p257 result=loss why="p
 	fail "257 programs: the 257th counted"
 grep -q 'launches of more than 256 programs; 1 records of the others not counted' "$work/err" ||
 	fail "257 programs: not said: $(cat "$work/err")"
+# A journal status cannot read: said, 66, and no hang on a FIFO in its place.
+mkdir -p "$work/fifo"
+mkfifo "$work/fifo/journal"
+expect 66 'fifo/journal: not a regular file' -- "$SIM" status --state "$work/fifo"
 finish "launch.v1 records counted per program by status"

@@ -10,8 +10,11 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "nexus/limits.h"
+
 #define STATUS_PROGRAMS_MAX 256 /* programs counted; a record of one more is said and skipped */
-#define STATUS_PROGRAM_MAX 256	/* bytes of a program as recorded, with its NUL */
+/* Bytes of a program with its NUL: execd records at most NX_PATH_MAX - 1 (launch_log.c). */
+#define STATUS_PROGRAM_MAX NX_PATH_MAX
 
 struct launch_count {
 	char program[STATUS_PROGRAM_MAX];

@@ -124,7 +124,8 @@
  *   sim/cpu_unicorn.h  NXK_CPU_TCG_BUFFER, NXK_CPU_RDTIME_STEP, NXK_CPU_TLB_GROW_FILLS,
  *                      NXK_CPU_BREAKS_MAX
  *   kernel/debug.h     NXK_DBG_BREAKS_MAX
- *   sim/opts.h         SIM_ENV_MAX, SIM_PORT_MAX   sim/wrap.h SIM_WRAP_MAX
+ *   sim/opts.h         SIM_ENV_MAX, SIM_PORT_MAX, SIM_WITH_MAX   sim/wrap.h SIM_WRAP_MAX
+ *   sim/status_launches.h  STATUS_PROGRAMS_MAX
  *   sim/gdb_pkt.h      GDB_PKT_MAX
  *   daemons/lib/include/nxd_loop.h  NXD_LOOP_CONNS_MAX, NXD_CALLS_MAX
  *   daemons/init/      INIT_STOP_GRACE_MS, INIT_RESTART_GAP_MS, INIT_DEATHS_MAX

@@ -127,7 +127,10 @@ static inline int nx_svc_name_ok(const void *s, size_t len)
  * state directory is gone.
  */
 #define NX_CTL_CFG_STATE_LOCK 3
-/* run only: the bundle RUN will name, handed to bundlemgrd as its fd 7 (docs/security.md) */
+/*
+ * run and test: a bundle RUN or INSTALL will name (each --with bundle too),
+ * handed to bundlemgrd as its fd 7, 9, ... (docs/security.md)
+ */
 #define NX_CTL_CFG_BUNDLE_DIR 4
 /*
  * --trace=ipc or --timeline only: the write end of nexus-sim's trace pipe
@@ -217,7 +220,7 @@ static inline int nx_svc_name_ok(const void *s, size_t len)
 /*
  * sim -> init, once the system is up (nexus-sim run --with B.nxb): fd =
  * the bundle directory, handed before BOOT as a CONFIG BUNDLE_DIR too;
- * body = its label. init installs it through bundlemgrd, runs nothing,
+ * body = its label, NUL-terminated. init installs it through bundlemgrd, runs nothing,
  * and answers NX_CTL_INSTALLED (same id): arg 0 with body
  * "name@version", or -NX_E* with a one-line message.
  */

@@ -11,7 +11,7 @@ $(FORMATS_LIB): $(FORMATS_OBJS)
 $(NXS_LIB): $(NXS_OBJS)
 HOST_LIBS += $(FORMATS_LIB) $(NXS_LIB)
 
-FORMATS_TESTS := $(addprefix $(BUILD)/tests/test_,capnp manifest toml sig nxb bootctrl)
+FORMATS_TESTS := $(addprefix $(BUILD)/tests/test_,capnp manifest toml sig nxb bootctrl programs)
 $(FORMATS_TESTS): $(BUILD)/tests/test_%: $(BUILD)/tests/unit/test_%.o $(HOST_LIB) $(FORMATS_LIB)
 $(FORMATS_TESTS): LIBS := -lsodium -lcmocka
 # BootCtrl's CRC-32 is zlib's; its test also drives host/bootctrl_file.c.

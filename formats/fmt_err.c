@@ -149,6 +149,8 @@ const char *nx_fmt_strerror(int code)
 		return "BootCtrl record of an unknown version";
 	case NX_FMT_EBOOTCTRL_RANGE:
 		return "BootCtrl field out of range";
+	case NX_FMT_EPROGRAM:
+		return "program registry entry breaks a rule";
 	}
 	return "unknown error";
 }

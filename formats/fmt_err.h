@@ -97,6 +97,9 @@ enum nx_fmt_code {
 	NX_FMT_EBOOTCTRL_CRC = -92,	/* the CRC-32 does not match the bytes */
 	NX_FMT_EBOOTCTRL_VERSION = -93, /* a record version this build does not read */
 	NX_FMT_EBOOTCTRL_RANGE = -94,	/* a field out of range, or states that contradict */
+
+	/* init's program registry (formats/programs.h). */
+	NX_FMT_EPROGRAM = -100, /* a [[program]] breaks a registry rule (message names it) */
 };
 
 struct nx_fmt_err {

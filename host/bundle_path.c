@@ -21,6 +21,11 @@ const char *bundle_default_trust(void)
 	return NX_DEFAULT_TRUST_DIR;
 }
 
+const char *bundle_default_registry(void)
+{
+	return NX_DEFAULT_BUNDLE_DIR "/programs.toml";
+}
+
 const char *bundle_system_dir(void)
 {
 	return NX_DEFAULT_SYSTEM_DIR;

@@ -60,3 +60,6 @@ TEST_BINS += $(BUILD)/tests/test_gdb_pkt
 UNIT_TESTS += $(BUILD)/tests/test_gdb_pkt
 
 E2E_TESTS += tests/e2e/gdb_stub.sh
+
+# status: W/L launch accounting from execd's launch.v1 records (status_launches.c).
+E2E_TESTS += tests/e2e/launch_accounting.sh

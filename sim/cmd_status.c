@@ -18,6 +18,7 @@
 #include "opts.h"
 #include "signals.h"
 #include "state_dir.h"
+#include "status_launches.h"
 #include "sysstate.h"
 
 #define STATUS_BUNDLES_MAX 256 /* entries listed per slot: NX_BUNDLE_INSTALLED_MAX */
@@ -37,13 +38,17 @@ static void status_usage(FILE *f)
 	       "Print the A/B update state of the state directory without booting it:\n"
 	       "the active (committed) slot, the pending slot the next boot tries and\n"
 	       "its tries left, the anti-rollback floor, and each slot's system set\n"
-	       "version and bundles. --json prints one object:\n"
+	       "version and bundles; then the launches execd journalled, per program:\n"
+	       "  launches:   PROGRAM W=WINS L=LOSSES   (or \"launches:   none\")\n"
+	       "a win a launch that spawned a task, a loss one refused (not installed,\n"
+	       "signature or loader refused, execd busy). --json prints one object:\n"
 	       "  {\"active\": \"a\", \"pending\": null, \"tries_left\": 0, \"floor\": null,\n"
 	       "   \"slots\": {\"a\": {\"version\": \"1.0.0\", \"bundles\": [\"NAME@VER\", ...]},\n"
-	       "             \"b\": null}}\n"
+	       "             \"b\": null},\n"
+	       "   \"launches\": {\"PROGRAM\": {\"wins\": N, \"losses\": N}, ...}}\n"
 	       "A slot is null when it holds nothing or cannot boot; its version is null\n"
-	       "when it holds bundles but no system set. Exit 0, 75 the state directory is\n"
-	       "in use, 64 usage.\n"
+	       "when it holds bundles but no system set. Exit 0, 66 the journal cannot\n"
+	       "be read, 75 the state directory is in use, 64 usage.\n"
 	       "\n"
 	       "  --state DIR     the state directory (default: a fresh one: the factory state)\n"
 	       "  --wait-state    wait for a state DIR another session holds (else exit 75)\n"
@@ -112,7 +117,8 @@ static void read_record(struct state_dir *st, struct slot_view v[2], struct nx_b
 			: "the next boot");
 }
 
-static void print_json(const struct nx_bootctrl *bc, const struct slot_view v[2])
+static void print_json(const struct nx_bootctrl *bc, const struct slot_view v[2],
+		       const struct launches *l)
 {
 	int pending = nx_bootctrl_pending(bc);
 
@@ -142,10 +148,13 @@ static void print_json(const struct nx_bootctrl *bc, const struct slot_view v[2]
 			printf("%s\"%s\"", i ? ", " : "", v[s].ids[i]);
 		printf("]}");
 	}
-	printf("}}\n");
+	printf("}, ");
+	launches_print_json(stdout, l);
+	printf("}\n");
 }
 
-static void print_text(const struct nx_bootctrl *bc, const struct slot_view v[2])
+static void print_text(const struct nx_bootctrl *bc, const struct slot_view v[2],
+		       const struct launches *l)
 {
 	int pending = nx_bootctrl_pending(bc);
 
@@ -167,6 +176,7 @@ static void print_text(const struct nx_bootctrl *bc, const struct slot_view v[2]
 			printf(" %s", v[s].ids[i]);
 		printf("\n");
 	}
+	launches_print_text(stdout, l);
 }
 
 int cmd_status(int argc, char **argv)
@@ -176,6 +186,7 @@ int cmd_status(int argc, char **argv)
 	struct slot_view v[2] = {{0}};
 	struct nx_nxs_index *ix = malloc(sizeof(*ix));
 	struct nx_bootctrl bc;
+	struct launches l = {0};
 	int err = sim_opts_parse(&o, argc, argv, OPT_STATE | OPT_WAIT_STATE | OPT_JSON, 0);
 	int sig = -1;
 
@@ -210,13 +221,18 @@ int cmd_status(int argc, char **argv)
 		list_bundles(st.fd, s, &v[s]);
 	}
 	read_record(&st, v, &bc);
+	if (launches_read(&l, st.fd, st.path) != 0) {
+		err = NX_EXIT_NOINPUT;
+		goto out;
+	}
 	for (int s = 0; s < 2; s++)
 		v[s].shown = bc.slot[s].priority > 0 && (v[s].version[0] != 0 || v[s].n > 0);
 	if (o.json)
-		print_json(&bc, v);
+		print_json(&bc, v, &l);
 	else
-		print_text(&bc, v);
+		print_text(&bc, v, &l);
 out:
+	launches_free(&l);
 	state_dir_close(&st);
 	if (sig >= 0)
 		close(sig);

@@ -11,7 +11,7 @@ static void test_usage(FILE *f)
 		"usage: nexus-sim test [-v] [--junit FILE] [--json] [--state DIR] [--wait-state]\n"
 		"                      [--trust DIR] [--mem-limit SIZE] [--timeout SECONDS]\n"
 		"                      [--trace=CLASSES [--trace-out FILE]] [--timeline FILE]\n"
-		"                      [--wrap DAEMON=CMD]... BUNDLE...\n"
+		"                      [--wrap DAEMON=CMD]... [--registry FILE] BUNDLE...\n"
 		"\n"
 		"Boot the system once, then install and run each BUNDLE in turn through the\n"
 		"same daemons (at most %d). A bundle passes when its payload exits 0; one\n"
@@ -33,6 +33,8 @@ static void test_usage(FILE *f)
 		"  --mem-limit SIZE    bytes each bundle's VMOs may hold (default 1G)\n"
 		"  --timeout SECONDS   end each bundle after SECONDS: it fails with its\n"
 		"                      crash report saying timeout, the next one runs\n"
+		"  --registry FILE     init's program registry: a BUNDLE with no .nxb, no\n"
+		"                      pkg:/ and no '/' is one of its programs (as for run)\n"
 		"  --trace=CLASSES, --trace-out FILE, --timeline FILE, --wrap DAEMON=CMD:\n"
 		"                      as for run (docs/tools.md)\n"
 		"  -h, --help          this text\n",
@@ -45,7 +47,7 @@ int cmd_test(int argc, char **argv)
 	int err = sim_opts_parse(&o, argc, argv,
 				 OPT_VERBOSE | OPT_STATE | OPT_TRUST | OPT_MEM_LIMIT | OPT_TIMEOUT |
 				     OPT_WAIT_STATE | OPT_JSON | OPT_JUNIT | OPT_TRACE |
-				     OPT_TIMELINE | OPT_WRAP,
+				     OPT_TIMELINE | OPT_WRAP | OPT_REGISTRY,
 				 OPTS_ONE_OR_MORE);
 
 	if (err == 0 && o.help) {

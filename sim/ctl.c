@@ -75,9 +75,30 @@ int ctl_send_run(struct session *s, size_t i)
 		off += strlen(o->env[i]) + 1;
 	}
 	sim_trace_step(s->trace, "run", 1);
-	err = nx_wire_send(s->ctl, NX_CTL_RUN, 0, NULL, body, len, s->bundle_fds[i]);
+	err = nx_wire_send(s->ctl, NX_CTL_RUN,
+			   sim_operand_is_program(s->names[i]) ? NX_CTL_RUN_PROGRAM : 0, NULL, body,
+			   len, s->bundle_fds[i]);
 	free(body);
 	return err == 0 ? 0 : -1;
+}
+
+void ctl_next_install(struct session *s)
+{
+	const char *label;
+
+	if (s->with_next == s->o->nwith) {
+		session_next_run(s);
+		return;
+	}
+	label = ctl_label(s->o->with[s->with_next]);
+	if (s->with_next == 0)
+		s->results[0].start_ns = sim_now_ns();
+	if (nx_wire_send(s->ctl, NX_CTL_INSTALL, 0, NULL, label, strlen(label) + 1,
+			 s->with_fds[s->with_next]) != 0) {
+		fprintf(stderr, "nexus-sim: cannot send the install request to init\n");
+		s->code = NX_EXIT_INTERNAL;
+		session_shutdown(s);
+	}
 }
 
 static void on_ready(struct session *s, struct nx_msg *m)
@@ -86,6 +107,11 @@ static void on_ready(struct session *s, struct nx_msg *m)
 	session_say_reboot(s);
 	if (nx_msg_result(m) < 0) {
 		ctl_fail(s, NX_EXIT_INTERNAL, "boot failed", m);
+	} else if (m->hdr.arg == NX_CTL_READY_REFUSED) {
+		/* The message names the file and the problem (the program registry). */
+		fprintf(stderr, "nexus-sim: %.*s\n", (int)m->len, (const char *)m->body);
+		s->code = NX_EXIT_REFUSED;
+		session_shutdown(s);
 	} else if (m->hdr.arg == NX_CTL_READY_REBOOT) {
 		/* The slot on trial failed its health check: the next boot decides. */
 		if (s->update != NULL)
@@ -102,7 +128,7 @@ static void on_ready(struct session *s, struct nx_msg *m)
 			s->code = NX_EXIT_INTERNAL;
 			session_shutdown(s);
 		} else {
-			session_next_run(s);
+			ctl_next_install(s);
 		}
 	} else {
 		s->code = 0;
@@ -110,25 +136,55 @@ static void on_ready(struct session *s, struct nx_msg *m)
 	}
 }
 
-/* A run that did not happen: refused, or a daemon failed or missed its deadline. */
-static void result_refused(struct session *s, struct sim_result *res, int64_t err,
+/*
+ * A run that did not happen: refused (a --with bundle's refusal too:
+ * `bundle` names what was refused), no such program (-NX_ENOENT: exit
+ * 66, as a bundle that cannot be found), or a daemon failed or missed its
+ * deadline.
+ */
+static void result_refused(struct sim_result *res, const char *bundle, int64_t err,
 			   const struct nx_msg *m)
 {
-	const char *label = ctl_label(res->bundle);
+	const char *label = ctl_label(bundle);
 	size_t n = strlen(label);
+	int refused = nx_err_is_refusal(err) || err == -NX_ENOENT;
 
 	/* bundlemgrd's refusals name the bundle themselves: say it once. */
 	if (m->len > n && memcmp(m->body, label, n) == 0 && m->body[n] == ':')
 		snprintf(res->msg, sizeof(res->msg), "%.*s", (int)m->len, (const char *)m->body);
 	else
-		snprintf(res->msg, sizeof(res->msg), "%s: %.*s", res->bundle, (int)m->len,
+		snprintf(res->msg, sizeof(res->msg), "%s: %.*s", bundle, (int)m->len,
 			 (const char *)m->body);
 	fprintf(stderr, "nexus-sim: %s\n", res->msg);
-	res->outcome = nx_err_is_refusal(err) ? SIM_REFUSED : SIM_ERROR;
-	res->code = nx_err_is_refusal(err) ? NX_EXIT_REFUSED
+	res->outcome = refused ? SIM_REFUSED : SIM_ERROR;
+	res->code = err == -NX_ENOENT	   ? NX_EXIT_NOINPUT
+		    : refused		   ? NX_EXIT_REFUSED
 		    : err == -NX_ETIMEDOUT ? NX_EXIT_UNAVAILABLE
 					   : NX_EXIT_INTERNAL;
-	(void)s;
+}
+
+/* run --with: a bundle installed (the next one, or the RUN), or refused (nothing runs). */
+static void on_installed(struct session *s, struct nx_msg *m)
+{
+	int64_t err = nx_msg_result(m);
+	struct sim_result *res = &s->results[0];
+
+	if (s->with_next >= s->o->nwith) {
+		ctl_fail(s, NX_EXIT_INTERNAL, "init sent an unasked install reply", m);
+		return;
+	}
+	if (err >= 0) {
+		if (s->o->verbose)
+			fprintf(stderr, "nexus-sim: --with %s: installed %.*s\n",
+				s->o->with[s->with_next], (int)m->len, (const char *)m->body);
+		s->with_next++;
+		ctl_next_install(s);
+		return;
+	}
+	result_refused(res, s->o->with[s->with_next], err, m);
+	res->end_ns = sim_now_ns();
+	s->code = res->code;
+	session_shutdown(s);
 }
 
 static void on_result(struct session *s, struct nx_msg *m)
@@ -145,7 +201,7 @@ static void on_result(struct session *s, struct nx_msg *m)
 	}
 	sim_trace_step(s->trace, "run", 0);
 	if (err < 0) {
-		result_refused(s, res, err, m);
+		result_refused(res, res->bundle, err, m);
 	} else if (m->len != sizeof(r)) {
 		fprintf(stderr, "nexus-sim: init sent a result of the wrong size\n");
 		res->outcome = SIM_ERROR;
@@ -206,6 +262,7 @@ static const struct ctl_handler ctl_table[] = {
     {{NX_CTL_RESULT, 0, sizeof(struct nx_ctl_result), NX_FD_NONE}, on_result},
     {{NX_CTL_DOWN, 0, 0, NX_FD_NONE}, on_down},
     {{NX_CTL_UPDATED, 0, sizeof(struct nx_update_status), NX_FD_NONE}, on_updated},
+    {{NX_CTL_INSTALLED, 0, NX_ERRMSG_MAX, NX_FD_NONE}, on_installed},
     {{NX_FRAME_REPLY, 0, NX_ERRMSG_MAX, NX_FD_NONE}, on_refusal},
 };
 
@@ -277,6 +334,21 @@ static int ctl_send_wraps(struct session *s)
 	return 0;
 }
 
+/* CONFIG REGISTRY: the file, and its path for init's messages (a long one by its tail). */
+static int ctl_send_registry(struct session *s)
+{
+	const char *path = s->registry_path;
+	char shown[NX_PATH_MAX];
+	size_t n = strlen(path);
+
+	if (n < sizeof(shown))
+		memcpy(shown, path, n + 1);
+	else
+		snprintf(shown, sizeof(shown), "...%s", path + n - (sizeof(shown) - 4));
+	return nx_wire_send(s->ctl, NX_CTL_CONFIG, NX_CTL_CFG_REGISTRY, NULL, shown, strlen(shown),
+			    s->registry);
+}
+
 int ctl_boot(struct session *s)
 {
 	uint64_t flags = s->o->state_dir != NULL ? NX_CTL_BOOT_STATEFS : 0;
@@ -301,6 +373,12 @@ int ctl_boot(struct session *s)
 		    nx_wire_send(s->ctl, NX_CTL_CONFIG, NX_CTL_CFG_BUNDLE_DIR, NULL, NULL, 0,
 				 s->bundle_fds[i]) != 0)
 			return -1;
+	for (size_t i = 0; i < s->o->nwith; i++)
+		if (nx_wire_send(s->ctl, NX_CTL_CONFIG, NX_CTL_CFG_BUNDLE_DIR, NULL, NULL, 0,
+				 s->with_fds[i]) != 0)
+			return -1;
+	if (s->registry >= 0 && ctl_send_registry(s) != 0)
+		return -1;
 	return nx_wire_send(s->ctl, NX_CTL_BOOT, flags, NULL, NULL, 0, -1) == 0 ? 0 : -1;
 }
 

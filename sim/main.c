@@ -15,9 +15,10 @@ struct command {
 
 static const struct command commands[] = {
     {"run", cmd_run,
-     "run [-v] [--json] [--state DIR] [--trust DIR] [--env K=V]... BUNDLE|pkg:/NAME\n"
-     "        [-- ARGS...]\n"
-     "        boot, install and run a bundle; exit with its code"},
+     "run [-v] [--json] [--state DIR] [--trust DIR] [--env K=V]... [--with B.nxb]...\n"
+     "        [--registry FILE] BUNDLE|pkg:/NAME|PROGRAM [-- ARGS...]\n"
+     "        boot, install (each --with bundle too) and run a bundle, or a program of\n"
+     "        init's registry; exit with its code"},
     {"boot", cmd_boot,
      "boot [-v] [--state DIR] [--trust DIR] [--selftest]\n"
      "        boot every daemon, print the marker ladder, shut down (--selftest: the\n"
@@ -27,7 +28,8 @@ static const struct command commands[] = {
      "        stage a signed system set, switch to it, commit it or roll back"},
     {"status", cmd_status,
      "status [--state DIR] [--json]\n"
-     "        the A/B state: active and pending slot, tries left, floor, each slot's set"},
+     "        the A/B state: active and pending slot, tries left, floor, each slot's set;\n"
+     "        launches (W/L) per program"},
     {"test", cmd_test,
      "test [-v] [--junit FILE] [--json] [--state DIR] [--timeout SECONDS] BUNDLE...\n"
      "        boot once, run each bundle in turn; TAP on stdout (CI smoke mode)"},

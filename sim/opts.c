@@ -30,7 +30,9 @@ enum {
 	O_TIMELINE,
 	O_WRAP,
 	O_JUNIT,
-	O_GDB
+	O_GDB,
+	O_WITH,
+	O_REGISTRY
 };
 
 static const struct option long_opts[] = {
@@ -51,6 +53,8 @@ static const struct option long_opts[] = {
     {"wrap", required_argument, NULL, O_WRAP},
     {"junit", required_argument, NULL, O_JUNIT},
     {"gdb", required_argument, NULL, O_GDB},
+    {"with", required_argument, NULL, O_WITH},
+    {"registry", required_argument, NULL, O_REGISTRY},
     {NULL, 0, NULL, 0},
 };
 
@@ -89,6 +93,10 @@ static unsigned opt_bit(int c)
 		return OPT_JUNIT;
 	case O_GDB:
 		return OPT_GDB;
+	case O_WITH:
+		return OPT_WITH;
+	case O_REGISTRY:
+		return OPT_REGISTRY;
 	default:
 		return 0;
 	}
@@ -295,6 +303,29 @@ static int opt_one(struct sim_opts *o, int c, const char *arg, const char *cmd)
 		}
 		o->junit = arg;
 		return 0;
+	case O_WITH:
+		if (arg[0] == 0) {
+			fprintf(stderr, "nexus-sim %s: --with needs a bundle\n", cmd);
+			return NX_EXIT_USAGE;
+		}
+		if (o->nwith == SIM_WITH_MAX) {
+			fprintf(stderr,
+				"nexus-sim %s: more than %d --with bundles (at most %d bundles in "
+				"one session, the run's own included)\n",
+				cmd, SIM_WITH_MAX, NX_RUN_BUNDLES_MAX);
+			return NX_EXIT_USAGE;
+		}
+		o->with[o->nwith++] = arg;
+		return 0;
+	case O_REGISTRY:
+		if (arg[0] == 0 || strlen(arg) >= NX_PATH_MAX) {
+			fprintf(stderr,
+				"nexus-sim %s: --registry needs a file (a path under %d bytes)\n",
+				cmd, NX_PATH_MAX);
+			return NX_EXIT_USAGE;
+		}
+		o->registry = arg;
+		return 0;
 	case O_GDB:
 		if (!gdb_addr_ok(arg)) {
 			fprintf(stderr,
@@ -373,4 +404,13 @@ int sim_opts_parse(struct sim_opts *o, int argc, char **argv, unsigned allowed, 
 	o->args = end < argc ? argv + end + 1 : argv + argc;
 	o->nargs = end < argc ? (size_t)(argc - end - 1) : 0;
 	return 0;
+}
+
+int sim_operand_is_program(const char *operand)
+{
+	size_t n = strlen(operand), suffix = strlen(SIM_NXB_SUFFIX);
+
+	return strncmp(operand, SIM_PKG_PREFIX, strlen(SIM_PKG_PREFIX)) != 0 &&
+	       strchr(operand, '/') == NULL &&
+	       (n < suffix || strcmp(operand + n - suffix, SIM_NXB_SUFFIX) != 0);
 }

@@ -28,6 +28,8 @@
 #define OPT_WRAP (1u << 12)	/* --wrap DAEMON=CMD, repeatable (wrap.h) */
 #define OPT_JUNIT (1u << 13)	/* test --junit FILE */
 #define OPT_GDB (1u << 14)	/* --gdb HOST:PORT (gdb.h) */
+#define OPT_WITH (1u << 15)	/* run --with B.nxb, repeatable */
+#define OPT_REGISTRY (1u << 16) /* --registry FILE: init's program registry */
 
 /* --trace classes (sim_opts.trace). */
 #define SIM_TRACE_SYSCALLS (1u << 0) /* payload syscalls, decoded */
@@ -37,7 +39,10 @@
 /* sim_opts_parse's `operands` for a command that takes one or more (test BUNDLE...). */
 #define OPTS_ONE_OR_MORE (-1)
 
-#define SIM_PKG_PREFIX "pkg:/"	       /* run pkg:/NAME: a bundle installed in the booted slot */
+#define SIM_PKG_PREFIX "pkg:/" /* run pkg:/NAME: a bundle installed in the booted slot */
+#define SIM_NXB_SUFFIX ".nxb"  /* a bundle directory's name; without it, a program's */
+/* --with bundles of one run: with the run's own bundle, at most NX_RUN_BUNDLES_MAX. */
+#define SIM_WITH_MAX (NX_RUN_BUNDLES_MAX - 1)
 #define SIM_ENV_MAX NX_ENVC_MAX	       /* --env options of one run: the stack builder's cap */
 #define SIM_MEM_LIMIT_MAX (1ULL << 40) /* bytes: the largest --mem-limit taken (1 TiB) */
 #define SIM_TIMEOUT_MAX_S 86400	       /* seconds: the largest --timeout taken (a day) */
@@ -70,8 +75,17 @@ struct sim_opts {
 	const char *timeline;  /* --timeline: the Chrome trace file, or NULL */
 	struct sim_wrap wrap[SIM_WRAP_MAX]; /* --wrap, in order */
 	size_t nwrap;
-	const char *gdb; /* --gdb HOST:PORT: serve gdb there (sim/gdb.h); NULL: no */
+	const char *gdb;		/* --gdb HOST:PORT: serve gdb there (sim/gdb.h); NULL: no */
+	const char *with[SIM_WITH_MAX]; /* run --with, in order: installed before the run */
+	size_t nwith;
+	const char *registry; /* --registry FILE; NULL: the build's, if there is one */
 };
+
+/*
+ * An operand that names a program of the registry, not a bundle: no
+ * ".nxb" suffix, no "pkg:/" prefix, no '/' (nexus-sim run NAME).
+ */
+int sim_operand_is_program(const char *operand);
 
 /*
  * Parse argv (argv[0] is the command's name) for a command taking the

@@ -300,6 +300,43 @@ static int session_open_trust(const struct sim_opts *o)
 	return fd;
 }
 
+/* A bundle the user named, found (bundle_path.h) and opened; -1 when it cannot be (said). */
+static int session_find_bundle(const char *b)
+{
+	char path[PATH_MAX];
+
+	if (bundle_find(b, path, sizeof(path)) != 0) {
+		bundle_say_not_found("nexus-sim", b);
+		return -1;
+	}
+	return session_open_dir(path, "bundle");
+}
+
+/*
+ * The program registry init reads: --registry FILE, else the build's if
+ * it is there (else none: a run of a program name is then refused). init
+ * checks what is in it; here only that it is a regular file. 0 or -1 (said).
+ */
+static int session_open_registry(struct session *s)
+{
+	const char *path = s->o->registry != NULL ? s->o->registry : bundle_default_registry();
+	struct stat st;
+
+	s->registry_path = path;
+	s->registry = open(path, O_RDONLY | O_CLOEXEC);
+	if (s->registry < 0 && s->o->registry == NULL && errno == ENOENT)
+		return 0;
+	if (s->registry < 0) {
+		fprintf(stderr, "nexus-sim: cannot open registry %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(s->registry, &st) != 0 || !S_ISREG(st.st_mode)) {
+		fprintf(stderr, "nexus-sim: registry %s: not a regular file\n", path);
+		return -1;
+	}
+	return 0;
+}
+
 /* The state directory may not be, hold, or lie in an input: a run would write into it. */
 static int session_check_overlap(const struct sim_opts *o, int fd, const char *what)
 {
@@ -434,26 +471,36 @@ static int session_inputs(struct session *s)
 	int err;
 
 	s->trust = session_open_trust(o);
-	if (s->trust < 0)
+	if (s->trust < 0 || session_open_registry(s) != 0)
 		return NX_EXIT_NOINPUT;
 	for (size_t i = 0; i < s->nbundles; i++) {
 		const char *b = s->names[i];
-		char path[PATH_MAX];
 
 		if (strncmp(b, SIM_PKG_PREFIX, strlen(SIM_PKG_PREFIX)) == 0)
 			continue;
-		if (bundle_find(b, path, sizeof(path)) != 0) {
-			bundle_say_not_found("nexus-sim", b);
-			return NX_EXIT_NOINPUT;
+		if (sim_operand_is_program(b)) {
+			if (s->registry < 0) {
+				fprintf(stderr,
+					"nexus-sim: %s: no program registry to look it up in (give "
+					"--registry FILE; the build's %s is not there)\n",
+					b, s->registry_path);
+				return NX_EXIT_NOINPUT;
+			}
+			continue;
 		}
-		s->bundle_fds[i] = session_open_dir(path, "bundle");
-		if (s->bundle_fds[i] < 0)
+		if ((s->bundle_fds[i] = session_find_bundle(b)) < 0)
 			return NX_EXIT_NOINPUT;
 	}
+	for (size_t i = 0; i < o->nwith; i++)
+		if ((s->with_fds[i] = session_find_bundle(o->with[i])) < 0)
+			return NX_EXIT_NOINPUT;
 	if ((err = session_check_overlap(o, s->trust, "trust directory")) != 0)
 		return err;
 	for (size_t i = 0; i < s->nbundles; i++)
 		if ((err = session_check_overlap(o, s->bundle_fds[i], "bundle")) != 0)
+			return err;
+	for (size_t i = 0; i < o->nwith; i++)
+		if ((err = session_check_overlap(o, s->with_fds[i], "bundle")) != 0)
 			return err;
 	if ((o->set != NULL || o->selftest) && (err = update_new(s)) != 0)
 		return err;
@@ -522,6 +569,8 @@ static void session_bundles(struct session *s)
 	s->nbundles = s->test ? o->noperands : o->bundle != NULL ? 1 : 0;
 	for (size_t i = 0; i < NX_RUN_BUNDLES_MAX; i++)
 		s->bundle_fds[i] = -1;
+	for (size_t i = 0; i < SIM_WITH_MAX; i++)
+		s->with_fds[i] = -1;
 	for (size_t i = 0; i < s->nbundles; i++)
 		s->results[i].bundle = s->names[i];
 	/* The payload's output goes into the report: TAP and JSON own stdout. */
@@ -571,6 +620,7 @@ int session_run(const struct sim_opts *o)
 			     .sig = -1,
 			     .timer = -1,
 			     .trust = -1,
+			     .registry = -1,
 			     .console = -1,
 			     .st = &st,
 			     .init_pid = -1,
@@ -672,6 +722,11 @@ out:
 	for (size_t i = 0; i < s.nbundles; i++)
 		if (s.bundle_fds[i] >= 0)
 			close(s.bundle_fds[i]);
+	for (size_t i = 0; i < o->nwith; i++)
+		if (s.with_fds[i] >= 0)
+			close(s.with_fds[i]);
+	if (s.registry >= 0)
+		close(s.registry);
 	if (s.trust >= 0)
 		close(s.trust);
 	if (s.timer >= 0)

@@ -40,7 +40,12 @@ struct session {
 	struct sim_result results[NX_RUN_BUNDLES_MAX];
 	size_t nbundles;
 	size_t current; /* the bundle whose RUN is out (or next) */
-	int test;	/* nexus-sim test: the next RUN after each RESULT */
+	/* run --with: each bundle's directory, installed in turn before the RUN (ctl.c). */
+	int with_fds[SIM_WITH_MAX];
+	size_t with_next;	   /* the --with bundle whose INSTALL is out (or next) */
+	int registry;		   /* the program registry, handed to init at every boot; or -1 */
+	const char *registry_path; /* ... as nexus-sim names it */
+	int test;		   /* nexus-sim test: the next RUN after each RESULT */
 	int capture;	/* the payload's output is kept for the report (test, run --json) */
 	struct tee tee; /* the boot console, read for its markers (test, --json), or rd -1 */
 	int tee_wr;	/* the tee's write end until init has it, or -1 */
@@ -99,6 +104,8 @@ void session_say_reboot(struct session *s);
 /* ctl.c: the control channel. The loop calls ctl_on_frame when init wrote. */
 /* RUN for bundle i: its directory, label, and (run) the arguments and environment. 0 or -1. */
 int ctl_send_run(struct session *s, size_t i);
+/* After READY: INSTALL the next --with bundle, or (all installed) the RUN. */
+void ctl_next_install(struct session *s);
 void ctl_on_frame(void *arg, int fd, short revents);
 /* CONFIG (trust and state directories, the state lock), then BOOT. 0 or -1. */
 int ctl_boot(struct session *s);

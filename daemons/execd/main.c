@@ -17,6 +17,7 @@
 #include "exec_report.h"
 #include "exec_req.h"
 #include "exec_spawn.h"
+#include "launch_log.h"
 #include "spawn_path.h"
 #include "nxd.h"
 #include "nexus/svc_bundle.h"
@@ -126,14 +127,17 @@ static void on_run(struct nxd_conn *c, struct nx_msg *m, void *arg)
 		return;
 	}
 	if (exec_target(r.target, name, &alias, &why) != 0) {
+		(void)exec_launch_log(execd, r.target, -NX_EINVAL, why);
 		nxd_reply_err(c, &m->hdr, -NX_EINVAL, "exec: '%s': %s", r.target, why);
 		return;
 	}
 	if (run.busy) {
+		(void)exec_launch_log(execd, name, -NX_EAGAIN, "execd is busy");
 		nxd_reply_err(c, &m->hdr, -NX_EAGAIN, "exec: %s: busy running %s", name, run.name);
 		return;
 	}
 	long pid = spawn(&r, name, msg, sizeof(msg));
+	(void)exec_launch_log(execd, name, pid, msg);
 	if (pid < 0) {
 		nxd_reply_err(c, &m->hdr, (int)pid, "%s", msg);
 		return;

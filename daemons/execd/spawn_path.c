@@ -17,6 +17,7 @@
 
 #include "exec_req.h"
 #include "exec_spawn.h"
+#include "launch_log.h"
 #include "spawn_path.h"
 #include "vfs_path.h"
 #include "nexus/spawn.h"
@@ -125,7 +126,9 @@ static long spawn_errno(long err, enum exec_spawn_step step)
 	}
 }
 
-static long spawn(uint32_t parent, const uint8_t *req, size_t len, char *msg, size_t cap)
+/* program: what launch.v1 counts it under, the bundle's name once the path resolved. */
+static long spawn(uint32_t parent, const uint8_t *req, size_t len, char *msg, size_t cap,
+		  char program[NX_PATH_MAX])
 {
 	static struct exec_req r;
 	struct vfs_path p;
@@ -133,15 +136,19 @@ static long spawn(uint32_t parent, const uint8_t *req, size_t len, char *msg, si
 	enum exec_spawn_step step;
 	const char *why = NULL;
 
+	snprintf(program, NX_PATH_MAX, "%s", "(unreadable request)");
 	int err = exec_req_parse(req, len, &r, &why);
-	if (err == 0)
+	if (err == 0) {
+		snprintf(program, NX_PATH_MAX, "%s", r.target);
 		err = check_limits(&r, &why);
+	}
 	if (err != 0) {
 		snprintf(msg, cap, "spawn: %s", why);
 		return err;
 	}
 	if ((err = resolve(r.target, &p, bundle, msg, cap)) != 0)
 		return err;
+	snprintf(program, NX_PATH_MAX, "%s", p.name);
 	const struct exec_spawn s = {.bundle = bundle,
 				     .name = p.name,
 				     .argv = r.argv,
@@ -168,7 +175,7 @@ static uint8_t *read_request(int fd, size_t bytes)
 static void on_spawn(struct nxd_conn *c, struct nx_msg *m, void *arg)
 {
 	struct nx_spawn_req sr;
-	char msg[NX_ERRMSG_MAX];
+	char msg[NX_ERRMSG_MAX], program[NX_PATH_MAX];
 	uint32_t parent = (uint32_t)m->hdr.arg;
 	(void)arg;
 
@@ -191,8 +198,9 @@ static void on_spawn(struct nxd_conn *c, struct nx_msg *m, void *arg)
 		nxd_reply_err(c, &m->hdr, -NX_EINVAL, "spawn: the request's VMO cannot be read");
 		return;
 	}
-	long pid = spawn(parent, req, sr.bytes, msg, sizeof(msg));
+	long pid = spawn(parent, req, sr.bytes, msg, sizeof(msg), program);
 	free(req);
+	(void)exec_launch_log(execd, program, pid, msg);
 	if (pid < 0) {
 		nxd_say("execd: spawn for pid %u refused: %s", parent, msg);
 		nxd_reply_err(c, &m->hdr, (int)pid, "%s", msg);

@@ -12,3 +12,12 @@ E2E_TESTS += tests/e2e/boot_ladder.sh tests/e2e/boot_cli.sh tests/e2e/seccomp_fa
 	tests/e2e/strace_execd.sh tests/e2e/fault_hang.sh tests/e2e/run_capabilities.sh tests/e2e/run_limits.sh \
 	tests/e2e/state_dir.sh tests/e2e/signals.sh tests/e2e/soak.py
 E2E_TESTS += tests/e2e/wrap.sh
+# run --with, and run PROGRAM through init's registry (programs.c).
+E2E_TESTS += tests/e2e/run_with.sh tests/e2e/run_registry.sh
+
+# init's program registry for the fixture bundles, beside them: nexus-sim's
+# default --registry (host/bundle_path.c).
+$(BUILD)/bundles/programs.toml: fixtures/programs.toml
+	@mkdir -p $(dir $@)
+	cp $< $@
+PRODUCT += $(BUILD)/bundles/programs.toml

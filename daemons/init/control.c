@@ -22,20 +22,23 @@ static void ctl_config(struct nxd_conn *c, struct nx_msg *m, void *arg)
 		    : m->hdr.arg == NX_CTL_CFG_TRACE ? &in->trace_fd
 						     : NULL;
 	int want_dir = m->hdr.arg != NX_CTL_CFG_STATE_LOCK && m->hdr.arg != NX_CTL_CFG_TRACE;
-	int wrap = m->hdr.arg == NX_CTL_CFG_WRAP;
+	/* The items with a body, each taken by its own module. */
+	int wrap = m->hdr.arg == NX_CTL_CFG_WRAP, registry = m->hdr.arg == NX_CTL_CFG_REGISTRY;
 	const char *why = NULL;
 	struct stat st;
 
-	if ((slot == NULL && !wrap) || in->booting || in->booted)
-		why = slot != NULL || wrap ? "configuration after boot"
+	if ((slot == NULL && !wrap && !registry) || in->booting || in->booted)
+		why = slot != NULL || wrap || registry ? "configuration after boot"
 		      : m->hdr.arg == NX_CTL_CFG_BUNDLE_DIR
 			  ? "more bundle directories than NX_RUN_BUNDLES_MAX"
 			  : "unknown configuration item";
 	else if (wrap)
 		why = wrap_config(in, m);
+	else if (registry)
+		why = programs_config(in, m);
 	else if (m->len != 0)
 		why = "configuration item with a body";
-	if (why != NULL || wrap) {
+	if (why != NULL || wrap || registry) {
 		if (why != NULL)
 			(void)nxd_reply_err(c, &m->hdr, -NX_EINVAL, "%s", why);
 		return;
@@ -86,6 +89,8 @@ static void ctl_boot(struct nxd_conn *c, struct nx_msg *m, void *arg)
 		init_boot_fail(in, NX_EINVAL, "boot before the trust and state directories");
 		return;
 	}
+	if (programs_refuse_boot(in))
+		return;
 	if (in->fault != NULL) {
 		const char *colon = strchr(in->fault, ':');
 		int escape = strncmp(in->fault, "escape:", 7) == 0;
@@ -145,8 +150,37 @@ static void ctl_run(struct nxd_conn *c, struct nx_msg *m, void *arg)
 		return;
 	}
 	size_t llen = strlen((const char *)p) + 1;
-	run_start(in, &m->hdr, run_reply_ctl, nx_msg_take_fd(m), (const char *)p, p + llen,
+	if (m->hdr.arg == NX_CTL_RUN_PROGRAM && m->fd < 0) {
+		programs_run(in, &m->hdr, (const char *)p, p + llen, rest - llen, hdr.argc,
+			     hdr.envc);
+		return;
+	}
+	if (m->hdr.arg != 0) {
+		(void)nxd_reply_err(c, &m->hdr, -NX_EINVAL, "RUN arg %llu with%s a bundle",
+				    (unsigned long long)m->hdr.arg, m->fd < 0 ? "out" : "");
+		return;
+	}
+	run_start(in, &m->hdr, run_reply_ctl, nx_msg_take_fd(m), (const char *)p, NULL, p + llen,
 		  rest - llen, hdr.argc, hdr.envc);
+}
+
+/* body: the bundle's label, NUL-terminated; fd: its directory. */
+static void ctl_install(struct nxd_conn *c, struct nx_msg *m, void *arg)
+{
+	struct init *in = arg;
+
+	if (!in->booted || in->shutting || in->run != NULL) {
+		(void)nxd_reply_err(c, &m->hdr, -NX_EAGAIN,
+				    in->run != NULL ? "a run is already in progress"
+						    : "the system is not up");
+		return;
+	}
+	if (memchr(m->body, 0, m->len) != m->body + m->len - 1) {
+		(void)nxd_reply_err(c, &m->hdr, -NX_EINVAL, "INSTALL body is not one label");
+		return;
+	}
+	run_install_only(in, &m->hdr, run_reply_installed, nx_msg_take_fd(m),
+			 (const char *)m->body);
 }
 
 /* The new image takes over fds 0-4: its kernel socket becomes fd 3 just before. */
@@ -179,6 +213,7 @@ const struct nxd_handler init_ctl_table[] = {
     {{NX_CTL_RUN, sizeof(struct nx_ctl_run) + 1, NX_FRAME_BODY_MAX, NX_FD_OPTIONAL}, ctl_run},
     {{NX_CTL_SHUTDOWN, 0, 0, NX_FD_NONE}, ctl_shutdown},
     {{NX_CTL_REBOOT, 0, 0, NX_FD_REQUIRED}, ctl_reboot},
+    {{NX_CTL_INSTALL, 2, NX_PATH_MAX, NX_FD_REQUIRED}, ctl_install},
     {{NX_CTL_UPDATE, sizeof(struct nx_ctl_update), sizeof(struct nx_ctl_update) + NX_PATH_MAX,
       NX_FD_OPTIONAL},
      upd_ctl},

@@ -123,7 +123,7 @@ void gate_start(struct init *in)
 		return;
 	}
 	nxd_say("init: health check %s (slot %c)", sl->health_check, slot_name(in));
-	run_start(in, NULL, gate_checked, -1, sl->health_check, NULL, 0, 0, 0);
+	run_start(in, NULL, gate_checked, -1, sl->health_check, NULL, NULL, 0, 0, 0);
 }
 
 void gate_tick(struct init *in, uint64_t now)

@@ -89,6 +89,12 @@ struct init {
 
 	struct run *run; /* the run in progress, or NULL */
 
+	/* The program registry (programs.c): CONFIG REGISTRY's path, and what it holds or why not.
+	 */
+	char programs_path[NX_PATH_MAX];
+	const struct nx_programs *programs; /* NULL until a registry was read and checked */
+	char programs_refusal[NX_ERRMSG_MAX + 1];
+
 	/* The A/B state (update.c, gate.c). */
 	int persist;			 /* BOOT said NX_CTL_BOOT_STATEFS */
 	int rebooted;			 /* this image was executed by a soft reboot */
@@ -149,13 +155,22 @@ typedef void (*run_done_fn)(struct init *in, const struct nx_frame *req, int64_t
 /*
  * Install the bundle in dirfd (closed here; -1: `label` names a bundle
  * installed already) and run it; `strs` holds the arguments then the
- * environment strings, each NUL-terminated. done runs once.
+ * environment strings, each NUL-terminated. done runs once. program:
+ * the registry program the run stands for (label is then execd's target,
+ * a bundle name or a /packages/ path), or NULL.
  */
 void run_start(struct init *in, const struct nx_frame *req, run_done_fn done, int dirfd,
-	       const char *label, const uint8_t *strs, size_t len, uint32_t argc, uint32_t envc);
+	       const char *label, const char *program, const uint8_t *strs, size_t len,
+	       uint32_t argc, uint32_t envc);
+/* Install the bundle in dirfd (closed here) and run nothing: done gets "name@version". */
+void run_install_only(struct init *in, const struct nx_frame *req, run_done_fn done, int dirfd,
+		      const char *label);
 /* A run_done_fn that answers nexus-sim's RUN with NX_CTL_RESULT. */
 void run_reply_ctl(struct init *in, const struct nx_frame *req, int64_t err, const void *body,
 		   size_t len);
+/* A run_done_fn that answers nexus-sim's INSTALL with NX_CTL_INSTALLED. */
+void run_reply_installed(struct init *in, const struct nx_frame *req, int64_t err, const void *body,
+			 size_t len);
 /* When the run's CONNECT to a restarting service is due again (ms), or 0; init's tick runs it. */
 uint64_t run_retry_at(const struct init *in);
 void run_tick(struct init *in, uint64_t now);
@@ -163,6 +178,16 @@ void run_tick(struct init *in, uint64_t now);
 void run_abort(struct init *in);
 /* Forget the run in progress without calling done (its task runs on, unwatched). */
 void run_cancel(struct init *in);
+
+/* programs.c: CONFIG REGISTRY (NULL, or why the item is refused; the file's own faults
+ * wait for the BOOT). */
+struct nx_programs;
+const char *programs_config(struct init *in, struct nx_msg *m);
+/* At BOOT: 1 after answering READY REFUSED for a registry init refused, else 0. */
+int programs_refuse_boot(struct init *in);
+/* RUN NX_CTL_RUN_PROGRAM: resolve name through the registry and run it (run_start). */
+void programs_run(struct init *in, const struct nx_frame *req, const char *name,
+		  const uint8_t *strs, size_t len, uint32_t argc, uint32_t envc);
 
 /* update.c: init's calls to updated, one at a time; done gets the reply or NULL and err. */
 __attribute__((warn_unused_result)) int upd_call(struct init *in, uint32_t kind, uint64_t arg,

@@ -23,6 +23,7 @@
 
 #include "init.h"
 #include "manifest.h"
+#include "programs.h"
 #include "nexus/svc_bundle.h"
 #include "nexus/svc_exec.h"
 
@@ -35,13 +36,15 @@ struct run {
 	int dirfd;	       /* the bundle until INSTALL took it */
 	int ended;	       /* answered: late completions are ignored */
 	int connecting;	       /* a CONNECT is pending on init's registry connection */
+	int install_only;      /* nexus-sim's INSTALL: done after bundlemgrd's reply */
 	uint64_t connect_due;  /* ms: the current step's peer must be registered by then */
 	uint64_t retry_at;     /* ms: CONNECT again then (the peer is restarting); 0 = none */
 	uint32_t argc, envc;
 	size_t strslen;
 	uint8_t *strs; /* the arguments, then the environment */
 	char label[NX_PATH_MAX];
-	char name[NX_BUNDLE_NAME_MAX];
+	char name[NX_PATH_MAX];		   /* execd's target: the installed name, or a path */
+	char program[NX_PROGRAM_NAME_MAX]; /* the registry program run, or "" */
 };
 
 static void run_connect(struct run *r, const char *svc);
@@ -88,6 +91,14 @@ void run_reply_ctl(struct init *in, const struct nx_frame *req, int64_t err, con
 				   body, len, -1);
 }
 
+void run_reply_installed(struct init *in, const struct nx_frame *req, int64_t err, const void *body,
+			 size_t len)
+{
+	if (in->ctl != NULL)
+		(void)nx_wire_send(nxd_conn_fd(in->ctl), NX_CTL_INSTALLED, (uint64_t)err, req->id,
+				   body, len, -1);
+}
+
 static void run_failf(struct run *r, int err, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 static void run_failf(struct run *r, int err, const char *fmt, ...)
@@ -111,11 +122,22 @@ static void run_no_reply(struct run *r, int err, int deadline_ms)
 		run_failf(r, NX_EPIPE, "%s went away during the run", r->peer);
 }
 
-/* The reply of a refused or failed step goes to nexus-sim as it is. */
+/*
+ * The reply of a refused or failed step goes to nexus-sim as it is; a
+ * registry program whose bundle is not installed says how to install it.
+ */
 static int run_refused(struct run *r, struct nx_msg *reply)
 {
 	if (nx_msg_result(reply) >= 0)
 		return 0;
+	if (r->program[0] != 0 && nx_msg_result(reply) == -NX_ESRCH) {
+		run_failf(r, NX_ESRCH,
+			  "%.*s (program %s needs it: install it with --with %s.nxb, or use a "
+			  "--state directory that has it)",
+			  (int)reply->len, (const char *)reply->body, r->program,
+			  nx_bundle_name_ok(r->name) ? r->name : "<its bundle>");
+		return 1;
+	}
 	run_fail(r, nx_msg_result(reply), reply->body, reply->len);
 	return 1;
 }
@@ -204,6 +226,11 @@ static void run_installed(void *arg, struct nx_msg *reply, int err)
 	r->name[n] = 0;
 	if (!nx_bundle_name_ok(r->name)) {
 		run_failf(r, NX_EPIPE, "bundlemgrd sent a malformed install reply");
+		return;
+	}
+	if (r->install_only) {
+		r->done(r->in, &r->req, 0, reply->body, reply->len);
+		run_end(r);
 		return;
 	}
 	nxd_conn_drop(r->conn);
@@ -306,8 +333,9 @@ static void run_connect(struct run *r, const char *svc)
 	r->connecting = 1;
 }
 
-void run_start(struct init *in, const struct nx_frame *req, run_done_fn done, int dirfd,
-	       const char *label, const uint8_t *strs, size_t len, uint32_t argc, uint32_t envc)
+/* A run set up, not started; NULL (done already called) when there is no memory. */
+static struct run *run_new(struct init *in, const struct nx_frame *req, run_done_fn done, int dirfd,
+			   const char *label, const uint8_t *strs, size_t len)
 {
 	struct run *r = calloc(1, sizeof(*r));
 
@@ -316,29 +344,53 @@ void run_start(struct init *in, const struct nx_frame *req, run_done_fn done, in
 		if (dirfd >= 0)
 			close(dirfd);
 		done(in, req, -NX_ENOMEM, "out of memory", strlen("out of memory"));
-		return;
+		return NULL;
 	}
 	r->in = in;
 	r->done = done;
 	if (req != NULL)
 		r->req = *req;
 	r->dirfd = dirfd;
-	r->argc = argc;
-	r->envc = envc;
 	r->strslen = len;
 	if (len > 0)
 		memcpy(r->strs, strs, len);
 	snprintf(r->label, sizeof(r->label), "%s", label);
 	in->run = r;
+	return r;
+}
+
+void run_install_only(struct init *in, const struct nx_frame *req, run_done_fn done, int dirfd,
+		      const char *label)
+{
+	struct run *r = run_new(in, req, done, dirfd, label, NULL, 0);
+
+	if (r == NULL)
+		return;
+	r->install_only = 1;
+	run_connect(r, NX_SVC_BUNDLEMGRD);
+}
+
+void run_start(struct init *in, const struct nx_frame *req, run_done_fn done, int dirfd,
+	       const char *label, const char *program, const uint8_t *strs, size_t len,
+	       uint32_t argc, uint32_t envc)
+{
+	struct run *r = run_new(in, req, done, dirfd, label, strs, len);
+
+	if (r == NULL)
+		return;
+	r->argc = argc;
+	r->envc = envc;
 	if (dirfd >= 0) {
 		run_connect(r, NX_SVC_BUNDLEMGRD);
 		return;
 	}
-	/* Installed already: the label is the bundle's name. */
-	if (strlen(label) >= sizeof(r->name) || !nx_bundle_name_ok(label)) {
+	/* Installed already: the label is the bundle's name (a program's: execd's target). */
+	if (strlen(label) >= sizeof(r->name) || (program == NULL && !nx_bundle_name_ok(label))) {
 		run_failf(r, NX_EINVAL, "'%s': not a bundle name", label);
 		return;
 	}
+	if (program != NULL)
+		snprintf(r->program, sizeof(r->program), "%s", program);
 	strcpy(r->name, label);
 	run_connect(r, NX_SVC_EXECD);
 }

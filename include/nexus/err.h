@@ -8,7 +8,7 @@
 
 #define NX_OK 0
 #define NX_EPERM 1
-#define NX_ENOENT 2 /* nx_spawn_path: no such program */
+#define NX_ENOENT 2 /* no such file or program */
 #define NX_ESRCH 3
 #define NX_E2BIG 7   /* nx_spawn_path: too many arguments, or one too long */
 #define NX_ENOEXEC 8 /* nx_spawn_path: the loader refused the program's ELF */

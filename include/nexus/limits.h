@@ -49,6 +49,17 @@
 /* Bundle directories one session hands to init (nexus-sim test BUNDLE...; bundlemgrd fds 7..). */
 #define NX_RUN_BUNDLES_MAX 64
 
+/*
+ * init's program registry (formats/programs.h; docs/formats.md): the
+ * [[program]] tables of one TOML file, each a name nexus-sim run takes.
+ */
+#define NX_PROGRAMS_MAX 32		/* [[program]] tables in one registry */
+#define NX_PROGRAM_NAME_MAX 32		/* bytes of a program's name including the NUL */
+#define NX_PROGRAM_DESC_MAX 128		/* bytes of its description including the NUL */
+#define NX_PROGRAM_ARGS_MAX 16		/* its args entries */
+#define NX_PROGRAM_ARG_MAX 256		/* bytes of one of its args including the NUL */
+#define NX_PROGRAM_PATH_MAX NX_PATH_MAX /* bytes of its path including the NUL */
+
 /* IPC. */
 #define NX_FRAME_BODY_MAX                                                                          \
 	(64U << 10)	   /* bytes after the 32-byte header; bigger travels as a VMO              \
@@ -121,7 +132,8 @@
  *   sim/cpu_unicorn.h  NXK_CPU_TCG_BUFFER, NXK_CPU_RDTIME_STEP, NXK_CPU_TLB_GROW_FILLS,
  *                      NXK_CPU_BREAKS_MAX
  *   kernel/debug.h     NXK_DBG_BREAKS_MAX
- *   sim/opts.h         SIM_ENV_MAX, SIM_PORT_MAX   sim/wrap.h SIM_WRAP_MAX
+ *   sim/opts.h         SIM_ENV_MAX, SIM_PORT_MAX, SIM_WITH_MAX   sim/wrap.h SIM_WRAP_MAX
+ *   sim/status_launches.h  STATUS_PROGRAMS_MAX
  *   sim/gdb_pkt.h      GDB_PKT_MAX
  *   daemons/lib/include/nxd_loop.h  NXD_LOOP_CONNS_MAX, NXD_CALLS_MAX
  *   daemons/init/      INIT_STOP_GRACE_MS, INIT_RESTART_GAP_MS, INIT_DEATHS_MAX

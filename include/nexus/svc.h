@@ -127,7 +127,10 @@ static inline int nx_svc_name_ok(const void *s, size_t len)
  * state directory is gone.
  */
 #define NX_CTL_CFG_STATE_LOCK 3
-/* run only: the bundle RUN will name, handed to bundlemgrd as its fd 7 (docs/security.md) */
+/*
+ * run and test: a bundle RUN or INSTALL will name (each --with bundle too),
+ * handed to bundlemgrd as its fd 7, 9, ... (docs/security.md)
+ */
 #define NX_CTL_CFG_BUNDLE_DIR 4
 /*
  * --trace=ipc or --timeline only: the write end of nexus-sim's trace pipe
@@ -142,13 +145,20 @@ static inline int nx_svc_name_ok(const void *s, size_t len)
  * NUL-terminated strings: the daemon's name, the executable's absolute
  * path, then the 1 to NX_WRAP_WORDS_MAX words of CMD. init accepts it
  * only when it was started with argv[1] "wrap" (its filter then allows
- * what a wrapper does; docs/security.md). Every other item has no body.
+ * what a wrapper does; docs/security.md). Every other item but REGISTRY has no body.
  */
 #define NX_CTL_CFG_WRAP 6
 #define NX_WRAP_WORDS_MAX 32  /* words of one --wrap CMD */
 #define NX_WRAP_CMD_MAX 1024  /* bytes of one --wrap CMD as typed */
 #define NX_WRAP_PATH_MAX 4096 /* bytes of the wrapper's path, with its NUL */
 #define NX_CTL_WRAP_BODY_MAX (NX_SVC_NAME_MAX + NX_WRAP_PATH_MAX + NX_WRAP_CMD_MAX + 1)
+/*
+ * The program registry (formats/programs.h), at most once: fd = the file
+ * (a regular file, read by init at once), body = its path as nexus-sim
+ * names it, for init's messages (1 to NX_PATH_MAX - 1 bytes, no NUL). A
+ * registry init refuses fails the BOOT with NX_CTL_READY_REFUSED.
+ */
+#define NX_CTL_CFG_REGISTRY 7
 /* sim -> init: start the daemons. arg = NX_CTL_BOOT_* flags. */
 #define NX_CTL_BOOT 0x0502
 #define NX_CTL_BOOT_STATEFS (1u << 0) /* the state directory outlives the session (--state) */
@@ -162,6 +172,8 @@ static inline int nx_svc_name_ok(const void *s, size_t len)
  */
 #define NX_CTL_READY 0x0503
 #define NX_CTL_READY_REBOOT 1
+/* + message: input nexus-sim handed (the program registry) is refused; nothing started. */
+#define NX_CTL_READY_REFUSED 2
 /*
  * sim -> init: fd = the bundle directory (O_DIRECTORY), body = struct
  * nx_ctl_run, then NUL-terminated strings: the bundle's label as the user
@@ -173,6 +185,12 @@ static inline int nx_svc_name_ok(const void *s, size_t len)
  * this boot runs (nexus-sim run pkg:/NAME), which runs as it is.
  */
 #define NX_CTL_RUN 0x0504
+/*
+ * RUN's arg: the label is a program of the registry (nexus-sim run NAME),
+ * no fd. init runs the program's path with its args, then the RUN's
+ * arguments; -NX_ENOENT when the registry has no such program.
+ */
+#define NX_CTL_RUN_PROGRAM 1
 /*
  * init -> sim, answering RUN (same id): arg 0 with body struct
  * nx_ctl_result, or -NX_E* with a one-line message when nothing ran
@@ -199,6 +217,15 @@ static inline int nx_svc_name_ok(const void *s, size_t len)
  * CONFIG and BOOT again.
  */
 #define NX_CTL_REBOOT 0x050a
+/*
+ * sim -> init, once the system is up (nexus-sim run --with B.nxb): fd =
+ * the bundle directory, handed before BOOT as a CONFIG BUNDLE_DIR too;
+ * body = its label, NUL-terminated. init installs it through bundlemgrd, runs nothing,
+ * and answers NX_CTL_INSTALLED (same id): arg 0 with body
+ * "name@version", or -NX_E* with a one-line message.
+ */
+#define NX_CTL_INSTALL 0x050b
+#define NX_CTL_INSTALLED 0x050c
 
 struct nx_ctl_run {
 	uint32_t argc; /* arguments after the label */

@@ -64,8 +64,9 @@ done
 	python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["signature"]["status"] == "bad" and "manifest" not in d' ||
 	fail "inspect --json: a bad signature must show no manifest"
 
-# status --json keeps the keys it had (docs/updates.md describes their values).
+# status --json keeps the keys it had (docs/updates.md describes their values), and the
+# launch counts (docs/tools.md; tests/e2e/launch_accounting.sh checks their values).
 "$SIM" status --json --state "$work/st" >"$work/json" || fail "status --json: exit $?"
-python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert set(d) == {"active", "pending", "tries_left", "floor", "slots"}, d' \
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert set(d) == {"active", "pending", "tries_left", "floor", "slots", "launches"}, d' \
 	"$work/json" || fail "status --json keys: $(cat "$work/json")"
 finish "inspect and status --json parse and agree with the text reports"

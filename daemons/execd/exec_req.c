@@ -93,21 +93,28 @@ int exec_req_encode(uint8_t *buf, size_t cap, const char *target, const char *co
 	return (int)off;
 }
 
-int exec_target(const char *target, char name[NX_BUNDLE_NAME_MAX], int *alias, const char **why)
+int exec_target(const char *target, char name[NX_BUNDLE_NAME_MAX], char version[NX_SEMVER_MAX],
+		const char **why)
 {
 	struct vfs_path p;
 	size_t len = strlen(target);
 
-	*alias = 0;
-	if (len >= 5 && memcmp(target, NX_VFS_ALIAS_PREFIX, 5) == 0) {
+	version[0] = '\0';
+	if ((len >= 5 && memcmp(target, NX_VFS_ALIAS_PREFIX, 5) == 0) ||
+	    (len >= 10 && memcmp(target, NX_VFS_PACKAGES_PREFIX, 10) == 0)) {
 		if (vfs_path_parse(target, len, &p, why) != 0)
 			return -NX_EINVAL;
 		if (strcmp(p.file, NX_BUNDLE_PAYLOAD) != 0) {
 			*why = "only a bundle's " NX_BUNDLE_PAYLOAD " can be executed";
 			return -NX_EINVAL;
 		}
+		if (!p.alias && strlen(p.version) >= NX_SEMVER_MAX) {
+			*why = "version longer than NX_SEMVER_MAX";
+			return -NX_EINVAL;
+		}
+		if (!p.alias)
+			strcpy(version, p.version);
 		target = p.name;
-		*alias = 1;
 	}
 	if (!nx_bundle_name_ok(target)) {
 		*why = "not a bundle name";

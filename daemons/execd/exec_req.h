@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "manifest.h"
+#include "semver.h"
 #include "nexus/limits.h"
 
 struct exec_req {
@@ -33,12 +34,14 @@ __attribute__((warn_unused_result)) int exec_req_encode(uint8_t *buf, size_t cap
 							size_t envc);
 
 /*
- * The bundle a target names: a bundle name as is, or the <name> of
- * "pkg:/<name>/payload.elf" (*alias = 1), checked by the vfs path rules.
- * Either way the newest installed version runs, as vfsd resolves pkg:/.
- * Returns 0 or -NX_EINVAL with *why.
+ * The bundle a target names: a bundle name as is, the <name> of
+ * "pkg:/<name>/payload.elf", or the <name> and <version> of
+ * "/packages/<name>@<version>/payload.elf", checked by the vfs path
+ * rules. version is "" but for the last: the newest installed runs, as
+ * vfsd resolves pkg:/. Returns 0 or -NX_EINVAL with *why.
  */
-__attribute__((warn_unused_result)) int
-exec_target(const char *target, char name[NX_BUNDLE_NAME_MAX], int *alias, const char **why);
+__attribute__((warn_unused_result)) int exec_target(const char *target,
+						    char name[NX_BUNDLE_NAME_MAX],
+						    char version[NX_SEMVER_MAX], const char **why);
 
 #endif

@@ -21,8 +21,8 @@ static int get_payload(struct nxd_peer *bm, const struct exec_spawn *s, uint64_t
 {
 	struct nx_msg reply;
 	nx_msg_init(&reply);
-	int64_t r = nxd_peer_call(bm, NX_BUNDLE_GET_PAYLOAD, 0, s->bundle, strlen(s->bundle), -1,
-				  &reply);
+	int64_t r =
+	    nxd_peer_call(bm, NX_BUNDLE_GET_PAYLOAD, 0, s->bundle, strlen(s->bundle), -1, &reply);
 	if (r == -NX_ETIMEDOUT)
 		snprintf(msg, cap, "%s: bundlemgrd did not answer within %d ms", s->bundle,
 			 NX_DEADLINE_BUNDLE_MS);

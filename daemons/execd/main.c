@@ -97,10 +97,13 @@ static void on_waited(void *arg, struct nx_msg *reply, int err)
 	finish();
 }
 
-/* RUN's spawn: a refusal as -NX_E* with msg (docs/services.md). */
-static long spawn(const struct exec_req *r, const char *name, char *msg, size_t cap)
+/* RUN's spawn (version "": the newest): a refusal as -NX_E* with msg (docs/services.md). */
+static long spawn(const struct exec_req *r, const char *name, const char *version, char *msg,
+		  size_t cap)
 {
-	const struct exec_spawn s = {.bundle = name,
+	char bundle[NX_BUNDLE_NAME_MAX + NX_SEMVER_MAX];
+	snprintf(bundle, sizeof(bundle), "%s%s%s", name, version[0] != '\0' ? "@" : "", version);
+	const struct exec_spawn s = {.bundle = bundle,
 				     .name = name,
 				     .argv = r->argv,
 				     .argc = r->argc,
@@ -117,16 +120,15 @@ static long spawn(const struct exec_req *r, const char *name, char *msg, size_t 
 static void on_run(struct nxd_conn *c, struct nx_msg *m, void *arg)
 {
 	static struct exec_req r;
-	char name[NX_BUNDLE_NAME_MAX], msg[NX_ERRMSG_MAX];
+	char name[NX_BUNDLE_NAME_MAX], version[NX_SEMVER_MAX], msg[NX_ERRMSG_MAX];
 	const char *why = NULL;
-	int alias;
 	(void)arg;
 
 	if (exec_req_parse(m->body, m->len, &r, &why) != 0) {
 		nxd_reply_err(c, &m->hdr, -NX_EINVAL, "exec: %s", why);
 		return;
 	}
-	if (exec_target(r.target, name, &alias, &why) != 0) {
+	if (exec_target(r.target, name, version, &why) != 0) {
 		(void)exec_launch_log(execd, r.target, -NX_EINVAL, why);
 		nxd_reply_err(c, &m->hdr, -NX_EINVAL, "exec: '%s': %s", r.target, why);
 		return;
@@ -136,7 +138,7 @@ static void on_run(struct nxd_conn *c, struct nx_msg *m, void *arg)
 		nxd_reply_err(c, &m->hdr, -NX_EAGAIN, "exec: %s: busy running %s", name, run.name);
 		return;
 	}
-	long pid = spawn(&r, name, msg, sizeof(msg));
+	long pid = spawn(&r, name, version, msg, sizeof(msg));
 	(void)exec_launch_log(execd, name, pid, msg);
 	if (pid < 0) {
 		nxd_reply_err(c, &m->hdr, (int)pid, "%s", msg);

@@ -35,6 +35,15 @@ out=$("$SIM" run --state "$work/st" hello 2>&1)
 "$SIM" test demo.hello.nxb hello >"$work/tap" 2>&1 && grep -q '^ok 2 - hello' "$work/tap" ||
 	fail "test BUNDLE PROGRAM: $(cat "$work/tap")"
 
+# A program named by a /packages/ path runs that version.
+printf '[[program]]\nname = "hello1"\npath = "/packages/demo.hello@1.0.0/payload.elf"\ndescription = "hello 1.0.0"\n' \
+	>"$work/pkgs.toml"
+out=$("$SIM" run --registry "$work/pkgs.toml" --with demo.hello.nxb hello1 2>&1)
+[ "$out" = "Hello from demo.hello" ] || fail "a /packages/ registry path: $out"
+printf '[[program]]\nname = "hello9"\npath = "/packages/demo.hello@9.0.0/payload.elf"\ndescription = "hello 9"\n' \
+	>"$work/pkgs9.toml"
+expect 65 'demo.hello@9.0.0' -- "$SIM" run --registry "$work/pkgs9.toml" --with demo.hello.nxb hello9
+
 # A registry of one's own, and its refusals: exit 65, one line, nothing run.
 cat >"$work/r.toml" <<'T'
 [[program]]

@@ -103,25 +103,29 @@ static void test_exec_req_encode_refuses_overflow(void **state)
 
 static void test_exec_target_rules(void **state)
 {
-	char name[NX_BUNDLE_NAME_MAX];
+	char name[NX_BUNDLE_NAME_MAX], version[NX_SEMVER_MAX];
 	const char *why = NULL;
-	int alias = -1;
 	(void)state;
 
-	assert_int_equal(exec_target("demo.hello", name, &alias, &why), 0);
+	assert_int_equal(exec_target("demo.hello", name, version, &why), 0);
 	assert_string_equal(name, "demo.hello");
-	assert_int_equal(alias, 0);
-	assert_int_equal(exec_target("pkg:/test.exit42/payload.elf", name, &alias, &why), 0);
+	assert_string_equal(version, "");
+	assert_int_equal(exec_target("pkg:/test.exit42/payload.elf", name, version, &why), 0);
 	assert_string_equal(name, "test.exit42");
-	assert_int_equal(alias, 1);
-	assert_int_equal(exec_target("pkg:/test.exit42/manifest.nxb", name, &alias, &why),
+	assert_string_equal(version, "");
+	assert_int_equal(exec_target("pkg:/test.exit42/manifest.nxb", name, version, &why),
 			 -NX_EINVAL);
 	assert_non_null(strstr(why, "payload.elf"));
-	assert_int_equal(exec_target("pkg:/../payload.elf", name, &alias, &why), -NX_EINVAL);
-	assert_int_equal(exec_target("/packages/test.exit42@1.0.0/payload.elf", name, &alias, &why),
-			 -NX_EINVAL);
-	assert_int_equal(exec_target("Demo/../x", name, &alias, &why), -NX_EINVAL);
-	assert_int_equal(exec_target("", name, &alias, &why), -NX_EINVAL);
+	assert_int_equal(exec_target("pkg:/../payload.elf", name, version, &why), -NX_EINVAL);
+	assert_int_equal(
+	    exec_target("/packages/test.exit42@1.0.0/payload.elf", name, version, &why), 0);
+	assert_string_equal(name, "test.exit42");
+	assert_string_equal(version, "1.0.0");
+	assert_int_equal(
+	    exec_target("/packages/test.exit42@1.0.0/manifest.nxb", name, version, &why),
+	    -NX_EINVAL);
+	assert_int_equal(exec_target("Demo/../x", name, version, &why), -NX_EINVAL);
+	assert_int_equal(exec_target("", name, version, &why), -NX_EINVAL);
 }
 
 static void test_exec_report_exit_and_crash(void **state)

@@ -4,8 +4,9 @@
  * NX_EXEC_RUN     body: struct nx_exec_req, then NUL-terminated strings: the
  *                 target, argc argv strings, envc env strings; nothing after.
  *                 The target is a bundle name ("demo.hello") or
- *                 "pkg:/<name>/payload.elf"; either runs the newest installed
- *                 version (what vfsd resolves the alias to). With
+ *                 "pkg:/<name>/payload.elf", either of which runs the newest
+ *                 installed version (what vfsd resolves the alias to), or
+ *                 "/packages/<name>@<version>/payload.elf", that one. With
  *                 argc 0 the payload's argv[0] is the bundle name.
  *                 reply: arg = the task's pid once it is spawned, body empty.
  *                 A refusal (bundle not installed or not verified,

@@ -24,6 +24,10 @@ QEMU = os.path.join(BIN, "nexus-qemu")
 TIMEOUT_S = 180  # one run (flood writes 16 MiB through the UART: ~40 s on a busy machine)
 HANG_S = 2  # payloads that never end: both sides must still be running after this long
 HANGS = {"hang"}
+# Bundles whose payload spawns by path: execd serves that through the seed
+# endpoint, and the target has no daemons yet (docs/qemu.md), so there it
+# gets -ENOSYS by design. Listed in the table, not compared.
+SIM_ONLY = {"demo.spawner": "spawns by path through execd: no daemons on the target yet"}
 
 # Arguments and environment per payload (the name without -default or test.).
 ARGS = {
@@ -118,6 +122,11 @@ def elf_case(path, fails):
 
 def bundle_case(path, fails):
     k = key(path)
+    name = os.path.basename(path)[:-len(".nxb")]
+    if name in SIM_ONLY:
+        print("%-28s %-125s %s" % (os.path.basename(path), "sim only: " + SIM_ONLY[name],
+                                  "skipped"))
+        return
     env = [a for e in ENV.get(k, []) for a in ("--env", e)]
     args = ARGS.get(k, [])
     limit = HANG_S if k in HANGS else TIMEOUT_S

@@ -12,6 +12,7 @@
 
 #include "landlock.h"
 #include "restart.h"
+#include "startout.h"
 #include "nxd.h"
 #include "nexus/svc_update.h"
 
@@ -31,6 +32,8 @@ enum svc_args { SVC_ARGS_NONE, SVC_ARGS_SLOT, SVC_ARGS_UPDATED };
 enum svc_policy { SVC_RESTART, SVC_NO_RESTART };
 enum svc_state { SVC_DOWN, SVC_STARTING, SVC_UP, SVC_STOPPING, SVC_FAILED };
 
+#define SVC_NEEDS_MAX 3 /* services one daemon waits for before its start */
+
 struct svc_def {
 	const char *name; /* also its executable's name in the daemons directory */
 	enum svc_dir dir; /* fd 5 */
@@ -38,6 +41,8 @@ struct svc_def {
 	int registry; /* gets fd 6, a registry connection to samgrd */
 	int bundle;   /* gets fd 7, a run's bundle directory */
 	enum svc_args args;
+	/* Up before this one starts (docs/daemons.md); SVC_ARGS_SLOT waits for the slot too. */
+	const char *needs[SVC_NEEDS_MAX];
 };
 
 struct svc {
@@ -46,6 +51,7 @@ struct svc {
 	pid_t pid;
 	struct nxd_conn *chan; /* the init channel: fd 4 on the daemon's side */
 	int pending_attach;    /* samgrd's end of fd 6, sent once samgrd runs */
+	struct startout out;   /* its start-up lines: fd 1 on the daemon's side */
 	struct restart rs;
 	uint64_t restart_at; /* ms, CLOCK_MONOTONIC; 0 = none scheduled */
 	int fault;	     /* pass NEXUS_FAULT to the next start */
@@ -78,7 +84,7 @@ struct init {
 	struct svc *svc;
 
 	int booting, booted;
-	size_t next; /* the service boot starts next */
+	size_t shown; /* daemons whose part of the ladder is printed (table order) */
 	struct nx_frame boot_req;
 
 	int shutting;
@@ -107,9 +113,13 @@ extern const size_t init_nservices;
 int svc_start(struct init *in, struct svc *s);
 struct svc *svc_by_pid(struct init *in, pid_t pid);
 struct svc *svc_by_name(struct init *in, const char *name);
+/* Stop reading a daemon's start-up socket: print what is left, close it. */
+void svc_out_close(struct init *in, struct svc *s);
 
 /* supervise.c */
+/* Boot: start every daemon whose needs are up; print the ladder as far as it goes. */
 void init_boot_next(struct init *in);
+void init_ladder(struct init *in);
 void init_boot_fail(struct init *in, int err, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void init_on_signal(void *arg, int fd);

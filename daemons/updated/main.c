@@ -158,6 +158,18 @@ static const int extra_syscalls[] = {SYS_openat,  SYS_getdents64,  SYS_dup,	  SY
 				     SYS_mkdirat, SYS_unlinkat,	   SYS_renameat2, SYS_renameat,
 				     SYS_fsync,	  SYS_memfd_create};
 
+/*
+ * A state directory that is not --state's is nexus-sim's temporary one,
+ * removed when the session ends: no record there has to outlive a power
+ * cut, so BootCtrl is not fsynced there (an fsync costs milliseconds of
+ * the boot, which waits for this daemon's boot decision).
+ */
+static int no_fsync(int fd)
+{
+	(void)fd;
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static struct nx_bootctrl_io io;
@@ -173,6 +185,8 @@ int main(int argc, char **argv)
 	io = nx_bootctrl_io_host;
 	if (fault != NULL && strcmp(fault, "ioerr:bootctrl") == 0)
 		io.write = failing_write;
+	if (strcmp(argv[1], "non-persistent") == 0)
+		io.fsync = no_fsync;
 	/* libsodium reads its entropy source once, here, not under the sandbox. */
 	if (sodium_init() < 0)
 		fatalx("libsodium cannot start");

@@ -17,7 +17,7 @@
 #include "nexus/svc_update.h"
 
 #define INIT_STOP_GRACE_MS 2000 /* a daemon told to stop is killed after this */
-#define INIT_CORE_SERVICES 1	/* logd, the table's first: a reboot stops it last */
+#define INIT_CORE_SERVICES 1	/* logd, the table's first: a shutdown stops it last */
 /*
  * Landlock rules init holds from start to BOOT: the daemons dir, the
  * loader, shared objects, the directories from nexus-sim (each bundle

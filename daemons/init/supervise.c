@@ -101,7 +101,7 @@ static void init_report_death(struct svc *s, int status)
 	}
 }
 
-/* The shutdown goes one daemon at a time, newest first. */
+/* Ask one daemon to stop; the grace period runs from now. */
 static void init_stop(struct init *in, struct svc *s)
 {
 	s->state = SVC_STOPPING;
@@ -115,9 +115,10 @@ static void init_stop(struct init *in, struct svc *s)
 }
 
 /*
- * A shutdown stops one daemon at a time, newest first. A soft reboot is
- * in a hurry: it stops every daemon but logd at once, then logd (so the
- * last records of the others are still written).
+ * A shutdown (and a soft reboot) stops every daemon but logd at once,
+ * then logd, so the last records of the others are still written. None
+ * waits for another to stop: each was asked once the others were, and
+ * one at a time made every stop a round trip of the whole shutdown.
  */
 static void init_stop_next(struct init *in)
 {
@@ -125,7 +126,7 @@ static void init_stop_next(struct init *in)
 
 	for (size_t i = in->nsvc; i-- > 0;) {
 		struct svc *s = &in->svc[i];
-		int together = in->reexec_fd >= 0 && i >= INIT_CORE_SERVICES;
+		int together = i >= INIT_CORE_SERVICES;
 
 		s->restart_at = 0;
 		if (s->pid <= 0)

@@ -113,6 +113,9 @@ extern const size_t init_nservices;
 int svc_start(struct init *in, struct svc *s);
 struct svc *svc_by_pid(struct init *in, pid_t pid);
 struct svc *svc_by_name(struct init *in, const char *name);
+/* spawn.c: the daemon's process, executing path (or its wrapper) with fds src at 3.. */
+pid_t svc_spawn(const struct init *in, const struct svc *s, const char *path, const int *src,
+		int nsrc, int out);
 /* Stop reading a daemon's start-up socket: print what is left, close it. */
 void svc_out_close(struct init *in, struct svc *s);
 

@@ -17,7 +17,6 @@
 #include "init.h"
 #include "nexus/trace.h"
 #include "nxhost.h"
-#include "seccomp_san.h"
 #include "nexus/syscall.h"
 
 /*
@@ -224,53 +223,10 @@ int svc_start(struct init *in, struct svc *s)
 	/* bundlemgrd: a test session's further bundles from fd 9 on, in order. */
 	for (size_t i = 1; s->def->bundle && i < in->nbundles; i++)
 		src[nsrc++] = in->bundle_fds[i];
-	pid = fork();
+	pid = svc_spawn(in, s, path, src, nsrc, out[1]);
 	if (pid < 0) {
-		nxd_say("init: cannot start %s: fork: %s", name, strerror(errno));
+		nxd_say("init: cannot start %s: clone: %s", name, strerror(errno));
 		goto bad;
-	}
-	if (pid == 0) {
-		const char *fault = s->fault ? in->fault : NULL;
-		char env_fault[64], env_wrap[64], env_bundles[32];
-		char slot[2] = {(char)('a' + in->slot), 0};
-		char *wargv[NX_WRAP_WORDS_MAX + 4];
-		char *argv[] = {(char *)name, NULL, NULL, NULL};
-		char *envp[5];
-		size_t w = s->wrap_argc, ne = 0;
-
-		if (s->def->args == SVC_ARGS_SLOT) {
-			argv[1] = slot;
-		} else if (s->def->args == SVC_ARGS_UPDATED) {
-			argv[1] = in->persist ? "statefs" : "non-persistent";
-			argv[2] = s->starts == 0 ? "boot" : "restart";
-		}
-		if (s->wrap_path != NULL) {
-			snprintf(env_wrap, sizeof(env_wrap), "%s=%s", NXD_WRAP_ENV, name);
-			envp[ne++] = env_wrap;
-			if (nx_seccomp_san_traced_env() != NULL)
-				envp[ne++] = (char *)nx_seccomp_san_traced_env();
-		}
-		if (s->def->bundle && in->nbundles > 0) {
-			snprintf(env_bundles, sizeof(env_bundles), "%s=%zu", NXD_BUNDLES_ENV,
-				 in->nbundles);
-			envp[ne++] = env_bundles;
-		}
-		if (fault != NULL) {
-			snprintf(env_fault, sizeof(env_fault), "NEXUS_FAULT=%s", fault);
-			envp[ne++] = env_fault;
-		}
-		envp[ne] = NULL;
-		/* stdout: the start-up socket (libnxd writes there until READY); stderr the
-		 * console. */
-		if (dup2(out[1], STDOUT_FILENO) < 0)
-			_exit(127);
-		if (s->wrap_path == NULL)
-			nx_exec_fds(path, argv, envp, NXD_FD_KERNEL, src, nsrc);
-		/* --wrap: the tool's words, then the daemon's path and its usual arguments. */
-		memcpy(wargv, s->wrap_argv, w * sizeof(wargv[0]));
-		wargv[w] = path;
-		memcpy(wargv + w + 1, argv + 1, sizeof(argv) - sizeof(argv[0]));
-		nx_exec_fds(s->wrap_path, wargv, envp, NXD_FD_KERNEL, src, nsrc);
 	}
 	/* The fault is injected once: the restarted daemon must come up. */
 	s->fault = 0;

@@ -27,8 +27,11 @@
 #define INIT_CONFINE_MAX (32 + NX_RUN_BUNDLES_MAX)
 
 enum svc_dir { SVC_DIR_NONE, SVC_DIR_TRUST, SVC_DIR_STATE };
-/* What follows argv[0]: nothing, the slot this boot runs, or updated's two words. */
-enum svc_args { SVC_ARGS_NONE, SVC_ARGS_SLOT, SVC_ARGS_UPDATED };
+/*
+ * What follows argv[0]: nothing, the slot this boot runs, the slot then
+ * whether the state directory persists (bundlemgrd), or updated's two words.
+ */
+enum svc_args { SVC_ARGS_NONE, SVC_ARGS_SLOT, SVC_ARGS_SLOT_STATE, SVC_ARGS_UPDATED };
 enum svc_policy { SVC_RESTART, SVC_NO_RESTART };
 enum svc_state { SVC_DOWN, SVC_STARTING, SVC_UP, SVC_STOPPING, SVC_FAILED };
 
@@ -41,7 +44,8 @@ struct svc_def {
 	int registry; /* gets fd 6, a registry connection to samgrd */
 	int bundle;   /* gets fd 7, a run's bundle directory */
 	enum svc_args args;
-	/* Up before this one starts (docs/daemons.md); SVC_ARGS_SLOT waits for the slot too. */
+	/* Up before this one starts (docs/daemons.md); a daemon taking the slot waits for it too.
+	 */
 	const char *needs[SVC_NEEDS_MAX];
 };
 

@@ -36,7 +36,7 @@ const struct svc_def init_services[] = {
     {"keystored", SVC_DIR_TRUST, SVC_RESTART, 1, 0, SVC_ARGS_NONE, {SVC_BASE}},
     /* Decides which slot boots: what takes the slot waits for its answer. */
     {"updated", SVC_DIR_STATE, SVC_RESTART, 1, 0, SVC_ARGS_UPDATED, {SVC_BASE}},
-    {"bundlemgrd", SVC_DIR_STATE, SVC_RESTART, 1, 1, SVC_ARGS_SLOT, {SVC_BASE}},
+    {"bundlemgrd", SVC_DIR_STATE, SVC_RESTART, 1, 1, SVC_ARGS_SLOT_STATE, {SVC_BASE}},
     /* Opens the slot directory bundlemgrd makes. */
     {"packagefsd", SVC_DIR_STATE, SVC_RESTART, 1, 0, SVC_ARGS_SLOT, {SVC_BASE, "bundlemgrd"}},
     {"vfsd", SVC_DIR_NONE, SVC_RESTART, 1, 0, SVC_ARGS_NONE, {SVC_BASE}},

@@ -48,8 +48,10 @@ __attribute__((no_sanitize("address"))) static int spawn_child(void *arg)
 	char *envp[5];
 	size_t w = s->wrap_argc, ne = 0;
 
-	if (s->def->args == SVC_ARGS_SLOT) {
+	if (s->def->args == SVC_ARGS_SLOT || s->def->args == SVC_ARGS_SLOT_STATE) {
 		argv[1] = slot;
+		if (s->def->args == SVC_ARGS_SLOT_STATE)
+			argv[2] = in->persist ? "statefs" : "non-persistent";
 	} else if (s->def->args == SVC_ARGS_UPDATED) {
 		argv[1] = in->persist ? "statefs" : "non-persistent";
 		argv[2] = s->starts == 0 ? "boot" : "restart";

@@ -42,7 +42,7 @@ void init_boot_fail(struct init *in, int err, const char *fmt, ...)
 /* Is every service it needs up (and, for a daemon that takes the slot, the slot known)? */
 static int init_can_start(struct init *in, const struct svc *s)
 {
-	if (s->def->args == SVC_ARGS_SLOT && in->slot < 0)
+	if ((s->def->args == SVC_ARGS_SLOT || s->def->args == SVC_ARGS_SLOT_STATE) && in->slot < 0)
 		return 0;
 	for (size_t i = 0; i < SVC_NEEDS_MAX && s->def->needs[i] != NULL; i++) {
 		struct svc *n = svc_by_name(in, s->def->needs[i]);

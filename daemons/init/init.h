@@ -35,7 +35,7 @@ enum svc_args { SVC_ARGS_NONE, SVC_ARGS_SLOT, SVC_ARGS_SLOT_STATE, SVC_ARGS_UPDA
 enum svc_policy { SVC_RESTART, SVC_NO_RESTART };
 enum svc_state { SVC_DOWN, SVC_STARTING, SVC_UP, SVC_STOPPING, SVC_FAILED };
 
-#define SVC_NEEDS_MAX 3 /* services one daemon waits for before its start */
+#define SVC_NEEDS_MAX 2 /* services one daemon waits for before its start */
 
 struct svc_def {
 	const char *name; /* also its executable's name in the daemons directory */

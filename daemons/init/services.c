@@ -37,8 +37,8 @@ const struct svc_def init_services[] = {
     /* Decides which slot boots: what takes the slot waits for its answer. */
     {"updated", SVC_DIR_STATE, SVC_RESTART, 1, 0, SVC_ARGS_UPDATED, {SVC_BASE}},
     {"bundlemgrd", SVC_DIR_STATE, SVC_RESTART, 1, 1, SVC_ARGS_SLOT_STATE, {SVC_BASE}},
-    /* Opens the slot directory bundlemgrd makes. */
-    {"packagefsd", SVC_DIR_STATE, SVC_RESTART, 1, 0, SVC_ARGS_SLOT, {SVC_BASE, "bundlemgrd"}},
+    /* Reads the slot directory, which updated made sure exists before its boot decision. */
+    {"packagefsd", SVC_DIR_STATE, SVC_RESTART, 1, 0, SVC_ARGS_SLOT, {SVC_BASE}},
     {"vfsd", SVC_DIR_NONE, SVC_RESTART, 1, 0, SVC_ARGS_NONE, {SVC_BASE}},
     {"execd", SVC_DIR_NONE, SVC_RESTART, 1, 0, SVC_ARGS_NONE, {SVC_BASE}},
 };

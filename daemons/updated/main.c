@@ -11,12 +11,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include <sodium.h>
 
 #include "nxd.h"
+#include "nexus/state.h"
 #include "nexus/svc_key.h"
 #include "nexus/svc_update.h"
 #include "upd.h"
@@ -200,6 +202,12 @@ int main(int argc, char **argv)
 			   .point = point};
 	if (upd_open(&upd, strcmp(argv[2], "boot") == 0, msg, sizeof(msg)) != 0)
 		fatalx("state directory: %s", msg);
+	/*
+	 * The slot this boot runs exists once updated is ready: packagefsd, which
+	 * only reads it, then starts beside bundlemgrd (docs/daemons.md "Start order").
+	 */
+	if (mkdirat(upd.state_fd, nx_state_slot(upd.booted), 0700) != 0 && errno != EEXIST)
+		fatal("state directory: %s", nx_state_slot(upd.booted));
 	nxd_sandbox(self, extra_syscalls, NXD_COUNT(extra_syscalls));
 	if (nxd_register(self, handlers, NXD_COUNT(handlers), NULL) != 0)
 		fatalx("cannot register with samgrd");

@@ -19,6 +19,7 @@
 
 #include "bundle_path.h"
 #include "cli.h"
+#include "cpu_unicorn.h"
 #include "gdb.h"
 #include "init_launch.h"
 #include "ksim.h"
@@ -627,6 +628,9 @@ int session_run(const struct sim_opts *o)
 		goto out;
 	}
 	err = session_start(&s);
+	/* While init boots the daemons: the engine the first payload will run on. */
+	if (err == 0 && s.nbundles > 0)
+		(void)nxk_cpu_spare();
 	if (err != 0) {
 		s.code = err;
 	} else if ((err = sim_sandbox(o->verbose, s.init_pid, sim_trace_pipe(s.trace) >= 0,
@@ -639,6 +643,7 @@ int session_run(const struct sim_opts *o)
 			ksim_drain_console(s.ks, s.sig, s.timer);
 	}
 out:
+	nxk_cpu_spare_free();
 	if (s.ctl >= 0)
 		close(s.ctl);
 	session_reap_init(&s);

@@ -369,7 +369,8 @@ static int map_add(struct nxk_cpu *cpu, uint64_t va, uint64_t len, uint32_t perm
 	return 0;
 }
 
-int nxk_cpu_create(nxk_cpu_ecall_fn ecall, void *ctx, struct nxk_cpu **out)
+/* An engine with no ecall handler yet: nxk_cpu_create's, or the spare. */
+static int cpu_open(struct nxk_cpu **out)
 {
 	static int thp_off;
 	struct nxk_cpu *cpu = calloc(1, sizeof(*cpu));
@@ -383,8 +384,6 @@ int nxk_cpu_create(nxk_cpu_ecall_fn ecall, void *ctx, struct nxk_cpu **out)
 		prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0);
 		thp_off = 1;
 	}
-	cpu->ecall = ecall;
-	cpu->ctx = ctx;
 	cpu->grow_at = NXK_CPU_TLB_GROW_FILLS;
 	atomic_init(&cpu->interrupted, 0);
 	if (pthread_mutex_init(&cpu->lock, NULL) != 0) {
@@ -411,6 +410,44 @@ int nxk_cpu_create(nxk_cpu_ecall_fn ecall, void *ctx, struct nxk_cpu **out)
 		nxk_cpu_destroy(cpu);
 		return -NX_ENOMEM;
 	}
+	*out = cpu;
+	return 0;
+}
+
+static struct nxk_cpu *spare; /* nxk_cpu_spare's, until a task takes it */
+
+int nxk_cpu_spare(void)
+{
+	struct nxk_cpu *cpu;
+	int r;
+
+	if (__atomic_load_n(&spare, __ATOMIC_ACQUIRE) != NULL)
+		return 0;
+	if ((r = cpu_open(&cpu)) != 0)
+		return r;
+	cpu = __atomic_exchange_n(&spare, cpu, __ATOMIC_ACQ_REL);
+	if (cpu != NULL)
+		nxk_cpu_destroy(cpu);
+	return 0;
+}
+
+void nxk_cpu_spare_free(void)
+{
+	struct nxk_cpu *cpu = __atomic_exchange_n(&spare, NULL, __ATOMIC_ACQ_REL);
+
+	if (cpu != NULL)
+		nxk_cpu_destroy(cpu);
+}
+
+int nxk_cpu_create(nxk_cpu_ecall_fn ecall, void *ctx, struct nxk_cpu **out)
+{
+	struct nxk_cpu *cpu = __atomic_exchange_n(&spare, NULL, __ATOMIC_ACQ_REL);
+	int r;
+
+	if (cpu == NULL && (r = cpu_open(&cpu)) != 0)
+		return r;
+	cpu->ecall = ecall;
+	cpu->ctx = ctx;
 	*out = cpu;
 	return 0;
 }

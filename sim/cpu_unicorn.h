@@ -35,6 +35,18 @@
  */
 #define NXK_CPU_TLB_GROW_FILLS 512
 
+/*
+ * A spare engine, made ahead: nexus-sim makes one while init boots the
+ * daemons (its loop has little to do then) when the session will run a
+ * payload, and the next nxk_cpu_create takes it rather than opening one:
+ * an engine's first use (Unicorn's translation tables) costs milliseconds,
+ * on the run's critical path otherwise. The spare is an engine exactly as
+ * nxk_cpu_create makes one; nothing has run on it. 0 or -NX_ENOMEM.
+ */
+int nxk_cpu_spare(void);
+/* Drop the spare if no task took it. */
+void nxk_cpu_spare_free(void);
+
 /* Breakpoints one engine holds at once (a debugger's; Unicorn exits). */
 #define NXK_CPU_BREAKS_MAX 64
 

@@ -2,6 +2,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +12,32 @@
 #include "cli.h"
 #include "init_launch.h"
 #include "nxhost.h"
+
+#define LAUNCH_STACK_SIZE (64 * 1024) /* the child's, until execve */
+
+/*
+ * init's process is made with clone(CLONE_VM | CLONE_VFORK), not fork:
+ * the child shares nexus-sim's memory until it executes init (nexus-sim
+ * waits meanwhile), so none of nexus-sim's page tables is copied and none
+ * of its pages faults on its next write. The child writes only its own
+ * stack, and its fd table is its own.
+ */
+static char launch_stack[LAUNCH_STACK_SIZE] __attribute__((aligned(64)));
+
+struct launch {
+	const char *path;
+	char **argv, **envp;
+	int src[5];
+};
+
+/* No ASan here: its no-return hook would take the child's stack for a corrupt one. */
+__attribute__((no_sanitize("address"))) static int launch_child(void *arg)
+{
+	struct launch *l = arg;
+
+	nx_exec_fds(l->path, l->argv, l->envp, 0, l->src, 5);
+	return 127; /* not reached: nx_exec_fds exits when it cannot exec */
+}
 
 pid_t init_launch(int console, int ksock, int ctl, int wrap)
 {
@@ -37,14 +65,13 @@ pid_t init_launch(int console, int ksock, int ctl, int wrap)
 		fprintf(stderr, "nexus-sim: /dev/null: %s\n", strerror(errno));
 		return -1;
 	}
-	pid = fork();
-	if (pid == 0) {
-		int src[5] = {devnull, console, console, ksock, ctl};
+	struct launch l = {
+	    path, argv, fault != NULL ? envp : envp + 1, {devnull, console, console, ksock, ctl}};
 
-		nx_exec_fds(path, argv, fault != NULL ? envp : envp + 1, 0, src, 5);
-	}
+	pid = clone(launch_child, launch_stack + sizeof(launch_stack),
+		    CLONE_VM | CLONE_VFORK | SIGCHLD, &l);
 	close(devnull);
 	if (pid < 0)
-		fprintf(stderr, "nexus-sim: fork: %s\n", strerror(errno));
+		fprintf(stderr, "nexus-sim: clone: %s\n", strerror(errno));
 	return pid;
 }

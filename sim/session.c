@@ -19,6 +19,7 @@
 
 #include "bundle_path.h"
 #include "cli.h"
+#include "cpu_unicorn.h"
 #include "gdb.h"
 #include "init_launch.h"
 #include "ksim.h"
@@ -677,6 +678,9 @@ int session_run(const struct sim_opts *o)
 		goto out;
 	}
 	err = session_start(&s);
+	/* While init boots the daemons: the engine the first payload will run on. */
+	if (err == 0 && s.nbundles > 0)
+		(void)nxk_cpu_spare();
 	if (err != 0) {
 		s.code = err;
 	} else if ((err = sim_sandbox(o->verbose, s.init_pid, sim_trace_pipe(s.trace) >= 0,
@@ -689,6 +693,7 @@ int session_run(const struct sim_opts *o)
 			ksim_drain_console(s.ks, s.sig, s.timer);
 	}
 out:
+	nxk_cpu_spare_free();
 	if (s.ctl >= 0)
 		close(s.ctl);
 	session_reap_init(&s);

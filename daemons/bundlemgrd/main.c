@@ -2,7 +2,9 @@
  * bundlemgrd: installs signed bundles into the slot this boot runs
  * (argv[1]: "a" or "b", as updated decided; init passes it) of the state
  * directory (fd 5) and hands verified payloads to execd. All signature
- * checks go to keystored; this process holds no key.
+ * checks go to keystored; this process holds no key. argv[2] says whether
+ * the state directory persists ("statefs") or is nexus-sim's temporary one
+ * ("non-persistent").
  */
 #include <stdio.h>
 #include <string.h>
@@ -138,6 +140,17 @@ static const int extra_syscalls[] = {SYS_openat,    SYS_getdents64, SYS_dup,
 				     SYS_pread64,   SYS_mkdirat,    SYS_unlinkat,
 				     SYS_renameat2, SYS_fsync,	    SYS_memfd_create};
 
+/*
+ * nexus-sim's temporary state directory is removed when the session ends:
+ * an install there need not outlive a power cut, so it is not fsynced (each
+ * fsync made the run wait for the disk).
+ */
+static int no_fsync(int fd)
+{
+	(void)fd;
+	return 0;
+}
+
 static void note_quarantined(void *arg, const char *name, const char *why)
 {
 	(void)arg;
@@ -146,11 +159,18 @@ static void note_quarantined(void *arg, const char *name, const char *why)
 
 int main(int argc, char **argv)
 {
+	static struct bstore_io io;
 	struct nxd *d = nxd_start(NX_SVC_BUNDLEMGRD, NXD_START_DIR_RW | NXD_START_BUNDLE);
-	int slot = nxd_slot_arg(argc, argv);
 
+	if (argc != 3 ||
+	    (strcmp(argv[2], "statefs") != 0 && strcmp(argv[2], "non-persistent") != 0))
+		fatalx("usage: bundlemgrd a|b statefs|non-persistent");
+	int slot = nxd_slot_arg(2, argv);
+	io = bstore_io_host;
+	if (strcmp(argv[2], "non-persistent") == 0)
+		io.fsync = no_fsync;
 	int err = bstore_open(&bm.store, nxd_dir_fd(d), nx_state_slot(slot), NX_BUNDLE_STAGING_DIR,
-			      &bstore_io_host, note_quarantined, NULL);
+			      &io, note_quarantined, NULL);
 	if (err != 0)
 		fatalx("state directory: %s", strerror(-err));
 	nxd_say("bundlemgrd: slot %c active", 'a' + slot);

@@ -114,7 +114,7 @@ static void ctl_boot(struct nxd_conn *c, struct nx_msg *m, void *arg)
 	}
 	init_sandbox_boot(in);
 	nxd_say("init: start");
-	in->next = 0;
+	in->shown = 0;
 	init_boot_next(in);
 	init_arm_timer(in);
 }

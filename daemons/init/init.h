@@ -12,11 +12,12 @@
 
 #include "landlock.h"
 #include "restart.h"
+#include "startout.h"
 #include "nxd.h"
 #include "nexus/svc_update.h"
 
 #define INIT_STOP_GRACE_MS 2000 /* a daemon told to stop is killed after this */
-#define INIT_CORE_SERVICES 1	/* logd, the table's first: a reboot stops it last */
+#define INIT_CORE_SERVICES 1	/* logd, the table's first: a shutdown stops it last */
 /*
  * Landlock rules init holds from start to BOOT: the daemons dir, the
  * loader, shared objects, the directories from nexus-sim (each bundle
@@ -26,10 +27,15 @@
 #define INIT_CONFINE_MAX (32 + NX_RUN_BUNDLES_MAX)
 
 enum svc_dir { SVC_DIR_NONE, SVC_DIR_TRUST, SVC_DIR_STATE };
-/* What follows argv[0]: nothing, the slot this boot runs, or updated's two words. */
-enum svc_args { SVC_ARGS_NONE, SVC_ARGS_SLOT, SVC_ARGS_UPDATED };
+/*
+ * What follows argv[0]: nothing, the slot this boot runs, the slot then
+ * whether the state directory persists (bundlemgrd), or updated's two words.
+ */
+enum svc_args { SVC_ARGS_NONE, SVC_ARGS_SLOT, SVC_ARGS_SLOT_STATE, SVC_ARGS_UPDATED };
 enum svc_policy { SVC_RESTART, SVC_NO_RESTART };
 enum svc_state { SVC_DOWN, SVC_STARTING, SVC_UP, SVC_STOPPING, SVC_FAILED };
+
+#define SVC_NEEDS_MAX 2 /* services one daemon waits for before its start */
 
 struct svc_def {
 	const char *name; /* also its executable's name in the daemons directory */
@@ -38,6 +44,9 @@ struct svc_def {
 	int registry; /* gets fd 6, a registry connection to samgrd */
 	int bundle;   /* gets fd 7, a run's bundle directory */
 	enum svc_args args;
+	/* Up before this one starts (docs/daemons.md); a daemon taking the slot waits for it too.
+	 */
+	const char *needs[SVC_NEEDS_MAX];
 };
 
 struct svc {
@@ -46,6 +55,7 @@ struct svc {
 	pid_t pid;
 	struct nxd_conn *chan; /* the init channel: fd 4 on the daemon's side */
 	int pending_attach;    /* samgrd's end of fd 6, sent once samgrd runs */
+	struct startout out;   /* its start-up lines: fd 1 on the daemon's side */
 	struct restart rs;
 	uint64_t restart_at; /* ms, CLOCK_MONOTONIC; 0 = none scheduled */
 	int fault;	     /* pass NEXUS_FAULT to the next start */
@@ -78,7 +88,7 @@ struct init {
 	struct svc *svc;
 
 	int booting, booted;
-	size_t next; /* the service boot starts next */
+	size_t shown; /* daemons whose part of the ladder is printed (table order) */
 	struct nx_frame boot_req;
 
 	int shutting;
@@ -113,9 +123,16 @@ extern const size_t init_nservices;
 int svc_start(struct init *in, struct svc *s);
 struct svc *svc_by_pid(struct init *in, pid_t pid);
 struct svc *svc_by_name(struct init *in, const char *name);
+/* spawn.c: the daemon's process, executing path (or its wrapper) with fds src at 3.. */
+pid_t svc_spawn(const struct init *in, const struct svc *s, const char *path, const int *src,
+		int nsrc, int out);
+/* Stop reading a daemon's start-up socket: print what is left, close it. */
+void svc_out_close(struct init *in, struct svc *s);
 
 /* supervise.c */
+/* Boot: start every daemon whose needs are up; print the ladder as far as it goes. */
 void init_boot_next(struct init *in);
+void init_ladder(struct init *in);
 void init_boot_fail(struct init *in, int err, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void init_on_signal(void *arg, int fd);

@@ -75,6 +75,7 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < in.nsvc; i++) {
 		in.svc[i].def = &init_services[i];
 		in.svc[i].pending_attach = -1;
+		startout_init(&in.svc[i].out);
 	}
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGCHLD);

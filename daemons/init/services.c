@@ -17,21 +17,30 @@
 #include "init.h"
 #include "nexus/trace.h"
 #include "nxhost.h"
-#include "seccomp_san.h"
 #include "nexus/syscall.h"
 
-/* Start order is table order; stop order is the reverse. */
+/*
+ * Boot starts each daemon as soon as what it needs is up, so daemons come
+ * up side by side; the ladder is printed in table order all the same, and
+ * the table order is one its needs allow. Every daemon but logd and
+ * samgrd connects to logd through samgrd in nxd_start. A service called
+ * through an nxd_peer (keystored by bundlemgrd and updated, bundlemgrd by
+ * execd, packagefsd by vfsd) is no need: the peer connects at first use.
+ * Stop order is the reverse of the table.
+ */
+#define SVC_BASE "logd", "samgrd"
 const struct svc_def init_services[] = {
-    {"logd", SVC_DIR_STATE, SVC_RESTART, 1, 0, SVC_ARGS_NONE},
+    {"logd", SVC_DIR_STATE, SVC_RESTART, 1, 0, SVC_ARGS_NONE, {NULL}},
     /* Its registrations cannot be rebuilt behind the daemons' backs. */
-    {"samgrd", SVC_DIR_NONE, SVC_NO_RESTART, 0, 0, SVC_ARGS_NONE},
-    {"keystored", SVC_DIR_TRUST, SVC_RESTART, 1, 0, SVC_ARGS_NONE},
-    /* Decides which slot boots: what follows serves that slot. */
-    {"updated", SVC_DIR_STATE, SVC_RESTART, 1, 0, SVC_ARGS_UPDATED},
-    {"bundlemgrd", SVC_DIR_STATE, SVC_RESTART, 1, 1, SVC_ARGS_SLOT},
-    {"packagefsd", SVC_DIR_STATE, SVC_RESTART, 1, 0, SVC_ARGS_SLOT},
-    {"vfsd", SVC_DIR_NONE, SVC_RESTART, 1, 0, SVC_ARGS_NONE},
-    {"execd", SVC_DIR_NONE, SVC_RESTART, 1, 0, SVC_ARGS_NONE},
+    {"samgrd", SVC_DIR_NONE, SVC_NO_RESTART, 0, 0, SVC_ARGS_NONE, {NULL}},
+    {"keystored", SVC_DIR_TRUST, SVC_RESTART, 1, 0, SVC_ARGS_NONE, {SVC_BASE}},
+    /* Decides which slot boots: what takes the slot waits for its answer. */
+    {"updated", SVC_DIR_STATE, SVC_RESTART, 1, 0, SVC_ARGS_UPDATED, {SVC_BASE}},
+    {"bundlemgrd", SVC_DIR_STATE, SVC_RESTART, 1, 1, SVC_ARGS_SLOT_STATE, {SVC_BASE}},
+    /* Reads the slot directory, which updated made sure exists before its boot decision. */
+    {"packagefsd", SVC_DIR_STATE, SVC_RESTART, 1, 0, SVC_ARGS_SLOT, {SVC_BASE}},
+    {"vfsd", SVC_DIR_NONE, SVC_RESTART, 1, 0, SVC_ARGS_NONE, {SVC_BASE}},
+    {"execd", SVC_DIR_NONE, SVC_RESTART, 1, 0, SVC_ARGS_NONE, {SVC_BASE}},
 };
 const size_t init_nservices = sizeof(init_services) / sizeof(init_services[0]);
 
@@ -78,18 +87,45 @@ static void svc_on_ready(struct nxd_conn *c, struct nx_msg *m, void *arg)
 		nxd_say("init: unexpected READY from %s; ignored", s ? s->def->name : "?");
 		return;
 	}
+	/* Its "<name>: ready" was written before READY: it is in the socket now. */
+	(void)startout_read(&s->out, STDERR_FILENO);
 	s->state = SVC_UP;
-	nxd_say("init: up %s", s->def->name);
-	if (in->booting && &in->svc[in->next] == s) {
-		/* The boot goes on once updated said which slot boots. */
-		if (s->def->args == SVC_ARGS_UPDATED) {
+	if (in->booting && (size_t)(s - in->svc) >= in->shown)
+		init_ladder(in);
+	else
+		nxd_say("init: up %s", s->def->name);
+	if (in->booting) {
+		/* What takes the slot waits until updated said which slot boots. */
+		if (s->def->args == SVC_ARGS_UPDATED && in->slot < 0)
 			upd_boot_status(in);
-			return;
-		}
-		in->next++;
-		init_boot_next(in);
+		else
+			init_boot_next(in);
 	}
 	init_arm_timer(in);
+}
+
+/* The daemon's start-up socket has bytes (or its end). */
+static void svc_on_out(void *arg, int fd)
+{
+	struct init *in = arg;
+
+	for (size_t i = 0; i < in->nsvc; i++) {
+		struct svc *s = &in->svc[i];
+
+		if (s->out.fd != fd)
+			continue;
+		/* At its end, stop watching; init_on_death prints what is left. */
+		if (startout_read(&s->out, STDERR_FILENO))
+			nxd_loop_unwatch(in->loop, fd);
+		return;
+	}
+}
+
+void svc_out_close(struct init *in, struct svc *s)
+{
+	if (s->out.fd >= 0)
+		nxd_loop_unwatch(in->loop, s->out.fd);
+	startout_finish(&s->out, STDERR_FILENO);
 }
 
 /* The daemon closed its channel (it is exiting): the loop frees the connection. */
@@ -150,7 +186,7 @@ int svc_start(struct init *in, struct svc *s)
 	/* fds 3..8, then a test session's bundles after the first (nxd_bundle_fd). */
 	int src[6 + NX_RUN_BUNDLES_MAX - 1];
 	int nsrc = 6;
-	int chan[2] = {-1, -1}, reg[2] = {-1, -1};
+	int chan[2] = {-1, -1}, reg[2] = {-1, -1}, out[2] = {-1, -1};
 	struct svc *samgrd = svc_by_name(in, "samgrd");
 	pid_t pid;
 	int k;
@@ -166,8 +202,12 @@ int svc_start(struct init *in, struct svc *s)
 			-k);
 		return -1;
 	}
+	/* A previous start's lines are all printed by now (init_on_death). */
+	svc_out_close(in, s);
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, chan) != 0 ||
-	    (s->def->registry && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, reg) != 0)) {
+	    (s->def->registry && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, reg) != 0) ||
+	    socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, out) != 0 ||
+	    fcntl(out[0], F_SETFL, O_NONBLOCK) != 0) {
 		nxd_say("init: cannot start %s: socketpair: %s", name, strerror(errno));
 		goto bad;
 	}
@@ -183,57 +223,24 @@ int svc_start(struct init *in, struct svc *s)
 	/* bundlemgrd: a test session's further bundles from fd 9 on, in order. */
 	for (size_t i = 1; s->def->bundle && i < in->nbundles; i++)
 		src[nsrc++] = in->bundle_fds[i];
-	pid = fork();
+	pid = svc_spawn(in, s, path, src, nsrc, out[1]);
 	if (pid < 0) {
-		nxd_say("init: cannot start %s: fork: %s", name, strerror(errno));
+		nxd_say("init: cannot start %s: clone: %s", name, strerror(errno));
 		goto bad;
-	}
-	if (pid == 0) {
-		const char *fault = s->fault ? in->fault : NULL;
-		char env_fault[64], env_wrap[64], env_bundles[32];
-		char slot[2] = {(char)('a' + in->slot), 0};
-		char *wargv[NX_WRAP_WORDS_MAX + 4];
-		char *argv[] = {(char *)name, NULL, NULL, NULL};
-		char *envp[5];
-		size_t w = s->wrap_argc, ne = 0;
-
-		if (s->def->args == SVC_ARGS_SLOT) {
-			argv[1] = slot;
-		} else if (s->def->args == SVC_ARGS_UPDATED) {
-			argv[1] = in->persist ? "statefs" : "non-persistent";
-			argv[2] = s->starts == 0 ? "boot" : "restart";
-		}
-		if (s->wrap_path != NULL) {
-			snprintf(env_wrap, sizeof(env_wrap), "%s=%s", NXD_WRAP_ENV, name);
-			envp[ne++] = env_wrap;
-			if (nx_seccomp_san_traced_env() != NULL)
-				envp[ne++] = (char *)nx_seccomp_san_traced_env();
-		}
-		if (s->def->bundle && in->nbundles > 0) {
-			snprintf(env_bundles, sizeof(env_bundles), "%s=%zu", NXD_BUNDLES_ENV,
-				 in->nbundles);
-			envp[ne++] = env_bundles;
-		}
-		if (fault != NULL) {
-			snprintf(env_fault, sizeof(env_fault), "NEXUS_FAULT=%s", fault);
-			envp[ne++] = env_fault;
-		}
-		envp[ne] = NULL;
-		if (s->wrap_path == NULL)
-			nx_exec_fds(path, argv, envp, NXD_FD_KERNEL, src, nsrc);
-		/* --wrap: the tool's words, then the daemon's path and its usual arguments. */
-		memcpy(wargv, s->wrap_argv, w * sizeof(wargv[0]));
-		wargv[w] = path;
-		memcpy(wargv + w + 1, argv + 1, sizeof(argv) - sizeof(argv[0]));
-		nx_exec_fds(s->wrap_path, wargv, envp, NXD_FD_KERNEL, src, nsrc);
 	}
 	/* The fault is injected once: the restarted daemon must come up. */
 	s->fault = 0;
 	s->starts++;
 	close(k);
 	close(chan[1]);
+	close(out[1]);
 	if (reg[1] >= 0)
 		close(reg[1]);
+	s->out.fd = out[0];
+	/* Held while a daemon before it in the table has its part of the ladder to print. */
+	s->out.hold = in->booting && (size_t)(s - in->svc) > in->shown;
+	if (nxd_loop_watch(in->loop, out[0], svc_on_out, in) != 0)
+		nxd_say("init: cannot watch %s's start-up lines", name);
 	s->pid = pid;
 	s->state = SVC_STARTING;
 	restart_started(&s->rs, nxd_now_ms());
@@ -263,6 +270,8 @@ bad:
 			close(chan[i]);
 		if (reg[i] >= 0)
 			close(reg[i]);
+		if (out[i] >= 0)
+			close(out[i]);
 	}
 	return -1;
 }

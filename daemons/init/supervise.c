@@ -1,8 +1,8 @@
 /*
- * Supervision: the boot sequence (one daemon at a time, the next once
- * the previous is ready), deaths turned into reports and throttled
- * restarts, and the shutdown in reverse order. SIGCHLD and SIGTERM
- * arrive as signalfd events in the one loop.
+ * Supervision: the boot (each daemon started once what it needs is up,
+ * the ladder printed in table order), deaths turned into reports and
+ * throttled restarts, and the shutdown in reverse order. SIGCHLD and
+ * SIGTERM arrive as signalfd events in the one loop.
  */
 #include <errno.h>
 #include <signal.h>
@@ -29,6 +29,9 @@ void init_boot_fail(struct init *in, int err, const char *fmt, ...)
 		n = 0;
 	if ((size_t)n > NX_ERRMSG_MAX)
 		n = NX_ERRMSG_MAX;
+	/* Nothing is held once the boot is over: what waited for its turn is printed now. */
+	for (size_t i = 0; i < in->nsvc; i++)
+		startout_release(&in->svc[i].out, STDERR_FILENO);
 	nxd_say("init: boot failed: %s", msg);
 	in->booting = 0;
 	if (in->ctl != NULL)
@@ -36,17 +39,52 @@ void init_boot_fail(struct init *in, int err, const char *fmt, ...)
 				   in->boot_req.id, msg, (size_t)n, -1);
 }
 
+/* Is every service it needs up (and, for a daemon that takes the slot, the slot known)? */
+static int init_can_start(struct init *in, const struct svc *s)
+{
+	if ((s->def->args == SVC_ARGS_SLOT || s->def->args == SVC_ARGS_SLOT_STATE) && in->slot < 0)
+		return 0;
+	for (size_t i = 0; i < SVC_NEEDS_MAX && s->def->needs[i] != NULL; i++) {
+		struct svc *n = svc_by_name(in, s->def->needs[i]);
+
+		if (n == NULL || n->state != SVC_UP)
+			return 0;
+	}
+	return 1;
+}
+
 void init_boot_next(struct init *in)
 {
-	if (!in->booting)
-		return;
-	if (in->next == in->nsvc) {
-		nxd_say("init: ready");
-		gate_start(in);
-		return;
+	for (size_t i = 0; i < in->nsvc && in->booting; i++) {
+		struct svc *s = &in->svc[i];
+
+		/* Started once per boot here; a restart is the tick's. */
+		if (s->starts > 0 || s->pid > 0 || !init_can_start(in, s))
+			continue;
+		if (svc_start(in, s) != 0)
+			init_boot_fail(in, NX_EPIPE, "cannot start %s", s->def->name);
 	}
-	if (svc_start(in, &in->svc[in->next]) != 0)
-		init_boot_fail(in, NX_EPIPE, "cannot start %s", in->svc[in->next].def->name);
+}
+
+/*
+ * The ladder: each daemon's start-up lines, then "init: up <name>", in
+ * table order whatever order they came up in; a daemon's lines wait
+ * (startout.h) until those before it are printed.
+ */
+void init_ladder(struct init *in)
+{
+	while (in->booting && in->shown < in->nsvc) {
+		struct svc *s = &in->svc[in->shown];
+
+		startout_release(&s->out, STDERR_FILENO);
+		if (s->state != SVC_UP)
+			return;
+		nxd_say("init: up %s", s->def->name);
+		if (++in->shown == in->nsvc) {
+			nxd_say("init: ready");
+			gate_start(in);
+		}
+	}
 }
 
 static void init_report_death(struct svc *s, int status)
@@ -63,7 +101,7 @@ static void init_report_death(struct svc *s, int status)
 	}
 }
 
-/* The shutdown goes one daemon at a time, newest first. */
+/* Ask one daemon to stop; the grace period runs from now. */
 static void init_stop(struct init *in, struct svc *s)
 {
 	s->state = SVC_STOPPING;
@@ -77,9 +115,10 @@ static void init_stop(struct init *in, struct svc *s)
 }
 
 /*
- * A shutdown stops one daemon at a time, newest first. A soft reboot is
- * in a hurry: it stops every daemon but logd at once, then logd (so the
- * last records of the others are still written).
+ * A shutdown (and a soft reboot) stops every daemon but logd at once,
+ * then logd, so the last records of the others are still written. None
+ * waits for another to stop: each was asked once the others were, and
+ * one at a time made every stop a round trip of the whole shutdown.
  */
 static void init_stop_next(struct init *in)
 {
@@ -87,7 +126,7 @@ static void init_stop_next(struct init *in)
 
 	for (size_t i = in->nsvc; i-- > 0;) {
 		struct svc *s = &in->svc[i];
-		int together = in->reexec_fd >= 0 && i >= INIT_CORE_SERVICES;
+		int together = i >= INIT_CORE_SERVICES;
 
 		s->restart_at = 0;
 		if (s->pid <= 0)
@@ -126,6 +165,8 @@ static void init_on_death(struct init *in, struct svc *s, int status)
 	uint64_t at;
 
 	s->pid = 0;
+	/* Its last lines before the report, even those still waiting for its turn. */
+	svc_out_close(in, s);
 	if (s->pending_attach >= 0) {
 		close(s->pending_attach);
 		s->pending_attach = -1;

@@ -121,7 +121,6 @@ static void upd_booted(void *arg, struct nx_msg *reply, int err)
 	}
 	memcpy(&in->ustatus, reply->body, sizeof(in->ustatus));
 	in->slot = in->ustatus.booted;
-	in->next++;
 	init_boot_next(in);
 }
 

@@ -9,12 +9,19 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "daemon_impl.h"
 #include "loop_impl.h"
 #include "nxd.h"
 
 #define CONSOLE_LINE_MAX 1024 /* bytes of one console line; longer ones are cut */
 
 static char progname[NX_SVC_NAME_MAX] = "nxd";
+static int console_fd = STDERR_FILENO;
+
+void nxd_console_to(int fd)
+{
+	console_fd = fd;
+}
 
 void nxd_set_progname(const char *name)
 {
@@ -50,7 +57,7 @@ static void console_line(const char *prefix, const char *fmt, va_list ap, const 
 	}
 	line[n++] = '\n';
 	/* Best effort: a console that is gone must not kill the daemon. */
-	(void)!write(STDERR_FILENO, line, n);
+	(void)!write(console_fd, line, n);
 }
 
 void nxd_say(const char *fmt, ...)

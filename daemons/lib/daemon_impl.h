@@ -23,6 +23,13 @@ struct nxd {
 	void *svc_arg;
 };
 
+/*
+ * Where console lines go (console.c): fd 2, the console; from nxd_start to
+ * nxd_ready, fd 1 when it is init's start-up socket, which init holds
+ * until the daemon's turn in the boot ladder (docs/daemons.md).
+ */
+void nxd_console_to(int fd);
+
 /* Serve samgrd's ACCEPTs on fd 6 (registry client side). */
 struct nxd_conn *nxd_samgr_attach(struct nxd *d);
 

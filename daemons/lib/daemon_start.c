@@ -143,6 +143,14 @@ static void start_close_rest(int top, int trace)
 		fatal("close_range");
 }
 
+/* fd 1 is a socket when init started us: our start-up lines go there until READY. */
+static int start_startup_socket(void)
+{
+	struct stat st;
+
+	return fstat(STDOUT_FILENO, &st) == 0 && S_ISSOCK(st.st_mode);
+}
+
 static const struct nxd_handler start_init_table[] = {
     {{NX_SVC_STOP, 0, 0, NX_FD_NONE}, start_on_stop},
 };
@@ -153,6 +161,8 @@ struct nxd *nxd_start(const char *name, unsigned flags)
 	int top = NXD_FD_INIT, bundle, nbundles, trace = start_trace_fd();
 
 	nxd_set_progname(name);
+	if (start_startup_socket())
+		nxd_console_to(STDOUT_FILENO);
 	if (strlen(name) >= NX_SVC_NAME_MAX)
 		fatalx("service name too long");
 	signal(SIGPIPE, SIG_IGN);
@@ -262,7 +272,8 @@ void nxd_ready_note(struct nxd *d, const char *note)
 		fatalx("ready before the sandbox is installed");
 	/* NEXUS_FAULT=hang:<name>: every client connected from now on is left unanswered. */
 	d->loop->hang_new = d->hang;
-	/* Printed first so the ladder reads "<svc>: ready" then "init: up <svc>". */
+	/* Written before READY, so init has the line when READY comes: "<svc>: ready" then
+	 * "init: up <svc>". */
 	if (note != NULL)
 		nxd_say("%s: ready (%s)", d->name, note);
 	else
@@ -270,6 +281,8 @@ void nxd_ready_note(struct nxd *d, const char *note)
 	err = nx_wire_send(NXD_FD_INIT, NX_SVC_READY, 0, NULL, d->name, strlen(d->name), -1);
 	if (err != 0)
 		fatalx("cannot tell init it is ready: error %d", -err);
+	/* Lines from now on are no start-up lines: straight to the console. */
+	nxd_console_to(STDERR_FILENO);
 	nxd_trace_mark(NX_TRACE_READY);
 }
 

@@ -129,7 +129,7 @@ int main(int argc, char **argv)
 	struct nxd *d = nxd_start(NX_SVC_PACKAGEFSD, NXD_START_DIR_RO);
 	int slot = nxd_slot_arg(argc, argv);
 
-	/* bundlemgrd starts first and creates the slot; packagefsd never writes. */
+	/* updated made sure the slot exists before its boot decision; packagefsd never writes. */
 	slot_fd = openat(nxd_dir_fd(d), nx_state_slot(slot),
 			 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (slot_fd < 0)

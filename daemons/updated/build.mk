@@ -4,10 +4,12 @@ $(BUILD)/daemons/updated/%.o: INC := $(call inc_daemon,updated)
 # Everything but main: what the unit tests drive.
 UPD_CORE_OBJS := $(filter-out %/main.o,$(UPDATED_OBJS))
 
-# libarchive (the .nxs reader) stays dynamic: its static form drags in
-# every compressor it can read.
+# libarchive (the .nxs reader) is linked statically: only its tar code
+# is pulled in, whereas its shared form loads a dozen libraries (ICU,
+# libxml2, every compressor) at each start, on the boot's critical path
+# (bundlemgrd waits for updated's boot decision).
 $(DAEMON_DIR)/updated: $(UPDATED_OBJS) $(STORE_LIB) $(NXS_LIB) $(NXD_DEPS)
-$(DAEMON_DIR)/updated: LIBS := -larchive -lz $(DAEMON_SYSLIBS)
+$(DAEMON_DIR)/updated: LIBS := -Wl,-Bstatic -larchive -lz -Wl,-Bdynamic $(DAEMON_SYSLIBS)
 
 HOST_PROGS += $(DAEMON_DIR)/updated
 PRODUCT += $(DAEMON_DIR)/updated

@@ -11,12 +11,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include <sodium.h>
 
 #include "nxd.h"
+#include "nexus/state.h"
 #include "nexus/svc_key.h"
 #include "nexus/svc_update.h"
 #include "upd.h"
@@ -158,6 +160,18 @@ static const int extra_syscalls[] = {SYS_openat,  SYS_getdents64,  SYS_dup,	  SY
 				     SYS_mkdirat, SYS_unlinkat,	   SYS_renameat2, SYS_renameat,
 				     SYS_fsync,	  SYS_memfd_create};
 
+/*
+ * A state directory that is not --state's is nexus-sim's temporary one,
+ * removed when the session ends: no record there has to outlive a power
+ * cut, so BootCtrl is not fsynced there (an fsync costs milliseconds of
+ * the boot, which waits for this daemon's boot decision).
+ */
+static int no_fsync(int fd)
+{
+	(void)fd;
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static struct nx_bootctrl_io io;
@@ -173,6 +187,8 @@ int main(int argc, char **argv)
 	io = nx_bootctrl_io_host;
 	if (fault != NULL && strcmp(fault, "ioerr:bootctrl") == 0)
 		io.write = failing_write;
+	if (strcmp(argv[1], "non-persistent") == 0)
+		io.fsync = no_fsync;
 	/* libsodium reads its entropy source once, here, not under the sandbox. */
 	if (sodium_init() < 0)
 		fatalx("libsodium cannot start");
@@ -186,6 +202,12 @@ int main(int argc, char **argv)
 			   .point = point};
 	if (upd_open(&upd, strcmp(argv[2], "boot") == 0, msg, sizeof(msg)) != 0)
 		fatalx("state directory: %s", msg);
+	/*
+	 * The slot this boot runs exists once updated is ready: packagefsd, which
+	 * only reads it, then starts beside bundlemgrd (docs/daemons.md "Start order").
+	 */
+	if (mkdirat(upd.state_fd, nx_state_slot(upd.booted), 0700) != 0 && errno != EEXIST)
+		fatal("state directory: %s", nx_state_slot(upd.booted));
 	nxd_sandbox(self, extra_syscalls, NXD_COUNT(extra_syscalls));
 	if (nxd_register(self, handlers, NXD_COUNT(handlers), NULL) != 0)
 		fatalx("cannot register with samgrd");

@@ -66,6 +66,38 @@ static void test_fault_pc_is_the_compressed_store(void **state)
 	env_free(e);
 }
 
+/* A task that exits with `code` at once. */
+static long spawn_exit(struct tiny_env *e, int code, const char *name)
+{
+	uint32_t text[] = {rv_addi(RV_A0, RV_ZERO, code), rv_addi(RV_A7, RV_ZERO, NX_SYS_EXIT),
+			   RV_ECALL};
+	long pid = tiny_spawn(&e->d, text, sizeof(text), name);
+
+	assert_true(pid > 0);
+	return pid;
+}
+
+/*
+ * The spare engine nexus-sim makes ahead: the next task runs on it as on
+ * a fresh one; making one while one waits keeps one; an untaken one is
+ * dropped, and tasks then get engines of their own.
+ */
+static void test_spare_engine(void **state)
+{
+	(void)state;
+	struct tiny_env *e = env_new();
+	struct nx_crash cr;
+
+	assert_int_equal(nxk_cpu_spare(), 0);
+	assert_int_equal(nxk_cpu_spare(), 0);
+	assert_int_equal(NX_WAIT_CODE(tiny_wait(&e->d, spawn_exit(e, 7, "spare"), &cr)), 7);
+	assert_int_equal(nxk_cpu_spare(), 0);
+	nxk_cpu_spare_free();
+	nxk_cpu_spare_free();
+	assert_int_equal(NX_WAIT_CODE(tiny_wait(&e->d, spawn_exit(e, 9, "fresh"), &cr)), 9);
+	env_free(e);
+}
+
 /*
  * A task that spins for 2^22 blocks and exits 0: spawned beside another,
  * it keeps that one's runs budgeted (a task alone runs with no budget).
@@ -437,6 +469,7 @@ int main(void)
 	    cmocka_unit_test(test_budget_preempts_deterministically),
 	    cmocka_unit_test(test_spawn_ends_the_alone_run),
 	    cmocka_unit_test(test_debugger_steps_and_breaks),
+	    cmocka_unit_test(test_spare_engine),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -27,6 +27,7 @@ FUZZ_FORMATS_OBJS := $(call fuzz_objs,$(filter-out $(NXS_SRCS),$(wildcard format
 FUZZ_NXS_OBJS := $(call fuzz_objs,$(NXS_SRCS))
 FUZZ_FRAME_OBJS := $(call fuzz_objs,$(wildcard wire/*.c) daemons/lib/dispatch.c)
 FUZZ_KSOCK_OBJS := $(call fuzz_objs,$(wildcard kernel/*.c) $(wildcard wire/*.c) sim/ksock.c sim/console.c \
+	sim/seed_bridge.c \
 	sim/loop.c sim/watchdog.c sim/cpu_unicorn.c sim/rv_access.c sim/port_linux.c)
 
 $(FUZZ_DIR)/fuzz_loader: $(FUZZ_OBJ)/tests/fuzz/fuzz_loader.o $(FUZZ_LOADER_OBJS)

@@ -1,10 +1,12 @@
 /*
  * The real packagefsd and vfsd executables, started the way init starts
  * them (fd 3 kernel, fd 4 init channel, fd 5 state directory, fd 6
- * registry), with this test playing init and samgrd: paths through vfsd
- * reach packagefsd and come back as sealed memfds, bytes and stats; bad
- * paths are refused; both daemons stay alive under their seccomp
- * allowlists and exit 0 when told to stop.
+ * registry), with this test playing init, samgrd and, for vfsd's seed
+ * connection, the kernel: paths through vfsd reach packagefsd and come
+ * back as sealed memfds, bytes and stats; payloads' STAT and READ are
+ * served on the seed connection, OPEN is not; bad paths are refused; both
+ * daemons stay alive under their seccomp allowlists and exit 0 when told
+ * to stop.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,6 +15,7 @@
 #include <cmocka.h>
 
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,11 +31,13 @@
 #include "nexus/svc.h"
 #include "nexus/svc_bundle.h"
 #include "nexus/svc_vfs.h"
+#include "nexus/syscall.h"
 
 struct daemon {
 	pid_t pid;
 	int kernel, init, samgr; /* our ends */
 	int log;		 /* our end of its logd connection */
+	int seed;		 /* our end of its seed connection (vfsd), or -1 */
 };
 
 static char dir[64];
@@ -98,6 +103,21 @@ static void start(struct daemon *d, const char *name, int dirfd)
 	d->init = i[0];
 	d->samgr = s[0];
 	d->log = -1;
+	d->seed = -1;
+}
+
+/* Act as the kernel for the one call a daemon makes here: KCONNECT of its seed connection. */
+static void serve_kconnect(struct daemon *d)
+{
+	int sv[2];
+
+	assert_int_equal(nx_wire_recv(d->kernel, &m, 0), 1);
+	assert_int_equal(m.hdr.kind, NX_FRAME_KCALL);
+	assert_int_equal(m.hdr.arg, NX_SYS_KCONNECT);
+	pair(sv);
+	d->seed = sv[0];
+	assert_int_equal(nx_wire_send(d->kernel, NX_FRAME_REPLY, 0, m.hdr.id, NULL, 0, sv[1]), 0);
+	close(sv[1]);
 }
 
 /* Act as samgrd for one request from d; returns its kind. */
@@ -132,8 +152,15 @@ static uint32_t serve_samgr(struct daemon *d, struct daemon *accepting)
 
 static void until_ready(struct daemon *d, struct daemon *accepting)
 {
-	while (serve_samgr(d, accepting) != NX_SAMGR_REGISTER)
-		;
+	for (;;) {
+		struct pollfd p[2] = {{.fd = d->samgr, .events = POLLIN},
+				      {.fd = d->kernel, .events = POLLIN}};
+		assert_true(poll(p, 2, -1) > 0);
+		if (p[1].revents & POLLIN)
+			serve_kconnect(d);
+		if ((p[0].revents & POLLIN) && serve_samgr(d, accepting) == NX_SAMGR_REGISTER)
+			break;
+	}
 	assert_int_equal(nx_wire_recv(d->init, &m, 0), 1);
 	assert_int_equal(m.hdr.kind, NX_SVC_READY);
 }
@@ -180,6 +207,8 @@ static void stop(struct daemon *d)
 	close(d->samgr);
 	if (d->log >= 0)
 		close(d->log);
+	if (d->seed >= 0)
+		close(d->seed);
 }
 
 static int group_teardown(void **state)
@@ -244,6 +273,26 @@ static void test_vfsd_read_and_stat_versioned_path(void **state)
 	assert_string_equal(st.resolved, p);
 }
 
+/* The seed connection serves what a payload may ask: STAT and READ, not OPEN. */
+static void test_vfsd_seed_connection(void **state)
+{
+	const char *p = "pkg:/demo/payload.elf";
+	struct nx_vfs_stat st;
+	(void)state;
+
+	assert_true(vfsd.seed >= 0);
+	nx_msg_release(&m);
+	assert_int_equal(
+	    nxd_call(NULL, vfsd.seed, NX_VFS_STAT, 7, p, strlen(p), -1, &m, NX_DEADLINE_SERVICE_MS),
+	    0);
+	memcpy(&st, m.body, sizeof(st));
+	assert_int_equal(st.size, 6);
+	nx_msg_release(&m);
+	assert_int_equal(
+	    nxd_call(NULL, vfsd.seed, NX_VFS_OPEN, 7, p, strlen(p), -1, &m, NX_DEADLINE_SERVICE_MS),
+	    -NX_ENOSYS);
+}
+
 static void test_vfsd_refuses_bad_paths(void **state)
 {
 	char longp[NX_PATH_MAX + 1];
@@ -283,6 +332,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_vfsd_open_alias_gives_sealed_newest),
 	    cmocka_unit_test(test_vfsd_read_and_stat_versioned_path),
+	    cmocka_unit_test(test_vfsd_seed_connection),
 	    cmocka_unit_test(test_vfsd_refuses_bad_paths),
 	    cmocka_unit_test(test_vfsd_survives_malformed_frames),
 	};

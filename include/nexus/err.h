@@ -12,7 +12,7 @@
 #define NX_ESRCH 3
 #define NX_E2BIG 7   /* nx_spawn_path: too many arguments, or one too long */
 #define NX_ENOEXEC 8 /* nx_spawn_path: the loader refused the program's ELF */
-#define NX_EBADF 9 /* no such handle in the caller's table */
+#define NX_EBADF 9   /* no such handle in the caller's table */
 #define NX_ECHILD 10
 #define NX_EAGAIN 11
 #define NX_ENOMEM 12
@@ -23,7 +23,7 @@
 #define NX_EINVAL 22
 #define NX_ENOSPC 28
 #define NX_EPIPE 32
-#define NX_ERANGE 34 /* outside the user range */
+#define NX_ERANGE 34	   /* outside the user range */
 #define NX_ENAMETOOLONG 36 /* nx_spawn_path: a path over NX_SPAWN_PATH_MAX */
 #define NX_ENOSYS 38
 #define NX_EMSGSIZE 90

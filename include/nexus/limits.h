@@ -74,12 +74,12 @@
 #define NX_CHAN_HANDLES_MAX 8	   /* handles per message */
 
 /* nx_spawn_path (nexus/svc_exec.h; docs/payloads.md): SlopOS's limits. */
-#define NX_SPAWN_PATH_MAX 256	/* bytes of a program path, without its NUL (at least 1) */
-#define NX_SPAWN_ARGS_MAX 32	/* argv strings; more: -NX_E2BIG */
-#define NX_SPAWN_ENVS_MAX 32	/* env strings; more: -NX_E2BIG */
-#define NX_SPAWN_STR_MAX 4096	/* bytes of one argv or env string, without its NUL */
-#define NX_SPAWN_PENDING_MAX 64 /* seed requests the kernel process has in flight at once */
-#define NX_UCOPY_MAX (64U << 10)  /* bytes one ucopy call copies */
+#define NX_SPAWN_PATH_MAX 256	 /* bytes of a program path, without its NUL (at least 1) */
+#define NX_SPAWN_ARGS_MAX 32	 /* argv strings; more: -NX_E2BIG */
+#define NX_SPAWN_ENVS_MAX 32	 /* env strings; more: -NX_E2BIG */
+#define NX_SPAWN_STR_MAX 4096	 /* bytes of one argv or env string, without its NUL */
+#define NX_SPAWN_PENDING_MAX 64	 /* seed requests the kernel process has in flight at once */
+#define NX_UCOPY_MAX (64U << 10) /* bytes one ucopy call copies */
 
 /*
  * Deadlines: no process waits on a peer without one (docs/daemons.md).

@@ -19,8 +19,8 @@ struct nx_spawn_attrs {
 	uint32_t caps;		     /* NX_CAP_* for the child: a subset of the spawner's */
 	char name[NX_TASK_NAME_MAX]; /* 1..NX_TASK_NAME_MAX-1 bytes, NUL-terminated */
 	uint32_t flags;		     /* NX_SPAWN_* (version 2) */
-	uint32_t parent;	     /* host callers: the live task whose child it is; 0 the caller */
-	uint64_t reserved[3];	     /* zero */
+	uint32_t parent;      /* host callers: the live task whose child it is; 0 the caller */
+	uint64_t reserved[3]; /* zero */
 };
 
 /* The child gets a seed endpoint as its handle NX_SEED_HANDLE (nexus/bootstrap.h). */

@@ -33,7 +33,8 @@ struct nx_elf_spawn_req {
 	 * every task of the payload, instead of copied. <= 0: all copied.
 	 */
 	int elf_memfd;
-	uint32_t flags;	 /* NX_SPAWN_* (nexus/spawn.h); NX_SPAWN_SEED also fills the bootstrap's seed */
+	uint32_t
+	    flags; /* NX_SPAWN_* (nexus/spawn.h); NX_SPAWN_SEED also fills the bootstrap's seed */
 	uint32_t parent; /* 0, or the task whose child it is (nx_spawn_path) */
 };
 

@@ -41,10 +41,19 @@ static struct ksim_client *seed_client(struct ksim *ks, const char *conn)
 int seed_bridge_claim(struct ksim *ks, struct ksim_client *cl)
 {
 	for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
-		if (strcmp(cl->name, routes[i].conn) == 0 && seed_client(ks, cl->name) == NULL) {
-			cl->seed = 1;
-			return 1;
+		if (strcmp(cl->name, routes[i].conn) != 0)
+			continue;
+		/*
+		 * The newest connection of a name wins: a restarted service opens its
+		 * own while the kernel process may not yet have seen the old one go.
+		 */
+		struct ksim_client *old = seed_client(ks, cl->name);
+		if (old != NULL) {
+			seed_bridge_gone(ks, old);
+			old->seed = 0;
 		}
+		cl->seed = 1;
+		return 1;
 	}
 	return 0;
 }

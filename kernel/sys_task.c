@@ -35,10 +35,10 @@ static long spawn_common(struct nxk_caller *c, struct nxk_caller *parent, const 
 	r = nxk_task_spawn(parent, ah->obj, a[1], a[2], a[3], name, caps, &pid);
 	if (r != 0)
 		return r;
-	nxk_task_find(c->k, pid)->report = (flags & NX_SPAWN_REPORT) != 0;
-	if ((flags & NX_SPAWN_SEED) && (r = nxk_seed_create(nxk_task_find(c->k, pid))) != 0) {
+	struct nxk_task *t = nxk_task_find(c->k, pid);
+	t->report = (flags & NX_SPAWN_REPORT) != 0;
+	if ((flags & NX_SPAWN_SEED) && (r = nxk_seed_create(t)) != 0) {
 		/* Never started: it goes as a task killed before its first instruction. */
-		struct nxk_task *t = nxk_task_find(c->k, pid);
 		nxk_task_kill(t, NX_CRASH_KILLED);
 		nxk_task_reap(t);
 		return r;

@@ -73,7 +73,7 @@ int ksock_read(struct ksim_client *cl);
 /* seed_bridge.c */
 /* cl is a service's seed connection (NX_EXEC_SEED_CONN, NX_VFS_SEED_CONN; the first of each name):
  * mark it; 1 if so. */
-int seed_bridge_claim(struct ksim *ks, struct ksim_client *cl);
+void seed_bridge_claim(struct ksim *ks, struct ksim_client *cl);
 int seed_bridge_send(void *arg, uint32_t pid, const struct nx_msg_hdr *hdr, const void *data,
 		     int fd);
 void seed_bridge_ended(void *arg, uint32_t pid, const char *name, uint64_t status,

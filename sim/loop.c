@@ -217,7 +217,7 @@ int ksim_add_client(struct ksim *ks, int fd, const char *name)
 	cl->fd = fd;
 	strncpy(cl->name, name, sizeof(cl->name) - 1);
 	ks->clients[i] = cl;
-	(void)seed_bridge_claim(ks, cl);
+	seed_bridge_claim(ks, cl);
 	return 0;
 }
 

@@ -38,7 +38,7 @@ static struct ksim_client *seed_client(struct ksim *ks, const char *conn)
 	return NULL;
 }
 
-int seed_bridge_claim(struct ksim *ks, struct ksim_client *cl)
+void seed_bridge_claim(struct ksim *ks, struct ksim_client *cl)
 {
 	for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
 		if (strcmp(cl->name, routes[i].conn) != 0)
@@ -53,9 +53,8 @@ int seed_bridge_claim(struct ksim *ks, struct ksim_client *cl)
 			old->seed = 0;
 		}
 		cl->seed = 1;
-		return 1;
+		return;
 	}
-	return 0;
 }
 
 /* The request id: the task's pid, then a sequence number of this kernel process. */

@@ -1,6 +1,7 @@
 /* Start a program with a fixed fd layout (nxhost.h). */
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
@@ -45,4 +46,11 @@ void nx_exec_fds(const char *path, char *const argv[], char *const envp[], int f
 			close(first + i);
 	execve(path, argv, envp);
 	exec_fail("cannot exec", path, errno);
+}
+
+pid_t nx_vfork_run(int (*fn)(void *arg), void *arg)
+{
+	static char stack[NX_VFORK_STACK] __attribute__((aligned(64)));
+
+	return clone(fn, stack + sizeof(stack), CLONE_VM | CLONE_VFORK | SIGCHLD, arg);
 }

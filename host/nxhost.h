@@ -12,6 +12,7 @@
 #define NX_HOST_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "sig.h"
 
@@ -25,6 +26,18 @@
 #define NX_EXEC_FDS_MAX 80 /* init's daemons: fds 3..7 and one per bundle of a test session */
 _Noreturn void nx_exec_fds(const char *path, char *const argv[], char *const envp[], int first,
 			   const int *src, int n);
+
+/*
+ * Run fn(arg) in a new process made with clone(CLONE_VM | CLONE_VFORK)
+ * rather than fork: it shares the caller's memory until it executes a
+ * program (the caller waits until then), so no page table is copied and
+ * no page of the caller's faults on its next write. fn runs on a stack of
+ * NX_VFORK_STACK bytes of its own, one child at a time, with its own fd
+ * table and signal dispositions; it must write nothing of the caller's
+ * and end in nx_exec_fds (or _exit). The pid, or -1 with errno.
+ */
+#define NX_VFORK_STACK (128 * 1024)
+pid_t nx_vfork_run(int (*fn)(void *arg), void *arg);
 
 /* The directory of the running executable, without a trailing '/'. 0 or -1. */
 int nx_exe_dir(char *out, size_t cap);

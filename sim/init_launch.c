@@ -2,8 +2,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <sched.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,17 +11,7 @@
 #include "init_launch.h"
 #include "nxhost.h"
 
-#define LAUNCH_STACK_SIZE (64 * 1024) /* the child's, until execve */
-
-/*
- * init's process is made with clone(CLONE_VM | CLONE_VFORK), not fork:
- * the child shares nexus-sim's memory until it executes init (nexus-sim
- * waits meanwhile), so none of nexus-sim's page tables is copied and none
- * of its pages faults on its next write. The child writes only its own
- * stack, and its fd table is its own.
- */
-static char launch_stack[LAUNCH_STACK_SIZE] __attribute__((aligned(64)));
-
+/* init's process is made with nx_vfork_run, not fork: none of nexus-sim's pages is copied. */
 struct launch {
 	const char *path;
 	char **argv, **envp;
@@ -68,8 +56,7 @@ pid_t init_launch(int console, int ksock, int ctl, int wrap)
 	struct launch l = {
 	    path, argv, fault != NULL ? envp : envp + 1, {devnull, console, console, ksock, ctl}};
 
-	pid = clone(launch_child, launch_stack + sizeof(launch_stack),
-		    CLONE_VM | CLONE_VFORK | SIGCHLD, &l);
+	pid = nx_vfork_run(launch_child, &l);
 	close(devnull);
 	if (pid < 0)
 		fprintf(stderr, "nexus-sim: clone: %s\n", strerror(errno));

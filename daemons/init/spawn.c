@@ -1,17 +1,10 @@
 /*
- * Starting one daemon's process: clone(CLONE_VM | CLONE_VFORK), not
- * fork. The child shares init's memory until it executes the daemon (init
- * waits meanwhile), so no page table is copied and no page of init's is
- * copied on write, neither in init afterwards nor in the child: a fork
- * cost the boot about a tenth of its CPU time. The child therefore
- * writes nothing of init's: it runs on its own stack (spawn_stack, one
- * child at a time), builds argv and envp there, and its fd table and
- * signal dispositions are its own (no CLONE_FILES, no CLONE_SIGHAND).
- * clone, not posix_spawn: glibc's tries clone3 first, which init's filter
+ * Starting one daemon's process with nx_vfork_run, not fork: no page of
+ * init's is copied (a fork cost the boot about a tenth of its CPU time).
+ * The child writes nothing of init's: it builds argv and envp on its own
+ * stack. Not posix_spawn: glibc's tries clone3 first, which init's filter
  * does not allow, and nx_exec_fds places the fds itself.
  */
-#include <sched.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -19,10 +12,6 @@
 #include "init.h"
 #include "nxhost.h"
 #include "seccomp_san.h"
-
-#define SPAWN_STACK_SIZE (128 * 1024) /* the child's, until execve */
-
-static char spawn_stack[SPAWN_STACK_SIZE] __attribute__((aligned(64)));
 
 struct spawn {
 	const struct init *in;
@@ -89,6 +78,5 @@ pid_t svc_spawn(const struct init *in, const struct svc *s, const char *path, co
 {
 	struct spawn sp = {in, s, path, src, nsrc, out};
 
-	return clone(spawn_child, spawn_stack + sizeof(spawn_stack),
-		     CLONE_VM | CLONE_VFORK | SIGCHLD, &sp);
+	return nx_vfork_run(spawn_child, &sp);
 }
